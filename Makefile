@@ -1,0 +1,50 @@
+# Peili — make run (set up + serve on SQLite with demo data), make test (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1:8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run serve test test-postgres lint format types migrations-check e2e bench bench-import clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/peili migrate --no-input
+	$(BIN)/peili demo --if-empty
+	$(BIN)/peili runserver $(HOST)
+
+test: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+types: install
+	$(BIN)/mypy peili config
+
+migrations-check: install
+	$(BIN)/peili makemigrations --check --dry-run
+
+e2e: install
+	bash tests/e2e/ensure_browser.sh
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e -p no:xdist -o addopts="-q -p no:cacheprovider"
+
+bench: install
+	$(BIN)/python -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from peili.accounts.models import User
+from peili.core import audit
+from peili.core.errors import Conflict, NotFound
+from peili.org.models import Agency, RoleAssignment
+
+
+@transaction.atomic
+def user_create(*, username: str, display_name: str, email: str, password: str, actor: Any) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("user.username_taken", _("帳號「%(u)s」已存在。") % {"u": username})
+    user = User(username=username, display_name=display_name, email=email)
+    user.set_password(password)
+    user.save()
+    audit.record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        after={"username": username, "display_name": display_name, "email": email},
+    )
+    return user
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: str, agency: Agency | None, actor: Any) -> RoleAssignment:
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(user=user, role=role, agency=agency)
+    except IntegrityError:
+        raise Conflict("role.duplicate", _("此帳號已具有相同範圍的這個角色。")) from None
+    audit.record(
+        actor=actor,
+        action="role.assign",
+        target=assignment,
+        after={"user": user.username, "role": role, "agency": agency.code if agency else None},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment_id: int, actor: Any) -> None:
+    assignment = RoleAssignment.objects.select_related("user", "agency").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound("role.not_found", _("找不到此角色指派。"))
+    audit.record(
+        actor=actor,
+        action="role.revoke",
+        target=assignment,
+        before={
+            "user": assignment.user.username,
+            "role": assignment.role,
+            "agency": assignment.agency.code if assignment.agency else None,
+        },
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: Any) -> None:
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(actor=actor, action="user.set_active", target=user, before=before, after={"is_active": active})

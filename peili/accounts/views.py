@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peili.accounts import services
+from peili.accounts.forms import RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
+from peili.accounts.models import User
+from peili.core.errors import PeiliError
+from peili.core.permissions import PUBLIC, requires
+from peili.org.models import RoleAssignment
+
+login = requires(PUBLIC)(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html",
+        authentication_form=ThrottledAuthenticationForm,
+        redirect_authenticated_user=True,
+    )
+)
+logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
+
+
+@requires("accounts.manage_users")
+def users(request: HttpRequest) -> HttpResponse:
+    qs = User.objects.order_by("username").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("agency"))
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/users.html", {"page": page, "q": q})
+
+
+@requires("accounts.manage_users")
+def user_create(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(**form.cleaned_data, actor=request.user)
+        except PeiliError as error:
+            form.add_error("username", error.message)
+        else:
+            messages.success(request, _("已建立帳號。"))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@requires("accounts.manage_users")
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    form = RoleAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_assign(
+                user=account,
+                role=form.cleaned_data["role"],
+                agency=form.cleaned_data["agency"],
+                actor=request.user,
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已指派角色。"))
+            return redirect("accounts:user_detail", pk=pk)
+    assignments = account.role_assignments.select_related("agency")
+    return render(request, "accounts/user_detail.html", {"account": account, "form": form, "assignments": assignments})
+
+
+@require_POST
+@requires("accounts.manage_users")
+def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    try:
+        services.role_revoke(assignment_id=assignment_id, actor=request.user)
+        messages.success(request, _("已移除角色。"))
+    except PeiliError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:user_detail", pk=pk)

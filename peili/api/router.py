@@ -1,0 +1,76 @@
+"""The REST API at /api/v1/. One module per domain; no logic of its own: parse, call, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import SessionAuth
+
+from peili.core.errors import PeiliError
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """Keeps Chinese readable in responses (ninja escapes non-ASCII by default)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class OptionalSessionAuth(SessionAuth):
+    """Session auth that lets the operation decide: `api_requires` answers 401 with our error body."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return super().__call__(request) or True
+
+
+api = NinjaAPI(
+    title="培力 Peili API",
+    version="1",
+    description="公務人員訓練進修平臺 REST API。錯誤回應一律為 {code, message, details}，code 為穩定的錯誤代碼。",
+    renderer=ChineseJSONRenderer(),
+    auth=OptionalSessionAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(PeiliError)
+def on_peili_error(request: HttpRequest, exc: PeiliError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(
+        request,
+        422,
+        "request.invalid",
+        "請求內容格式不正確。",
+        json.loads(json.dumps(exc.errors, default=str)),
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "auth.required", "請先登入。")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))
+
+
+from peili.api import org, policy  # noqa: E402  (routers register themselves on `api`)
+
+api.add_router("/", org.router)
+api.add_router("/policy", policy.router)

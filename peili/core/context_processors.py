@@ -1,0 +1,41 @@
+"""The navigation: each entry shown only to those whose named permission allows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from peili.core.permissions import allowed
+
+NAVIGATION: list[tuple[str, str, Any]] = [
+    ("core:home", "accounts.signed_in", _("首頁")),
+    ("org:my_record", "org.view_own_record", _("我的資料")),
+    ("org:people", "org.view_people", _("人員")),
+    ("org:import", "org.import_people", _("人員匯入")),
+    ("org:agencies", "org.view_agencies", _("機關")),
+    ("policy:packs", "policy.view_packs", _("政策參數")),
+    ("accounts:users", "accounts.manage_users", _("帳號與角色")),
+    ("core:calendar", "core.manage_calendar", _("行事曆")),
+    ("core:audit", "core.view_audit", _("稽核紀錄")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    current = getattr(request, "path", "")
+    for url_name, permission, label in NAVIGATION:
+        if not allowed(user, permission):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = current == url if url == "/" else current.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items}

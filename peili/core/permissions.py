@@ -1,0 +1,71 @@
+"""One named permission predicate per page and API operation.
+
+Predicates are registered with django-rules in each app's `permissions.py`; views use
+`@requires("app.name")` and API operations `@api_requires("app.name")`, which both call
+`check()`. The decorators leave the name on the function, so the role-matrix test can walk
+every route and know which predicate guards it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from peili.core.errors import PermissionDenied
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+
+
+def allowed(user: Any, permission: str, obj: Any = None) -> bool:
+    return bool(user.has_perm(permission, obj))
+
+
+def check(user: Any, permission: str, obj: Any = None) -> None:
+    """Raise `PermissionDenied` (code `permission.denied`) unless the predicate holds."""
+    if not allowed(user, permission, obj):
+        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """View decorator: anonymous users go to the sign-in page, others without the permission get 403."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if permission != PUBLIC:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not allowed(request.user, permission):
+                    raise DjangoPermissionDenied(permission)
+            return view(request, *args, **kwargs)
+
+        wrapper.peili_permission = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def api_requires(permission: str) -> Callable[[F], F]:
+    """API operation decorator: 401 when not signed in, 403 (`permission.denied`) without the permission."""
+
+    def decorate(operation: F) -> F:
+        @wraps(operation)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if permission != PUBLIC:
+                if not request.user.is_authenticated:
+                    raise PermissionDenied("auth.required", _("請先登入。"), status=401)
+                check(request.user, permission)
+            return operation(request, *args, **kwargs)
+
+        wrapper.peili_permission = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

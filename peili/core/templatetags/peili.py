@@ -1,0 +1,58 @@
+"""Template filters: ROC dates, NT$ amounts and masked national IDs, available in every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from peili.core import money, roc
+
+register = template.Library()
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+@register.filter
+def roc_date(value: Any) -> str:
+    """111/02/07"""
+    day = _as_date(value)
+    return roc.format_short(day) if day else ""
+
+
+@register.filter
+def roc_long(value: Any) -> str:
+    """111年2月7日"""
+    day = _as_date(value)
+    return roc.format_long(day) if day else ""
+
+
+@register.filter
+def roc_datetime(value: Any) -> str:
+    """111/02/07 14:05"""
+    if not isinstance(value, datetime):
+        return roc_date(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{roc.format_short(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def roc_year(value: Any) -> str:
+    """A Gregorian year number (2022) or a date, as its ROC year (111)."""
+    if isinstance(value, int):
+        return str(value - roc.ROC_OFFSET)
+    day = _as_date(value)
+    return str(roc.roc_year(day)) if day else ""
+
+
+@register.filter
+def ntd(value: Any) -> str:
+    return money.format_ntd(value)

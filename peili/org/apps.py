@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "peili.org"
+    label = "org"
+    verbose_name = _("機關與人員")
+
+    def ready(self) -> None:
+        from peili.org import permissions  # noqa: F401

@@ -1,0 +1,107 @@
+"""Reads about agencies and people, filtered to what the user may see in the same step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peili.org.enums import Role
+from peili.org.models import Agency, Person
+from peili.org.scopes import grants_for
+
+
+def agency_subtree(agency: Agency) -> QuerySet[Agency]:
+    return Agency.objects.filter(path__startswith=agency.path)
+
+
+def agencies_for_user(user: Any) -> QuerySet[Agency]:
+    grants = grants_for(user)
+    qs = Agency.objects.select_related("jurisdiction", "parent")
+    if grants.is_admin or grants.has(Role.ORGANIZER):
+        return qs
+    paths = grants.scopes.get(Role.PERSONNEL_OFFICER, ())
+    if not paths:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return qs.filter(condition)
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    """People the user may list: everyone (admin), their subtrees (personnel officer), their unit (supervisor)."""
+    grants = grants_for(user)
+    qs = Person.objects.select_related("agency", "unit")
+    if grants.is_admin:
+        return qs
+    condition = Q(pk__in=[])
+    for path in grants.scopes.get(Role.PERSONNEL_OFFICER, ()):
+        condition |= Q(agency__path__startswith=path)
+    if grants.has(Role.SUPERVISOR) and grants.person_id is not None:
+        if grants.person_unit_id is not None:
+            condition |= Q(unit_id=grants.person_unit_id)
+        else:
+            condition |= Q(agency__path=grants.person_agency_path)
+    return qs.filter(condition)
+
+
+def home_summary(user: Any) -> dict[str, Any]:
+    grants = grants_for(user)
+    cards: list[dict[str, Any]] = []
+    if grants.person_id is not None:
+        cards.append(
+            {
+                "title": _("我的資料"),
+                "figure": None,
+                "text": _("個人基本資料、考績與服務年資。"),
+                "url": reverse("org:my_record"),
+                "link": _("查看"),
+            }
+        )
+    if grants.is_admin or grants.has(Role.PERSONNEL_OFFICER) or grants.has(Role.SUPERVISOR):
+        count = people_for_user(user).filter(is_active=True).count()
+        cards.append(
+            {
+                "title": _("在職人員"),
+                "figure": count,
+                "text": _("您可檢視的在職人員數。"),
+                "url": reverse("org:people"),
+                "link": _("人員名冊"),
+            }
+        )
+    if grants.is_admin or grants.has(Role.PERSONNEL_OFFICER):
+        cards.append(
+            {
+                "title": _("人員匯入"),
+                "figure": None,
+                "text": _("上傳人事系統匯出的名冊（Excel 或 CSV）。"),
+                "url": reverse("org:import"),
+                "link": _("開始匯入"),
+            }
+        )
+    if grants.is_admin or grants.has(Role.PERSONNEL_OFFICER) or grants.has(Role.ORGANIZER):
+        cards.append(
+            {
+                "title": _("機關"),
+                "figure": agencies_for_user(user).count(),
+                "text": _("機關樹與預算員額。"),
+                "url": reverse("org:agencies"),
+                "link": _("機關一覽"),
+            }
+        )
+    if grants.is_admin:
+        cards.append(
+            {
+                "title": _("政策參數"),
+                "figure": None,
+                "text": _("各轄區各年度的訓練進修規定。"),
+                "url": reverse("policy:packs"),
+                "link": _("管理"),
+            }
+        )
+    roles = [Role(r).label for r in Role if r in grants.roles]
+    return {"today": timezone.localdate(), "cards": cards, "roles": roles}

@@ -1,0 +1,95 @@
+"""Writes to agencies and people. Each function is atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from peili.core import audit
+from peili.core.errors import Conflict, PeiliError
+from peili.org.models import Agency, AgencyHeadcount
+from peili.policy.models import Jurisdiction
+
+AGENCY_FIELDS = ["code", "name", "short_name", "parent", "jurisdiction", "is_training_body", "is_active"]
+
+
+def _path_for(code: str, parent: Agency | None) -> tuple[str, int]:
+    if parent is None:
+        return f"{code}/", 0
+    return f"{parent.path}{code}/", parent.depth + 1
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    code: str,
+    name: str,
+    jurisdiction: Jurisdiction,
+    parent: Agency | None = None,
+    short_name: str = "",
+    is_training_body: bool = False,
+    actor: Any,
+) -> Agency:
+    if Agency.objects.filter(code=code).exists():
+        raise Conflict("agency.code_taken", _("機關代碼 %(code)s 已存在。") % {"code": code})
+    path, depth = _path_for(code, parent)
+    agency = Agency.objects.create(
+        code=code,
+        name=name,
+        short_name=short_name,
+        parent=parent,
+        jurisdiction=jurisdiction,
+        is_training_body=is_training_body,
+        path=path,
+        depth=depth,
+    )
+    audit.record(actor=actor, action="agency.create", target=agency, after=audit.snapshot(agency, AGENCY_FIELDS))
+    return agency
+
+
+@transaction.atomic
+def agency_update(*, agency: Agency, actor: Any, **changes: Any) -> Agency:
+    """Change an agency's fields. A new parent moves the whole subtree (paths rewritten in one UPDATE)."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    before = audit.snapshot(agency, AGENCY_FIELDS)
+    old_path = agency.path
+    for key, value in changes.items():
+        if key not in AGENCY_FIELDS or key == "code":
+            raise PeiliError("agency.field_not_editable", _("欄位 %(f)s 不可修改。") % {"f": key})
+        setattr(agency, key, value)
+    if "parent" in changes:
+        parent = changes["parent"]
+        if parent is not None and parent.path.startswith(old_path):
+            raise PeiliError("agency.cycle", _("不能把機關移到自己或所屬機關之下。"))
+        agency.path, agency.depth = _path_for(agency.code, parent)
+    agency.save()
+    if agency.path != old_path:
+        depth_shift = agency.depth - old_path.count("/") + 1
+        Agency.objects.filter(path__startswith=old_path).exclude(pk=agency.pk).update(
+            path=Concat(Value(agency.path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_shift,
+        )
+    before_changed, after_changed = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
+    audit.record(actor=actor, action="agency.update", target=agency, before=before_changed, after=after_changed)
+    return agency
+
+
+@transaction.atomic
+def headcount_set(*, agency: Agency, year: int, budgeted_headcount: int, actor: Any) -> AgencyHeadcount:
+    existing = AgencyHeadcount.objects.filter(agency=agency, year=year).first()
+    before = {"budgeted_headcount": existing.budgeted_headcount} if existing else None
+    headcount, _created = AgencyHeadcount.objects.update_or_create(
+        agency=agency, year=year, defaults={"budgeted_headcount": budgeted_headcount}
+    )
+    audit.record(
+        actor=actor,
+        action="agency.headcount_set",
+        target=agency,
+        before=before,
+        after={"year": year, "budgeted_headcount": budgeted_headcount},
+    )
+    return headcount

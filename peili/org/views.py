@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peili.core import roc
+from peili.core.errors import PeiliError
+from peili.core.permissions import allowed, requires
+from peili.org import selectors, services
+from peili.org.forms import AgencyForm, HeadcountForm, PeopleFilterForm
+from peili.org.models import Agency, AgencyHeadcount, Person
+from peili.org.rules import normalise_national_id
+from peili.org.scopes import grants_for
+
+
+@requires("org.view_agencies")
+def agencies(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    qs = selectors.agencies_for_user(request.user).annotate(
+        active_people=Count("people", filter=Q(people__is_active=True))
+    )
+    headcounts = {h.agency_id: h.budgeted_headcount for h in AgencyHeadcount.objects.filter(year=year, agency__in=qs)}
+    rows = [{"agency": a, "headcount": headcounts.get(a.pk)} for a in qs.order_by("path")]
+    return render(
+        request,
+        "org/agencies.html",
+        {"rows": rows, "year": year, "can_manage": allowed(request.user, "org.manage_agencies")},
+    )
+
+
+@requires("org.view_agencies")
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(selectors.agencies_for_user(request.user), code=code)
+    can_manage = allowed(request.user, "org.manage_agencies")
+    form = HeadcountForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("org.manage_agencies")
+        if form.is_valid():
+            services.headcount_set(
+                agency=agency,
+                year=form.cleaned_data["year"] + roc.ROC_OFFSET,
+                budgeted_headcount=form.cleaned_data["budgeted_headcount"],
+                actor=request.user,
+            )
+            messages.success(request, _("已更新預算員額。"))
+            return redirect("org:agency_detail", code=code)
+    return render(
+        request,
+        "org/agency_detail.html",
+        {
+            "agency": agency,
+            "children": agency.children.order_by("code"),
+            "units": agency.units.all(),
+            "headcounts": agency.headcounts.all(),
+            "form": form,
+            "can_manage": can_manage,
+            "people_count": agency.people.filter(is_active=True).count(),
+        },
+    )
+
+
+def _agency_form_view(request: HttpRequest, agency: Agency | None) -> HttpResponse:
+    initial = {}
+    if agency is not None:
+        initial = {
+            "code": agency.code,
+            "name": agency.name,
+            "short_name": agency.short_name,
+            "parent": agency.parent,
+            "jurisdiction": agency.jurisdiction,
+            "is_training_body": agency.is_training_body,
+        }
+    form = AgencyForm(request.POST or None, initial=initial, editing=agency is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if agency is None:
+                agency = services.agency_create(actor=request.user, **data)
+            else:
+                data.pop("code")
+                agency = services.agency_update(agency=agency, actor=request.user, **data)
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已儲存機關資料。"))
+            return redirect("org:agency_detail", code=agency.code)
+    return render(request, "org/agency_form.html", {"form": form, "agency": agency})
+
+
+@requires("org.manage_agencies")
+def agency_create(request: HttpRequest) -> HttpResponse:
+    return _agency_form_view(request, None)
+
+
+@requires("org.manage_agencies")
+def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
+    return _agency_form_view(request, get_object_or_404(Agency, code=code))
+
+
+@requires("org.view_people")
+def people(request: HttpRequest) -> HttpResponse:
+    visible = selectors.people_for_user(request.user)
+    form = PeopleFilterForm(request.GET or {"active": "1"})
+    form.fields["agency"].queryset = selectors.agencies_for_user(request.user)
+    qs = visible
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(employee_number=q) | Q(national_id=normalise_national_id(q)))
+        if form.cleaned_data["agency"]:
+            qs = qs.filter(agency__path__startswith=form.cleaned_data["agency"].path)
+        if form.cleaned_data["active"] in {"0", "1"}:
+            qs = qs.filter(is_active=form.cleaned_data["active"] == "1")
+    page = Paginator(qs.order_by("agency__path", "name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "org/people.html", {"page": page, "form": form})
+
+
+@requires("org.view_people")
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("agency", "unit"), pk=pk)
+    if not allowed(request.user, "org.view_person", person):
+        raise PermissionDenied("org.view_person")
+    return _render_person(request, person)
+
+
+@requires("org.view_own_record")
+def my_record(request: HttpRequest) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("agency", "unit"), pk=grants_for(request.user).person_id)
+    return _render_person(request, person)
+
+
+def _render_person(request: HttpRequest, person: Person) -> HttpResponse:
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "show_full_id": allowed(request.user, "org.view_full_national_id", person)
+            or grants_for(request.user).person_id == person.pk,
+            "ratings": person.ratings.all(),
+            "disciplinary": person.disciplinary_records.all(),
+        },
+    )

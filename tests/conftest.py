@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.factories import AgencyFactory, JurisdictionFactory, PersonFactory, UserFactory, grant
+
+
+@pytest.fixture
+def on_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with PEILI_DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def jurisdiction(db):
+    return JurisdictionFactory(code="hsinchu-city", name="新竹市")
+
+
+@pytest.fixture
+def tree(db, jurisdiction):
+    """A root agency with two children and a grandchild under the first."""
+    root = AgencyFactory(code="376570000A", name="新竹市政府", jurisdiction=jurisdiction)
+    a = AgencyFactory(code="376570100A", name="新竹市政府人事處", parent=root, jurisdiction=jurisdiction)
+    b = AgencyFactory(code="376570200A", name="新竹市政府教育處", parent=root, jurisdiction=jurisdiction)
+    a1 = AgencyFactory(code="376570101A", name="新竹市人力發展所", parent=a, jurisdiction=jurisdiction)
+    return {"root": root, "a": a, "b": b, "a1": a1}
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(username="admin")
+    grant(user, "admin")
+    return user
+
+
+@pytest.fixture
+def officer(tree):
+    """A personnel officer scoped to agency `a` (and so `a1`)."""
+    user = UserFactory(username="officer")
+    grant(user, "personnel_officer", tree["a"])
+    return user
+
+
+@pytest.fixture
+def learner(tree):
+    user = UserFactory(username="learner")
+    PersonFactory(user=user, agency=tree["b"], name="林學員")
+    return user
