@@ -60,7 +60,7 @@ class RoleAssignForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         role, agency = cleaned.get("role"), cleaned.get("agency")
         if role in SCOPED_ROLES and agency is None:
             self.add_error("agency", _("此角色須指定範圍機關。"))

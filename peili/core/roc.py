@@ -77,10 +77,10 @@ def format_long(value: date) -> str:
 
 
 def format_exchange(value: date) -> str:
-    """111-02-07, as the national portal's upload file wants it."""
-    return f"{roc_year(value)}-{value.month:02d}-{value.day:02d}"
+    """111-02-07, as the national portal's upload file wants it (year zero-padded to 3 digits)."""
+    return f"{roc_year(value):03d}-{value.month:02d}-{value.day:02d}"
 
 
 def format_compact(value: date) -> str:
-    """1110207"""
-    return f"{roc_year(value)}{value.month:02d}{value.day:02d}"
+    """1110207 (year zero-padded to 3 digits, so that the length always tells ROC from Gregorian)."""
+    return f"{roc_year(value):03d}{value.month:02d}{value.day:02d}"

@@ -220,5 +220,5 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f" @ {self.agency.code}" if self.agency_id else ""
+        scope = f" @ {self.agency.code}" if self.agency is not None else ""
         return f"{self.user} {self.get_role_display()}{scope}"

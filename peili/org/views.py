@@ -108,7 +108,7 @@ def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     visible = selectors.people_for_user(request.user)
     form = PeopleFilterForm(request.GET or {"active": "1"})
-    form.fields["agency"].queryset = selectors.agencies_for_user(request.user)
+    form.fields["agency"].queryset = selectors.agencies_for_user(request.user)  # type: ignore[attr-defined]
     qs = visible
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
