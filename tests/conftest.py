@@ -6,6 +6,13 @@ from django.db import connection
 from tests.factories import AgencyFactory, JurisdictionFactory, PersonFactory, UserFactory, grant
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
+    if "argon2" not in request.node.name:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def on_postgres() -> None:
     if connection.vendor != "postgresql":

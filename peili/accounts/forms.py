@@ -50,6 +50,14 @@ class UserCreateForm(forms.Form):
         return password
 
 
+class LinkPersonForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("人員身分證字號"),
+        max_length=10,
+        help_text=_("把此帳號連結到人員名冊中的一位同仁（學員身分、本人資料）。"),
+    )
+
+
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     agency = forms.ModelChoiceField(

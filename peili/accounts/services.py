@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from peili.accounts.models import User
 from peili.core import audit
 from peili.core.errors import Conflict, NotFound
-from peili.org.models import Agency, RoleAssignment
+from peili.org.models import Agency, Person, RoleAssignment
+from peili.org.rules import normalise_national_id
 
 
 @transaction.atomic
@@ -59,6 +60,30 @@ def role_revoke(*, assignment_id: int, actor: Any) -> None:
         },
     )
     assignment.delete()
+
+
+@transaction.atomic
+def user_link_person(*, user: User, national_id: str, actor: Any) -> Person:
+    """Tie an account to the staff record it signs in for (one account per person)."""
+    person = Person.objects.select_for_update().filter(national_id=normalise_national_id(national_id)).first()
+    if person is None:
+        raise NotFound("person.not_found", _("人員名冊中沒有這個身分證字號。"))
+    if person.user_id is not None and person.user_id != user.pk:
+        raise Conflict("person.already_linked", _("這位人員已連結其他帳號。"))
+    previous = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if previous is not None:
+        previous.user = None
+        previous.save(update_fields=["user"])
+    person.user = user
+    person.save(update_fields=["user"])
+    audit.record(
+        actor=actor,
+        action="user.link_person",
+        target=user,
+        before={"person": previous.pk if previous else None},
+        after={"person": person.pk},
+    )
+    return person
 
 
 @transaction.atomic

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peili.accounts import services
-from peili.accounts.forms import RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
+from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
 from peili.accounts.models import User
 from peili.core.errors import PeiliError
 from peili.core.permissions import PUBLIC, requires
-from peili.org.models import RoleAssignment
+from peili.org.models import Person, RoleAssignment
 
 login = requires(PUBLIC)(
     auth_views.LoginView.as_view(
@@ -55,8 +55,21 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @requires("accounts.manage_users")
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
-    form = RoleAssignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    link_form = LinkPersonForm()
+    form = RoleAssignForm(request.POST if "role" in request.POST else None)
+    if "national_id" in request.POST:
+        link_form = LinkPersonForm(request.POST)
+        if link_form.is_valid():
+            try:
+                services.user_link_person(
+                    user=account, national_id=link_form.cleaned_data["national_id"], actor=request.user
+                )
+            except PeiliError as error:
+                link_form.add_error("national_id", error.message)
+            else:
+                messages.success(request, _("已連結人員。"))
+                return redirect("accounts:user_detail", pk=pk)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.role_assign(
                 user=account,
@@ -70,7 +83,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已指派角色。"))
             return redirect("accounts:user_detail", pk=pk)
     assignments = account.role_assignments.select_related("agency")
-    return render(request, "accounts/user_detail.html", {"account": account, "form": form, "assignments": assignments})
+    person = Person.objects.filter(user=account).select_related("agency").first()
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "form": form,
+            "link_form": link_form,
+            "assignments": assignments,
+            "person": person,
+        },
+    )
 
 
 @require_POST

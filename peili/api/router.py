@@ -11,7 +11,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
 
-from peili.core.errors import PeiliError
+from peili.core.errors import PeiliError, PermissionDenied
+from peili.core.permissions import PUBLIC, check
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -20,11 +21,28 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-class OptionalSessionAuth(SessionAuth):
-    """Session auth that lets the operation decide: `api_requires` answers 401 with our error body."""
+class PermissionAuth(SessionAuth):
+    """Session sign-in (CSRF-checked for unsafe methods) plus the operation's one named permission,
+    checked before the request body or query is parsed."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(csrf=True)
+        self.permission = permission
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise PermissionDenied("csrf.failed", "CSRF 驗證失敗，請重新整理頁面後再試。", status=403) from None
 
     def __call__(self, request: HttpRequest) -> Any:
-        return super().__call__(request) or True
+        if self.permission == PUBLIC:
+            return True
+        user = super().__call__(request)
+        if not user:
+            raise PermissionDenied("auth.required", "請先登入。", status=401)
+        check(user, self.permission)
+        return user
 
 
 api = NinjaAPI(
@@ -32,7 +50,6 @@ api = NinjaAPI(
     version="1",
     description="公務人員訓練進修平臺 REST API。錯誤回應一律為 {code, message, details}，code 為穩定的錯誤代碼。",
     renderer=ChineseJSONRenderer(),
-    auth=OptionalSessionAuth(),
     urls_namespace="api",
 )
 
@@ -74,3 +91,17 @@ from peili.api import org, policy  # noqa: E402  (routers register themselves on
 
 api.add_router("/", org.router)
 api.add_router("/policy", policy.router)
+
+
+def _guard_every_operation() -> None:
+    """Install each operation's PermissionAuth from its `@api_requires` mark; refuse to start without one."""
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                permission = getattr(operation.view_func, "peili_permission", None)
+                if permission is None:
+                    raise RuntimeError(f"API operation {prefix}{path} has no @api_requires permission")
+                operation.auth_callbacks = [PermissionAuth(permission)]
+
+
+_guard_every_operation()

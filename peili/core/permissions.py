@@ -1,8 +1,7 @@
 """One named permission predicate per page and API operation.
 
 Predicates are registered with django-rules in each app's `permissions.py`; views use
-`@requires("app.name")` and API operations `@api_requires("app.name")`, which both call
-`check()`. The decorators leave the name on the function, so the role-matrix test can walk
+`@requires("app.name")` and API operations `@api_requires("app.name")`; both end in `allowed()`. The decorators leave the name on the function, so the role-matrix test can walk
 every route and know which predicate guards it.
 """
 
@@ -54,18 +53,12 @@ def requires(permission: str) -> Callable[[F], F]:
 
 
 def api_requires(permission: str) -> Callable[[F], F]:
-    """API operation decorator: 401 when not signed in, 403 (`permission.denied`) without the permission."""
+    """Names the permission of an API operation. The check itself runs before ninja parses the
+    request (see `peili.api.router.PermissionAuth`), so a refused caller learns nothing from
+    validation errors; every operation must carry this mark or the API refuses to start."""
 
     def decorate(operation: F) -> F:
-        @wraps(operation)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if permission != PUBLIC:
-                if not request.user.is_authenticated:
-                    raise PermissionDenied("auth.required", _("請先登入。"), status=401)
-                check(request.user, permission)
-            return operation(request, *args, **kwargs)
-
-        wrapper.peili_permission = permission  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        operation.peili_permission = permission  # type: ignore[attr-defined]
+        return operation
 
     return decorate

@@ -1,0 +1,61 @@
+from peili.accounts.models import User
+from peili.core.models import AuditEntry
+from peili.org.models import Person, RoleAssignment
+from tests.factories import PersonFactory
+
+
+def test_admin_creates_account_assigns_scoped_role_and_links_person(client, tree, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "newofficer",
+            "display_name": "新承辦人",
+            "email": "",
+            "password": "A-long-password-2026",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="newofficer")
+    assert user.check_password("A-long-password-2026")
+
+    response = client.post(f"/accounts/users/{user.pk}/", {"role": "personnel_officer", "agency": ""})
+    assert "此角色須指定範圍機關" in response.content.decode()
+    assert not RoleAssignment.objects.filter(user=user).exists()
+
+    client.post(f"/accounts/users/{user.pk}/", {"role": "personnel_officer", "agency": tree["a"].pk})
+    assert RoleAssignment.objects.get(user=user).agency == tree["a"]
+
+    person = PersonFactory(agency=tree["a"], national_id="A123456789")
+    client.post(f"/accounts/users/{user.pk}/", {"national_id": "a123456789"})
+    assert Person.objects.get(pk=person.pk).user == user
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "user.create",
+        "role.assign",
+        "user.link_person",
+    ]
+
+
+def test_linking_a_person_held_by_another_account_is_refused(client, tree, admin_user, learner):
+    client.force_login(admin_user)
+    other = User.objects.create_user("other", password="x")
+    held = Person.objects.get(user=learner)
+    response = client.post(f"/accounts/users/{other.pk}/", {"national_id": held.national_id})
+    assert "這位人員已連結其他帳號" in response.content.decode()
+    assert Person.objects.get(pk=held.pk).user == learner
+
+
+def test_duplicate_role_is_refused_with_message(client, tree, admin_user, officer):
+    client.force_login(admin_user)
+    response = client.post(f"/accounts/users/{officer.pk}/", {"role": "personnel_officer", "agency": tree["a"].pk})
+    assert "此帳號已具有相同範圍的這個角色" in response.content.decode()
+    assert RoleAssignment.objects.filter(user=officer).count() == 1
+
+
+def test_revoking_a_role_is_audited(client, tree, admin_user, officer):
+    client.force_login(admin_user)
+    assignment = RoleAssignment.objects.get(user=officer)
+    client.post(f"/accounts/users/{officer.pk}/roles/{assignment.pk}/revoke/")
+    assert not RoleAssignment.objects.filter(user=officer).exists()
+    entry = AuditEntry.objects.get(action="role.revoke")
+    assert entry.before == {"user": "officer", "role": "personnel_officer", "agency": tree["a"].code}
