@@ -198,8 +198,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     rng = random.Random(111)
     created = _people(rng, agencies, today)
     _ratings(rng, created, today)
-    result = DemoResult(agencies=len(agencies), people=Person.objects.count())
+    result = DemoResult(agencies=len(agencies))
     result.accounts = _accounts(agencies, today)
+    result.people = Person.objects.count()
     if created:
         audit.record(
             actor=actor,
