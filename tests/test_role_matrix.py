@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from peili.api.router import api
 from peili.core.models import CalendarOverride
 from peili.policy.models import PolicyPack
+from peili.policy.services import presets_load
 from tests.factories import PersonFactory, UnitFactory, UserFactory, grant
 
 ROLES = ["anonymous", "admin", "officer", "organizer", "supervisor", "learner", "reviewer"]
@@ -67,7 +68,8 @@ def world(tree, jurisdiction) -> World:
     PersonFactory(user=users["learner"], agency=tree["a1"])
     staff = PersonFactory(agency=tree["a"], unit=unit)
     override = CalendarOverride.objects.create(date=date(2026, 9, 2), kind="day_off", reason="颱風")
-    pack = PolicyPack.objects.filter(jurisdiction=jurisdiction).first()
+    presets_load(actor=None)
+    pack = PolicyPack.objects.get(jurisdiction=jurisdiction)
     return World(users=users, staff=staff, agency=tree["a"], override=override, pack=pack)
 
 
@@ -82,6 +84,12 @@ def route_kwargs(name: str, w: World) -> dict[str, Any]:
         "org:agency_edit": {"code": w.agency.code},
         "org:person_detail": {"pk": w.staff.pk},
         "core:calendar_delete": {"pk": w.override.pk},
+        "policy:jurisdiction_edit": {"code": w.pack.jurisdiction.code},
+        "policy:pack_detail": {"pk": w.pack.pk},
+        "policy:pack_edit": {"pk": w.pack.pk},
+        "policy:pack_copy": {"pk": w.pack.pk},
+        "policy:pack_history": {"pk": w.pack.pk},
+        "policy:revision_detail": {"pk": w.pack.pk, "number": 1},
     }
     return table[name]
 

@@ -1,0 +1,121 @@
+"""Reads of policy packs. `effective_pack(jurisdiction, year)` is what other apps call."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from peili.core.errors import NotFound
+from peili.policy import loader, rules
+from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
+from peili.policy.schema import Pack, PackDocument, PackLayer, PackOrigin, SectionBase
+
+
+def national_default() -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(is_national_default=True).first()
+
+
+def jurisdiction_by_code(code: str) -> Jurisdiction:
+    found = Jurisdiction.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound("policy.jurisdiction_not_found", _("找不到轄區「%(code)s」。") % {"code": code})
+    return found
+
+
+def jurisdictions_with_packs() -> QuerySet[Jurisdiction]:
+    """Every jurisdiction with its packs (newest year first) in two queries."""
+    packs = PolicyPack.objects.select_related("updated_by").order_by("-year")
+    return Jurisdiction.objects.prefetch_related(Prefetch("packs", queryset=packs)).order_by(
+        "-is_national_default", "code"
+    )
+
+
+def packs_for_choice() -> QuerySet[PolicyPack]:
+    return PolicyPack.objects.select_related("jurisdiction").order_by(
+        "-jurisdiction__is_national_default", "jurisdiction__code", "-year"
+    )
+
+
+def pack_revisions(pack: PolicyPack) -> QuerySet[PolicyPackRevision]:
+    return pack.revisions.select_related("created_by").order_by("-number")
+
+
+def layer(pack: PolicyPack) -> PackLayer:
+    """A stored pack as a validated document with its origin (jurisdiction, year, revision)."""
+    return PackLayer(
+        document=loader.from_data(pack.data),
+        origin=PackOrigin(
+            jurisdiction_code=pack.jurisdiction.code,
+            jurisdiction_name=pack.jurisdiction.name,
+            year=pack.year,
+            revision=pack.revision,
+            pack_id=pack.pk,
+        ),
+    )
+
+
+def _latest(jurisdiction: Jurisdiction | None, year: int) -> PolicyPack | None:
+    if jurisdiction is None:
+        return None
+    return (
+        PolicyPack.objects.select_related("jurisdiction")
+        .filter(jurisdiction=jurisdiction, year__lte=year)
+        .order_by("-year")
+        .first()
+    )
+
+
+def _national_pack(default: Jurisdiction, year: int) -> PolicyPack | None:
+    """The national default's pack for the greatest year ≤ `year`, or — before its first pack —
+    its earliest one: the national baseline reaches back, a jurisdiction's own pack never does."""
+    return _latest(default, year) or (
+        PolicyPack.objects.select_related("jurisdiction").filter(jurisdiction=default).order_by("year").first()
+    )
+
+
+def fallback_layer(jurisdiction: Jurisdiction, year: int) -> PackLayer | None:
+    """The national-default pack that fills `jurisdiction`'s missing sections in `year` (None for
+    the default itself, or when there is no national default pack)."""
+    default = national_default()
+    if default is None or default.pk == jurisdiction.pk:
+        return None
+    pack = _national_pack(default, year)
+    return layer(pack) if pack is not None else None
+
+
+def effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:
+    """The rules in force for a jurisdiction in a (Gregorian) year.
+
+    The jurisdiction's pack for the greatest year ≤ `year`; each section it leaves out is taken
+    whole from the national default's pack for the greatest year ≤ `year` (or, for a year before
+    the national default's first pack, its earliest pack — see `Pack.backdated`). Raises
+    `NotFound` ("policy.no_pack") when there is nothing to read, `PeiliError`
+    ("policy.section_missing") when a section every pack needs (hours, study, subsidy) is missing.
+    """
+    if isinstance(jurisdiction, str):
+        jurisdiction = jurisdiction_by_code(jurisdiction)
+    own = _national_pack(jurisdiction, year) if jurisdiction.is_national_default else _latest(jurisdiction, year)
+    return rules.effective_from(
+        jurisdiction.code,
+        year,
+        layer(own) if own is not None else None,
+        fallback_layer(jurisdiction, year),
+    )
+
+
+def pack_sections(
+    pack: PolicyPack, *, document: PackDocument | None = None, revision: int | None = None
+) -> tuple[dict[str, tuple[SectionBase, PackOrigin]], PackOrigin]:
+    """The sections to show for a pack (or one of its old revisions, given its `document`): its
+    own, and those it inherits from the national default in its year. Never raises."""
+    own = layer(pack)
+    if document is not None:
+        origin = PackOrigin(
+            jurisdiction_code=own.origin.jurisdiction_code,
+            jurisdiction_name=own.origin.jurisdiction_name,
+            year=pack.year,
+            revision=revision if revision is not None else pack.revision,
+            pack_id=pack.pk,
+        )
+        own = PackLayer(document=document, origin=origin)
+    return rules.inherit(own, fallback_layer(pack.jurisdiction, pack.year)), own.origin
