@@ -1,8 +1,13 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from peili.core.permissions import PUBLIC, requires
 
 from peili.api.router import api
 
 urlpatterns = [
+    path("favicon.ico", requires(PUBLIC)(RedirectView.as_view(url=static("peili/favicon.svg"))), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("peili.accounts.urls")),

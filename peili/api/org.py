@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -124,6 +125,6 @@ def people(request: HttpRequest, agency: str | None = None, active: bool | None 
 def person(request: HttpRequest, person_id: int) -> PersonOut:
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
     if found is None:
-        raise NotFound("person.not_found", "找不到此人員。")
+        raise NotFound("person.not_found", _("找不到此人員。"))
     check(request.user, "org.view_person", found)
     return _person_out(request, found)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -33,14 +34,14 @@ class PermissionAuth(SessionAuth):
         try:
             return super()._get_key(request)
         except HttpError:
-            raise PermissionDenied("csrf.failed", "CSRF 驗證失敗，請重新整理頁面後再試。", status=403) from None
+            raise PermissionDenied("csrf.failed", _("CSRF 驗證失敗，請重新整理頁面後再試。"), status=403) from None
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.permission == PUBLIC:
             return True
         user = super().__call__(request)
         if not user:
-            raise PermissionDenied("auth.required", "請先登入。", status=401)
+            raise PermissionDenied("auth.required", _("請先登入。"), status=401)
         check(user, self.permission)
         return user
 
@@ -72,14 +73,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         request,
         422,
         "request.invalid",
-        "請求內容格式不正確。",
+        _("請求內容格式不正確。"),
         json.loads(json.dumps(exc.errors, default=str)),
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "auth.required", "請先登入。")
+    return _error(request, 401, "auth.required", _("請先登入。"))
 
 
 @api.exception_handler(HttpError)

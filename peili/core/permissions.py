@@ -1,8 +1,9 @@
 """One named permission predicate per page and API operation.
 
 Predicates are registered with django-rules in each app's `permissions.py`; views use
-`@requires("app.name")` and API operations `@api_requires("app.name")`; both end in `allowed()`. The decorators leave the name on the function, so the role-matrix test can walk
-every route and know which predicate guards it.
+`@requires("app.name")` and API operations `@api_requires("app.name")`; both end in `allowed()`.
+The decorators leave the name on the function, so the role-matrix test can walk every route
+and know which predicate guards it.
 """
 
 from __future__ import annotations

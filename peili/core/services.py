@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from peili.core import audit
 from peili.core.errors import Conflict
@@ -30,7 +31,7 @@ def calendar_override_set(*, day: date, kind: str, reason: str, actor: Any) -> C
 def calendar_override_delete(*, override_id: int, actor: Any) -> None:
     override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
     if override is None:
-        raise Conflict("calendar.not_found", "找不到這筆行事曆調整，可能已被刪除。", status=404)
+        raise Conflict("calendar.not_found", _("找不到這筆行事曆調整，可能已被刪除。"), status=404)
     audit.record(
         actor=actor,
         action="calendar.override_delete",

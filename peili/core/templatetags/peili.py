@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from peili.core import money, roc
 
@@ -30,9 +31,13 @@ def roc_date(value: Any) -> str:
 
 @register.filter
 def roc_long(value: Any) -> str:
-    """111年2月7日"""
+    """111年2月7日 (in English: ROC 111/02/07)."""
     day = _as_date(value)
-    return roc.format_long(day) if day else ""
+    if not day:
+        return ""
+    if get_language() == "en":
+        return f"ROC {roc.format_short(day)}"
+    return roc.format_long(day)
 
 
 @register.filter
