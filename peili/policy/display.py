@@ -6,10 +6,11 @@ row by row; the value is the text shown, and what the comparison compares.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from peili.core.money import format_ntd
 from peili.org.enums import RANK_GRADES, PersonnelCategory
@@ -77,12 +78,22 @@ class CompareSection:
 NOT_SET = "—"
 
 
+def list_join(items: Iterable[str]) -> str:
+    """Items of a list: 甲、乙 (English: a, b)."""
+    return pgettext("list separator", "、").join(items)
+
+
+def clause_join(items: Iterable[str]) -> str:
+    """Clauses: 甲；乙 (English: a; b)."""
+    return pgettext("clause separator", "；").join(items)
+
+
 def _h(hours: int) -> str:
-    return _("%(n)d 小時") % {"n": hours}
+    return ngettext("%(n)d 小時", "%(n)d 小時", hours) % {"n": hours}
 
 
 def _modes(modes: tuple[StudyMode, ...]) -> str:
-    return "、".join(str(StudyMode(m).label) for m in modes) or NOT_SET
+    return list_join(str(StudyMode(m).label) for m in modes) or NOT_SET
 
 
 def _yes_no(value: bool, yes: str, no: str) -> str:
@@ -124,12 +135,12 @@ def _hours_rows(rule: HoursRule) -> Iterator[Row]:
                 _h(floor.hours),
             )
         if category.topics:
-            yield Row(f"{base}.topics", _("　%(name)s涵蓋主題") % {"name": category.name}, "、".join(category.topics))
+            yield Row(f"{base}.topics", _("　%(name)s涵蓋主題") % {"name": category.name}, list_join(category.topics))
         codes = [*category.portal_codes, *(c for f in category.floors.values() for c in f.portal_codes)]
         yield Row(
             f"{base}.portal_codes",
             _("　%(name)s入口網類別代碼") % {"name": category.name},
-            "、".join(codes) if codes else _("未設定"),
+            list_join(codes) if codes else _("未設定"),
         )
 
 
@@ -236,12 +247,12 @@ def _subsidy_rows(rule: SubsidyRule) -> Iterator[Row]:
 def _categories_rows(rule: CategoryTaxonomy) -> Iterator[Row]:
     yield Row("categories.label", _("分類名稱"), rule.label)
     for key, track in rule.tracks.items():
-        parts = ["、".join(track.items)] if track.items else []
+        parts = [list_join(track.items)] if track.items else []
         parts += [
-            _("%(name)s：%(courses)s") % {"name": p.name, "courses": "、".join(p.courses) or NOT_SET}
+            _("%(name)s：%(courses)s") % {"name": p.name, "courses": list_join(p.courses) or NOT_SET}
             for p in track.programmes
         ]
-        yield Row(f"categories.tracks.{key}", track.name, "；".join(parts) or NOT_SET)
+        yield Row(f"categories.tracks.{key}", track.name, clause_join(parts) or NOT_SET)
 
 
 def _overseas_rows(rule: OverseasStudyRule) -> Iterator[Row]:
@@ -287,7 +298,7 @@ def _overseas_rows(rule: OverseasStudyRule) -> Iterator[Row]:
         if kind.needs_central_approval:
             period += _("（須報行政院專案核定）")
         yield Row(f"{base}.max_months", _("%(name)s：期間上限") % {"name": kind.name}, period)
-        ages = "；".join(
+        ages = clause_join(
             _("%(grades)s %(age)d 歲以下") % {"grades": _grades(limit.grades), "age": limit.max_age}
             for limit in kind.age_limits
         )

@@ -64,7 +64,11 @@ class PackEditForm(forms.Form):
 class PackChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         assert isinstance(obj, PolicyPack)
-        return f"{obj.jurisdiction.name}　{obj.year - ROC_OFFSET} 年　{obj.title}"
+        return _("%(jurisdiction)s　%(year)s 年　%(title)s") % {
+            "jurisdiction": obj.jurisdiction.name,
+            "year": obj.year - ROC_OFFSET,
+            "title": obj.title,
+        }
 
 
 class CompareForm(forms.Form):
