@@ -2,9 +2,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from peili.core.permissions import PUBLIC, requires
-
 from peili.api.router import api
+from peili.core.permissions import PUBLIC, requires
 
 urlpatterns = [
     path("favicon.ico", requires(PUBLIC)(RedirectView.as_view(url=static("peili/favicon.svg"))), name="favicon"),

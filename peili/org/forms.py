@@ -33,8 +33,9 @@ class HeadcountForm(forms.Form):
 
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("姓名、員工編號或身分證字號"), required=False)
-    agency = forms.ModelChoiceField(label=_("機關（含所屬）"), queryset=Agency.objects.none(), required=False,
-                                    empty_label=_("全部機關"))
+    agency = forms.ModelChoiceField(
+        label=_("機關（含所屬）"), queryset=Agency.objects.none(), required=False, empty_label=_("全部機關")
+    )
     active = forms.ChoiceField(
         label=_("狀態"), required=False, choices=[("1", _("在職")), ("0", _("離職")), ("", _("全部"))]
     )

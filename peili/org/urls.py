@@ -12,4 +12,9 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("me/", views.my_record, name="my_record"),
     path("import/", views_import.upload, name="import"),
+    path("import/template.xlsx", views_import.template, name="import_template"),
+    path("import/job/", views_import.job, name="import_job"),
+    path("import/job/status/", views_import.job_status, name="import_status"),
+    path("import/job/load/", views_import.job_load, name="import_load"),
+    path("import/job/problems.csv", views_import.job_problems, name="import_problems"),
 ]

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         from peili.org.demo import data
         from peili.org.enums import Role
 
-        self.stdout.write("\n示範帳號（密碼皆為 %s）：" % data.DEMO_PASSWORD)
+        self.stdout.write(f"\n示範帳號（密碼皆為 {data.DEMO_PASSWORD}）：")
         for username, display, role, _scope, _person in data.ACCOUNTS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<8} {display}")
         self.stdout.write("\n請開啟 http://127.0.0.1:8000/ 並以上列帳號登入。\n")

@@ -1,0 +1,54 @@
+"""One problem found in an uploaded file: where (row, column, value), what (a stable code) and why
+(a Chinese message). Row 1 is the file's first row (usually the header); row 0 means the file as a
+whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from peili.org.importing.enums import WARNINGS, ProblemCode, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    code: str
+    message: str
+    severity: str = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "code": self.code,
+            "message": self.message,
+            "severity": str(self.severity),
+        }
+
+
+def problem(row: int, column: str, value: object, code: ProblemCode, /, **params: object) -> Problem:
+    template = str(code.label)
+    message = template % params if params else template
+    severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
+    return Problem(row, column, _shown(value), str(code), message, str(severity))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if len(text) <= 200 else f"{text[:199]}…"
+
+
+def sort_key(p: Problem) -> tuple[int, int]:
+    return (p.row, 0 if p.is_error else 1)
