@@ -76,6 +76,7 @@ def world(tree, jurisdiction) -> World:
 def route_kwargs(name: str, w: World) -> dict[str, Any]:
     table = {
         "accounts:user_detail": {"pk": w.users["learner"].pk},
+        "accounts:user_toggle_active": {"pk": w.users["learner"].pk},
         "accounts:role_revoke": {
             "pk": w.users["officer"].pk,
             "assignment_id": w.users["officer"].role_assignments.first().pk,

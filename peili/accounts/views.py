@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,29 @@ login = requires(PUBLIC)(
     )
 )
 logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
+password_change = requires("accounts.signed_in")(
+    auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_changed")
+    )
+)
+
+
+@requires("accounts.signed_in")
+def password_changed(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("密碼已變更。"))
+    return redirect("core:home")
+
+
+@require_POST
+@requires("accounts.manage_users")
+def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    if account.pk == request.user.pk:
+        messages.error(request, _("不能停用自己的帳號。"))
+    else:
+        services.user_set_active(user=account, active=not account.is_active, actor=request.user)
+        messages.success(request, _("已啟用帳號。") if account.is_active else _("已停用帳號。"))
+    return redirect("accounts:user_detail", pk=pk)
 
 
 @requires("accounts.manage_users")

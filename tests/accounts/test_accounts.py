@@ -59,3 +59,52 @@ def test_revoking_a_role_is_audited(client, tree, admin_user, officer):
     assert not RoleAssignment.objects.filter(user=officer).exists()
     entry = AuditEntry.objects.get(action="role.revoke")
     assert entry.before == {"user": "officer", "role": "personnel_officer", "agency": tree["a"].code}
+
+
+def test_admin_deactivates_and_reactivates_an_account(client, tree, admin_user, learner):
+    client.force_login(admin_user)
+    client.post(f"/accounts/users/{learner.pk}/toggle-active/")
+    learner.refresh_from_db()
+    assert learner.is_active is False
+    assert AuditEntry.objects.get(action="user.set_active").after == {"is_active": False}
+    client.post(f"/accounts/users/{learner.pk}/toggle-active/")
+    learner.refresh_from_db()
+    assert learner.is_active is True
+
+
+def test_admin_cannot_deactivate_themself(client, admin_user):
+    client.force_login(admin_user)
+    client.post(f"/accounts/users/{admin_user.pk}/toggle-active/")
+    admin_user.refresh_from_db()
+    assert admin_user.is_active is True
+    assert not AuditEntry.objects.exists()
+
+
+def test_user_changes_own_password(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "A-new-long-password-2026",
+            "new_password2": "A-new-long-password-2026",
+        },
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password("A-new-long-password-2026")
+
+
+def test_password_change_rejects_wrong_old_password(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "nope",
+            "new_password1": "A-new-long-password-2026",
+            "new_password2": "A-new-long-password-2026",
+        },
+    )
+    assert response.status_code == 200
+    learner.refresh_from_db()
+    assert learner.check_password("correct-horse-battery")
