@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("PEILI_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("PEILI_VAR_DIR") or BASE_DIR / "var")
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -31,6 +31,8 @@ def _database(url: str) -> dict[str, object]:
     if parsed.scheme == "sqlite":
         path = parsed.path[1:] if parsed.path.startswith("//") else parsed.path.lstrip("/") or "db.sqlite3"
         name = path if os.path.isabs(path) else str(VAR_DIR / path)
+        # SQLite creates the file but not its folder: a fresh clone has no var/ yet.
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "peili.accounts",
     "peili.policy",
     "peili.org",
+    "peili.catalog",
 ]
 
 MIDDLEWARE = [
