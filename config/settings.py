@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "peili.policy",
     "peili.org",
     "peili.catalog",
+    "peili.enrolment",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("peili.accounts.urls")),
     path("org/", include("peili.org.urls")),
     path("policy/", include("peili.policy.urls")),
+    path("classes/", include("peili.catalog.urls")),
+    path("registrations/", include("peili.enrolment.urls")),
     path("", include("peili.core.urls")),
 ]

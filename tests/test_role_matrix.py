@@ -4,8 +4,10 @@ predicate that drifts fails here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +53,22 @@ class World:
     agency: Any
     override: Any
     pack: Any
+    # Objects that the apps' matrix modules add (tests/<app>/matrix.py `build(world)`).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Each app may keep its part of the matrix in tests/<app>/matrix.py with:
+#   EXPECTED: dict[permission, set[role]]     who gets through each of its named permissions
+#   build(world) -> None                      create the objects its routes need (into world.extra)
+#   route_kwargs(world) -> dict[url name, kwargs]
+#   api_path_params(world) -> dict["{placeholder}", value]
+# so that apps extend the matrix without editing this file.
+APP_MATRICES = [
+    importlib.import_module(f"tests.{path.parent.name}.matrix")
+    for path in sorted(Path(__file__).parent.glob("*/matrix.py"))
+]
+for _module in APP_MATRICES:
+    EXPECTED.update(_module.EXPECTED)
 
 
 @pytest.fixture
@@ -70,7 +88,10 @@ def world(tree, jurisdiction) -> World:
     override = CalendarOverride.objects.create(date=date(2026, 9, 2), kind="day_off", reason="颱風")
     presets_load(actor=None)
     pack = PolicyPack.objects.get(jurisdiction=jurisdiction)
-    return World(users=users, staff=staff, agency=tree["a"], override=override, pack=pack)
+    built = World(users=users, staff=staff, agency=tree["a"], override=override, pack=pack)
+    for module in APP_MATRICES:
+        module.build(built)
+    return built
 
 
 def route_kwargs(name: str, w: World) -> dict[str, Any]:
@@ -92,6 +113,8 @@ def route_kwargs(name: str, w: World) -> dict[str, Any]:
         "policy:pack_history": {"pk": w.pack.pk},
         "policy:revision_detail": {"pk": w.pack.pk, "number": 1},
     }
+    for module in APP_MATRICES:
+        table.update(module.route_kwargs(w))
     return table[name]
 
 
@@ -200,6 +223,9 @@ API_OPS = sorted({(m, p) for m, p, _ in api_operations()})
 
 
 def _api_path(path: str, w: World) -> str:
+    for module in APP_MATRICES:
+        for placeholder, value in module.api_path_params(w).items():
+            path = path.replace(placeholder, str(value))
     return (
         path.replace("{person_id}", str(w.staff.pk))
         .replace("{pack_id}", str(w.pack.pk if w.pack else 0))

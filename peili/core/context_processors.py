@@ -13,6 +13,12 @@ from peili.core.permissions import allowed
 NAVIGATION: list[tuple[str, str, Any]] = [
     ("core:home", "accounts.signed_in", _("首頁")),
     ("org:my_record", "org.view_own_record", _("我的資料")),
+    ("catalog:browse", "catalog.browse", _("課程報名")),
+    ("enrolment:mine", "enrolment.register", _("我的報名")),
+    ("enrolment:consents", "enrolment.consent", _("待我同意")),
+    ("enrolment:nominate", "enrolment.nominate", _("薦送報名")),
+    ("catalog:manage", "catalog.manage", _("班期管理")),
+    ("catalog:plans", "catalog.view_plans", _("年度計畫")),
     ("org:people", "org.view_people", _("人員")),
     ("org:import", "org.import_people", _("人員匯入")),
     ("org:agencies", "org.view_agencies", _("機關")),

@@ -1,0 +1,1 @@
+"""Named permission predicates for registration, consent, nomination and rosters."""
