@@ -144,6 +144,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttling: failures per (username, client address) inside the window lock further tries.
 PEILI_LOGIN_MAX_FAILURES = int(os.environ.get("PEILI_LOGIN_MAX_FAILURES", "5"))
 PEILI_LOGIN_LOCK_SECONDS = int(os.environ.get("PEILI_LOGIN_LOCK_SECONDS", "900"))
+# A username from many addresses, or an address across many usernames, is locked after this many
+# times the per-pair limit.
+PEILI_LOGIN_SPREAD_FACTOR = int(os.environ.get("PEILI_LOGIN_SPREAD_FACTOR", "4"))
+# Behind a reverse proxy: the META key holding the client's address, e.g. HTTP_X_FORWARDED_FOR.
+PEILI_CLIENT_IP_HEADER = os.environ.get("PEILI_CLIENT_IP_HEADER", "")
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
@@ -157,7 +162,6 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "peili" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 CACHE_URL = os.environ.get("PEILI_CACHE_URL", "")
 CACHES = {
@@ -215,4 +219,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PEILI_LOG_LEVEL", "WARNING")},
+}
+
+# Registration: consent links in emails expire after this many days; links are made absolute with
+# the base URL (the address users reach the site at).
+PEILI_CONSENT_LINK_DAYS = int(os.environ.get("PEILI_CONSENT_LINK_DAYS", "14"))
+PEILI_BASE_URL = os.environ.get("PEILI_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE = {
+    "enrolment-class-reminders": {"task": "enrolment.send_class_reminders", "schedule": 60 * 60 * 6},
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +17,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("帳號或密碼不正確。"),
-        "locked": _("登入失敗次數過多，請於 15 分鐘後再試，或洽系統管理者。"),
+        "locked": _("登入失敗次數過多，請於 %(minutes)s 分鐘後再試，或洽系統管理者。"),
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = throttle.client_address(self.request)
         if throttle.is_locked(username, address):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": max(1, settings.PEILI_LOGIN_LOCK_SECONDS // 60)},
+            )
         try:
             cleaned = super().clean()
         except forms.ValidationError:

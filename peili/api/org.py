@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -10,7 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from peili.core.errors import NotFound
 from peili.core.permissions import allowed, api_requires, check
 from peili.org import selectors
-from peili.org.models import Person
+from peili.org.models import Agency, Person
 from peili.org.rules import mask_national_id
 from peili.org.scopes import grants_for
 
@@ -24,16 +26,9 @@ class MeOut(Schema):
     person_id: int | None
 
 
-class AgencyOut(Schema):
-    code: str
-    name: str
-    parent_code: str | None
-    jurisdiction: str
-    depth: int
-    is_training_body: bool
-
-
 class PersonOut(Schema):
+    """A person; `national_id` is masked unless the caller may see the full number."""
+
     id: int
     name: str
     national_id: str
@@ -46,22 +41,37 @@ class PersonOut(Schema):
     is_active: bool
     birth_date: date
 
+    @staticmethod
+    def resolve_national_id(obj: Person, context: dict[str, Any]) -> str:
+        request = context["request"]
+        if getattr(request, "peili_full_national_id", False):
+            return obj.national_id
+        return mask_national_id(obj.national_id)
 
-def _person_out(request: HttpRequest, person: Person) -> PersonOut:
-    full = allowed(request.user, "org.view_full_national_id", person)
-    return PersonOut(
-        id=person.pk,
-        name=person.name,
-        national_id=person.national_id if full else mask_national_id(person.national_id),
-        employee_number=person.employee_number,
-        agency_code=person.agency.code,
-        unit=person.unit.name if person.unit else None,
-        category=person.category,
-        grade=person.grade,
-        is_supervisor=person.is_supervisor,
-        is_active=person.is_active,
-        birth_date=person.birth_date,
-    )
+    @staticmethod
+    def resolve_agency_code(obj: Person) -> str:
+        return obj.agency.code
+
+    @staticmethod
+    def resolve_unit(obj: Person) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+    parent_code: str | None
+    jurisdiction: str
+    depth: int
+    is_training_body: bool
+
+    @staticmethod
+    def resolve_parent_code(obj: Agency) -> str | None:
+        return obj.parent.code if obj.parent else None
+
+    @staticmethod
+    def resolve_jurisdiction(obj: Agency) -> str:
+        return obj.jurisdiction.code
 
 
 @router.get("/me", response=MeOut, summary="目前登入者")
@@ -79,52 +89,30 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/agencies", response=list[AgencyOut], summary="機關一覽（依權限範圍）")
 @api_requires("org.view_agencies")
 @paginate(PageNumberPagination, page_size=200)
-def agencies(request: HttpRequest) -> list[AgencyOut]:
-    return [
-        AgencyOut(
-            code=a.code,
-            name=a.name,
-            parent_code=a.parent.code if a.parent else None,
-            jurisdiction=a.jurisdiction.code,
-            depth=a.depth,
-            is_training_body=a.is_training_body,
-        )
-        for a in selectors.agencies_for_user(request.user).order_by("path")
-    ]
+def agencies(request: HttpRequest) -> QuerySet[Agency]:
+    # A queryset, not a list: the paginator slices it in SQL.
+    return selectors.agencies_for_user(request.user).order_by("path")
 
 
 @router.get("/people", response=list[PersonOut], summary="人員一覽（依權限範圍，身分證字號遮罩）")
 @api_requires("org.view_people")
 @paginate(PageNumberPagination, page_size=100)
-def people(request: HttpRequest, agency: str | None = None, active: bool | None = True) -> list[PersonOut]:
-    qs = selectors.people_for_user(request.user).order_by("agency__path", "name", "pk")
-    if agency:
-        qs = qs.filter(agency__code=agency)
-    if active is not None:
-        qs = qs.filter(is_active=active)
-    return [
-        PersonOut(
-            id=p.pk,
-            name=p.name,
-            national_id=mask_national_id(p.national_id),
-            employee_number=p.employee_number,
-            agency_code=p.agency.code,
-            unit=p.unit.name if p.unit else None,
-            category=p.category,
-            grade=p.grade,
-            is_supervisor=p.is_supervisor,
-            is_active=p.is_active,
-            birth_date=p.birth_date,
-        )
-        for p in qs
-    ]
+def people(
+    request: HttpRequest, q: str = "", agency: str | None = None, active: bool | None = True
+) -> QuerySet[Person]:
+    """`agency` is an agency code and includes its subtree, as on the people page."""
+    within = selectors.agencies_for_user(request.user).filter(code=agency).first() if agency else None
+    if agency and within is None:
+        return Person.objects.none()
+    return selectors.people_search(request.user, q=q, agency=within, active=active)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人員資料（有權限者可見完整身分證字號）")
 @api_requires("org.view_people")
-def person(request: HttpRequest, person_id: int) -> PersonOut:
+def person(request: HttpRequest, person_id: int) -> Person:
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
     if found is None:
         raise NotFound("person.not_found", _("找不到此人員。"))
     check(request.user, "org.view_person", found)
-    return _person_out(request, found)
+    request.peili_full_national_id = allowed(request.user, "org.view_full_national_id", found)  # type: ignore[attr-defined]
+    return found

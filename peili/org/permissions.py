@@ -70,9 +70,9 @@ def supervises(user: Any, person: Any) -> bool:
     grants = grants_for(user)
     if person is None or not grants.has(Role.SUPERVISOR) or grants.person_id == person.pk:
         return False
-    if grants.person_unit_id is not None:
-        return person.unit_id == grants.person_unit_id
-    return person.agency.path == grants.person_agency_path
+    if person.agency.path != grants.person_agency_path:
+        return False
+    return grants.person_unit_id is None or person.unit_id == grants.person_unit_id
 
 
 staff_role = is_admin | is_personnel_officer | is_organizer

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
+from peili.org.rules import normalise_national_id
 from peili.org.scopes import grants_for
 
 
@@ -42,11 +43,28 @@ def people_for_user(user: Any) -> QuerySet[Person]:
     for path in grants.scopes.get(Role.PERSONNEL_OFFICER, ()):
         condition |= Q(agency__path__startswith=path)
     if grants.has(Role.SUPERVISOR) and grants.person_id is not None:
+        # Their own agency always, narrowed to their unit when they have one.
+        supervised = Q(agency__path=grants.person_agency_path)
         if grants.person_unit_id is not None:
-            condition |= Q(unit_id=grants.person_unit_id)
-        else:
-            condition |= Q(agency__path=grants.person_agency_path)
+            supervised &= Q(unit_id=grants.person_unit_id)
+        condition |= supervised
     return qs.filter(condition)
+
+
+def people_search(
+    user: Any, *, q: str = "", agency: Agency | None = None, active: bool | None = True
+) -> QuerySet[Person]:
+    """The people list (page and API): visible to `user`, searched by name, employee number or ID,
+    within an agency subtree, in service / left / all (None)."""
+    qs = people_for_user(user)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(employee_number=q) | Q(national_id=normalise_national_id(q)))
+    if agency is not None:
+        qs = qs.filter(agency__path__startswith=agency.path)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("agency__path", "name", "pk")
 
 
 def home_summary(user: Any) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +17,6 @@ from peili.core.permissions import allowed, requires
 from peili.org import selectors, services
 from peili.org.forms import AgencyForm, HeadcountForm, PeopleFilterForm
 from peili.org.models import Agency, AgencyHeadcount, Person
-from peili.org.rules import normalise_national_id
 from peili.org.scopes import grants_for
 
 
@@ -106,19 +107,18 @@ def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @requires("org.view_people")
 def people(request: HttpRequest) -> HttpResponse:
-    visible = selectors.people_for_user(request.user)
-    form = PeopleFilterForm(request.GET or {"active": "1"})
+    params = request.GET.copy()
+    params.setdefault("active", "1")  # in service unless the user chose otherwise — on every page
+    form = PeopleFilterForm(params)
     form.fields["agency"].queryset = selectors.agencies_for_user(request.user)  # type: ignore[attr-defined]
-    qs = visible
-    if form.is_valid():
-        q = form.cleaned_data["q"].strip()
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(employee_number=q) | Q(national_id=normalise_national_id(q)))
-        if form.cleaned_data["agency"]:
-            qs = qs.filter(agency__path__startswith=form.cleaned_data["agency"].path)
-        if form.cleaned_data["active"] in {"0", "1"}:
-            qs = qs.filter(is_active=form.cleaned_data["active"] == "1")
-    page = Paginator(qs.order_by("agency__path", "name", "pk"), 50).get_page(request.GET.get("page"))
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {"q": "", "agency": None, "active": "1"}
+    qs = selectors.people_search(
+        request.user,
+        q=filters["q"],
+        agency=filters["agency"],
+        active={"1": True, "0": False}.get(filters["active"]),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "org/people.html", {"page": page, "form": form})
 
 

@@ -72,3 +72,47 @@ def test_working_calendar_selector_applies_overrides(db):
 
     CalendarOverride.objects.create(date=date(2026, 11, 24), kind="day_off", reason="颱風")
     assert working_calendar().nth_working_day_after(date(2026, 11, 23), 1) == date(2026, 11, 25)
+
+
+def test_one_address_trying_many_usernames_is_locked(client, db, settings):
+    cache.clear()
+    UserFactory(username="victim")
+    limit = settings.PEILI_LOGIN_MAX_FAILURES * settings.PEILI_LOGIN_SPREAD_FACTOR
+    for n in range(limit):
+        client.post("/accounts/login/", {"username": f"guess{n}", "password": "Spring-2026!"})
+    response = client.post("/accounts/login/", {"username": "victim", "password": "correct-horse-battery"})
+    assert "登入失敗次數過多，請於 15 分鐘後再試" in response.content.decode()
+    cache.clear()
+
+
+def test_one_username_from_many_addresses_is_locked(client, db, settings):
+    cache.clear()
+    UserFactory(username="target2")
+    limit = settings.PEILI_LOGIN_MAX_FAILURES * settings.PEILI_LOGIN_SPREAD_FACTOR
+    for n in range(limit):
+        client.post("/accounts/login/", {"username": "target2", "password": "wrong"}, REMOTE_ADDR=f"10.0.{n}.1")
+    response = client.post(
+        "/accounts/login/", {"username": "target2", "password": "correct-horse-battery"}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert "登入失敗次數過多" in response.content.decode()
+    cache.clear()
+
+
+def test_client_address_comes_from_the_trusted_proxy_header(client, db, settings):
+    cache.clear()
+    settings.PEILI_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    UserFactory(username="behindproxy")
+    for _ in range(settings.PEILI_LOGIN_MAX_FAILURES):
+        client.post(
+            "/accounts/login/",
+            {"username": "behindproxy", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1",
+        )
+    # Another client behind the same proxy is not locked out by the first one's failures.
+    response = client.post(
+        "/accounts/login/",
+        {"username": "behindproxy", "password": "correct-horse-battery"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1",
+    )
+    assert response.status_code == 302
+    cache.clear()

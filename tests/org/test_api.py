@@ -48,3 +48,15 @@ def test_openapi_document_is_published(client, db):
     paths = response.json()["paths"]
     assert "/api/v1/people" in paths
     assert "/api/v1/me" in paths
+
+
+def test_people_api_pages_in_sql_and_filters_a_subtree(client, tree, admin_user, django_assert_max_num_queries):
+    for _ in range(3):
+        PersonFactory(agency=tree["a1"])
+    PersonFactory(agency=tree["b"])
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(7):  # session, user, roles, person, agency, count, page
+        body = client.get("/api/v1/people?agency=376570100A").json()
+    assert body["count"] == 3  # a1 is inside a's subtree; b is not
+    assert client.get("/api/v1/people?agency=NOSUCHCODE").json()["count"] == 0
+    assert client.get("/api/v1/people?q=" + body["items"][0]["name"]).json()["count"] == 1

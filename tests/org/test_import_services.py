@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
@@ -183,6 +184,7 @@ def test_marking_the_missing_as_left_is_explicit_and_audited(tree):
     assert missing.is_active is False
     entry = AuditEntry.objects.get(action="person.import_mark_left")
     assert (entry.object_id, entry.before, entry.after) == (str(missing.pk), {"is_active": True}, {"is_active": False})
+    assert missing.left_on == timezone.localdate()
 
 
 def test_dry_run_reports_what_would_change_and_writes_nothing(tree):
@@ -220,7 +222,7 @@ def test_officer_cannot_take_over_someone_from_an_agency_outside_the_subtree(tre
             "身分證字號*",
             nid(1),
             "person.outside_scope",
-            "此人目前在「新竹市政府教育處」服務，不在您的管理範圍內；跨機關調任請由原機關或系統管理者處理。",
+            "此身分證字號已屬其他機關人員，不在您的管理範圍內；跨機關調任請洽原機關或系統管理者處理。",
         )
     ]
     assert state() == before
@@ -232,6 +234,16 @@ def test_admin_moves_someone_between_agencies(tree, admin_user):
     assert outcome.written
     person.refresh_from_db()
     assert person.agency_id == tree["a"].pk
+
+
+def test_a_move_by_a_file_without_unit_columns_does_not_keep_the_old_agencys_unit(tree, admin_user):
+    old_unit = UnitFactory(agency=tree["b"], code="U09", name="學務科")
+    person = PersonFactory(agency=tree["b"], unit=old_unit, national_id=nid(1), name="王小明1")
+    header = [h for h in HEADER if not h.startswith("單位")]
+    outcome = run([person_row(1)], actor=admin_user, header=header)
+    assert outcome.written
+    person.refresh_from_db()
+    assert (person.agency_id, person.unit_id) == (tree["a"].pk, None)
 
 
 def test_existing_units_are_reused(tree):

@@ -37,3 +37,15 @@ def test_learner_without_role_sees_no_list(tree, learner):
 
 def test_agencies_for_officer(tree, officer):
     assert {a.code for a in selectors.agencies_for_user(officer)} == {"376570100A", "376570101A"}
+
+
+def test_supervisor_does_not_see_someone_moved_to_another_agency_with_a_stale_unit(tree):
+    from peili.core.permissions import allowed
+
+    unit = UnitFactory(agency=tree["a"])
+    boss = UserFactory()
+    grant(boss, "supervisor", tree["a"])
+    PersonFactory(user=boss, agency=tree["a"], unit=unit, is_supervisor=True)
+    moved = PersonFactory(agency=tree["b"], unit=unit)  # a unit of the old agency left behind
+    assert moved not in set(selectors.people_for_user(boss))
+    assert not allowed(boss, "org.view_person", moved)

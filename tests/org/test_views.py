@@ -84,3 +84,22 @@ def test_headcount_is_entered_in_roc_year(client, tree, admin_user):
     client.force_login(admin_user)
     client.post(f"/org/agencies/{tree['a'].code}/", {"year": "115", "budgeted_headcount": "30"})
     assert tree["a"].headcounts.get().year == 2026
+
+
+def test_people_list_keeps_the_in_service_filter_on_every_page(client, tree, admin_user):
+    for _ in range(51):
+        PersonFactory(agency=tree["a"])
+    for _ in range(3):
+        PersonFactory(agency=tree["a"], is_active=False)
+    client.force_login(admin_user)
+    assert "共 51 人" in client.get("/org/people/").content.decode()
+    assert "共 51 人" in client.get("/org/people/?page=2").content.decode()
+    assert "共 54 人" in client.get("/org/people/?active=").content.decode()
+
+
+def test_officer_cannot_open_a_person_or_agency_outside_the_subtree(client, tree, officer):
+    outside = PersonFactory(agency=tree["b"])
+    client.force_login(officer)
+    assert client.get(f"/org/people/{outside.pk}/").status_code == 403
+    assert client.get(f"/org/agencies/{tree['b'].code}/").status_code == 404
+    assert client.get(f"/org/agencies/{tree['a1'].code}/").status_code == 200

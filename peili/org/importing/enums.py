@@ -97,7 +97,7 @@ class ProblemCode(models.TextChoices):
     DUPLICATE_EMPLOYEE_NUMBER = "duplicate.employee_number", _("同一機關的員工編號重複：另見第 %(rows)s 列。")
     PERSON_OUTSIDE_SCOPE = (
         "person.outside_scope",
-        _("此人目前在「%(agency)s」服務，不在您的管理範圍內；跨機關調任請由原機關或系統管理者處理。"),
+        _("此身分證字號已屬其他機關人員，不在您的管理範圍內；跨機關調任請洽原機關或系統管理者處理。"),
     )
 
 

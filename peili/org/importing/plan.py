@@ -142,7 +142,6 @@ def make_plan(
                     id_label,
                     record.national_id,
                     ProblemCode.PERSON_OUTSIDE_SCOPE,
-                    agency=current.agency_name,
                 )
             )
             continue

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -357,6 +357,12 @@ def _write(
             note=_("%(file)s 第 %(row)s 列") % {"file": filename, "row": change.record.row},
         )
     _update_people(updated, changed_fields, now)
+    moved = [c.person_id for c in plan.updates if c.person_id and any(f.field == "agency" for f in c.changes)]
+    if moved and "unit" not in changed_fields:
+        # Moved to another agency by a file without unit columns: the old agency's unit must not follow.
+        Person.objects.filter(pk__in=_one_parameter(moved, "bigint")).exclude(unit__isnull=True).exclude(
+            unit__agency_id=F("agency_id")
+        ).update(unit=None)
     counts.updated = len(plan.updates)
 
     _write_ratings(
@@ -367,7 +373,9 @@ def _write(
 
     if mark_missing_left and plan.not_in_file:
         left_ids = [a.id for a in plan.not_in_file]
-        Person.objects.filter(pk__in=_one_parameter(left_ids, "bigint")).update(is_active=False, updated_at=now)
+        Person.objects.filter(pk__in=_one_parameter(left_ids, "bigint")).update(
+            is_active=False, left_on=timezone.localdate(), updated_at=now
+        )
         for absent in plan.not_in_file:
             entries.add(
                 action="person.import_mark_left",
