@@ -240,6 +240,15 @@ class ImportJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("執行匯入者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("預覽後按下「匯入」的人；匯入以其權限範圍執行並記錄於稽核紀錄。"),
+    )
     created_at = models.DateTimeField(_("上傳時間"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
     finished_at = models.DateTimeField(_("完成時間"), null=True, blank=True)

@@ -321,6 +321,38 @@ def test_job_previews_then_loads(tree, officer, django_capture_on_commit_callbac
     assert (summary.object_type, summary.object_id, summary.actor) == ("org.importjob", str(job.pk), officer)
 
 
+def test_an_admin_loading_an_officers_preview_is_the_recorded_actor(
+    tree, officer, admin_user, django_capture_on_commit_callbacks
+):
+    job = make_job(
+        [person_row(1)],
+        actor=officer,
+        validate_only=True,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_load(job=job, actor=admin_user)
+    job.refresh_from_db()
+    assert (job.status, job.loaded_by) == (ImportStatus.DONE, admin_user)
+    assert AuditEntry.objects.get(action="import.upload").actor == officer
+    assert AuditEntry.objects.get(action="import.load_requested").actor == admin_user
+    assert set(AuditEntry.objects.filter(action__startswith="person.import").values_list("actor", flat=True)) == {
+        admin_user.pk
+    }
+
+
+def test_a_job_whose_uploader_is_gone_is_not_run_with_full_scope(tree, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_create(
+            data=staff_csv([person_row(1)]), filename="staff.csv", actor=officer, validate_only=False
+        )
+    officer.delete()
+    services.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert Person.objects.count() == 0
+
+
 def test_job_with_problems_is_invalid_and_cannot_be_loaded(tree, officer, django_capture_on_commit_callbacks):
     job = make_job(
         BAD_ROWS,

@@ -537,6 +537,17 @@ def import_job_create(
         validate_only=validate_only,
         mark_missing_left=mark_missing_left,
     )
+    audit.record(
+        actor=actor,
+        action="import.upload",
+        target=job,
+        after={
+            "filename": job.filename,
+            "size": job.size,
+            "validate_only": validate_only,
+            "mark_missing_left": mark_missing_left,
+        },
+    )
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
 
@@ -546,14 +557,17 @@ def import_job_load(*, job: ImportJob, actor: Any) -> ImportJob:
     """Queue a previewed job for loading: the file is checked again and then written."""
     from peili.org.tasks import run_import_job
 
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
     if job.status != ImportStatus.PREVIEW:
         raise Conflict("import.not_loadable", _("這份檔案目前無法匯入：請重新上傳。"))
     job.validate_only = False
     job.status = ImportStatus.QUEUED
     job.stage = ImportStage.WAITING
     job.progress = 0
-    job.save(update_fields=["validate_only", "status", "stage", "progress", "updated_at"])
+    # The load runs with the scope of whoever pressed the button, and the audit names them.
+    job.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
+    job.save(update_fields=["validate_only", "status", "stage", "progress", "loaded_by", "updated_at"])
+    audit.record(actor=actor, action="import.load_requested", target=job, after={"filename": job.filename})
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
 
@@ -589,12 +603,17 @@ def import_job_run(*, job_id: int) -> None:
     )
     if not claimed:
         return
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by", "loaded_by").get(pk=job_id)
+    actor = job.loaded_by if not job.validate_only and job.loaded_by else job.created_by
+    if actor is None:
+        # Never fall back to a system import's full scope for an upload whose account is gone.
+        _finish(job, ImportStatus.FAILED, {"error": _("上傳者的帳號已不存在，未匯入任何資料；請重新上傳。")})
+        return
     try:
         outcome = people_import(
             data=bytes(job.content),
             filename=job.filename,
-            actor=job.created_by,
+            actor=actor,
             dry_run=job.validate_only,
             mark_missing_left=job.mark_missing_left,
             on_stage=_progress_writer(job_id),
