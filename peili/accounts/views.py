@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from peili.accounts import services
 from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
 from peili.accounts.models import User
+from peili.core import audit
 from peili.core.errors import PeiliError
 from peili.core.permissions import PUBLIC, requires
 from peili.org.models import Person, RoleAssignment
@@ -25,11 +28,19 @@ login = requires(PUBLIC)(
     )
 )
 logout = requires(PUBLIC)(auth_views.LogoutView.as_view())
-password_change = requires("accounts.signed_in")(
-    auth_views.PasswordChangeView.as_view(
-        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_changed")
-    )
-)
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_changed")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(actor=self.request.user, action="user.password_change", target=self.request.user)
+        return response
+
+
+password_change = requires("accounts.signed_in")(_PasswordChangeView.as_view())
 
 
 @requires("accounts.signed_in")

@@ -61,7 +61,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "form": form,
             "overrides": CalendarOverride.objects.all()[:200],
             "days": days,
-            "deadline_example": cal.nth_working_day_after(today, 7),
+            "next_working_day": cal.nth_working_day_after(today, 1),
             "today": today,
         },
     )

@@ -36,7 +36,9 @@ _LETTER_CODES = {
     "Z": 33,
 }
 _WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
-_NATIONAL_ID = re.compile(r"^[A-Z][12]\d{8}$")
+# Citizens: second digit 1 or 2. Resident certificates of the 2021 format (foreign staff and
+# teachers): 8 or 9, with the same check digit.
+_NATIONAL_ID = re.compile(r"^[A-Z][1289]\d{8}$")
 
 
 def normalise_national_id(value: str) -> str:

@@ -151,7 +151,38 @@ def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.line, p.path)))
 
 
+# A pack nests a few levels; PyYAML's composer recurses, so a hostile nesting depth would crash it.
+MAX_NESTING = 40
+_OPENING = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSING = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _nesting_problem(source: str) -> Problem | None:
+    """Refuse nesting deeper than MAX_NESTING by scanning tokens (iterative, unlike composing)."""
+    depth = 0
+    try:
+        for token in yaml.scan(source, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPENING):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return Problem(
+                        token.start_mark.line + 1, "", "too_deep", _("巢狀層次超過 %(n)d 層。") % {"n": MAX_NESTING}
+                    )
+            elif isinstance(token, _CLOSING):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the parser reports syntax errors with their line
+    return None
+
+
 def _parse(source: str) -> Problem | tuple[Any, dict[Loc, int], list[Problem]]:
+    if (too_deep := _nesting_problem(source)) is not None:
+        return too_deep
     loader = yaml.SafeLoader(source)
     try:
         node = loader.get_single_node()

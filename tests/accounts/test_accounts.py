@@ -93,6 +93,7 @@ def test_user_changes_own_password(client, learner):
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("A-new-long-password-2026")
+    assert AuditEntry.objects.get(action="user.password_change").actor == learner
 
 
 def test_password_change_rejects_wrong_old_password(client, learner):

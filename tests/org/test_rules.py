@@ -11,7 +11,7 @@ from peili.org.rules import (
 )
 
 
-@pytest.mark.parametrize("value", ["A123456789", "a123456789", " F131104093 ", "Z200000004"])
+@pytest.mark.parametrize("value", ["A123456789", "a123456789", " F131104093 ", "Z200000004", "A800000014"])
 def test_valid_national_ids(value):
     assert national_id_checksum_ok(value)
     assert national_id_problem(value) is None

@@ -520,3 +520,10 @@ def test_unknown_key_inside_a_named_entry_gets_a_suggestion():
             "不認得的鍵「max_month」。是否要寫「max_months」？",
         ),
     ]
+
+
+def test_hostile_nesting_is_refused_not_crashed():
+    from peili.policy import loader
+
+    result = loader.validate("hours: " + "[" * 3000 + "]" * 3000)
+    assert [(p.line, p.code) for p in result.problems] == [(1, "too_deep")]
