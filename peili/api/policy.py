@@ -80,6 +80,8 @@ class PackCreateIn(Schema):
 class PackUpdateIn(Schema):
     source: str
     note: str
+    # The revision the edit started from; a stale one is refused with policy.stale_revision (409).
+    base_revision: int | None = None
 
 
 def _summary(pack: PolicyPack) -> dict[str, Any]:
@@ -191,6 +193,10 @@ def pack_create(request: HttpRequest, payload: PackCreateIn) -> Status[PackOut]:
 @api_requires("policy.manage_packs")
 def pack_update(request: HttpRequest, pack_id: int, payload: PackUpdateIn) -> PackOut:
     updated = services.pack_update(
-        pack=_get_pack(pack_id), source=payload.source, actor=request.user, note=payload.note
+        pack=_get_pack(pack_id),
+        source=payload.source,
+        actor=request.user,
+        note=payload.note,
+        base_revision=payload.base_revision,
     )
     return _pack_out(updated)

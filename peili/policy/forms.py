@@ -52,6 +52,8 @@ class PackCreateForm(forms.Form):
 
 
 class PackEditForm(forms.Form):
+    # The revision the editor started from: a save on top of someone else's newer one is refused.
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     source = forms.CharField(label=_("內容（YAML）"), widget=SourceTextarea(), strip=False)
     note = forms.CharField(label=_("修改說明"), max_length=NOTE_MAX, help_text=_("例：依 116 年度計畫調整補助上限"))
 

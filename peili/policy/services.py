@@ -217,12 +217,20 @@ def pack_create(*, jurisdiction: Jurisdiction, year: int, source: str, actor: An
 
 
 @transaction.atomic
-def pack_update(*, pack: PolicyPack, source: str, actor: Any, note: str) -> PolicyPack:
+def pack_update(
+    *, pack: PolicyPack, source: str, actor: Any, note: str, base_revision: int | None = None
+) -> PolicyPack:
     """Replace a pack's source with a new revision. Nothing is written when `source` is invalid
     (`PeiliError("policy.invalid")`) or identical to the current one (the pack is returned as is).
     The audit entry lists every changed parameter by dotted path, before and after."""
     _check_note(note)
     pack = PolicyPack.objects.select_for_update().select_related("jurisdiction").get(pk=pack.pk)
+    if base_revision is not None and base_revision != pack.revision:
+        raise Conflict(
+            "policy.stale_revision",
+            _("此參數包已有人儲存第 %(n)d 版；請重新開啟編輯頁，在最新版本上修改。") % {"n": pack.revision},
+            details={"current_revision": pack.revision, "base_revision": base_revision},
+        )
     document = loader.load(source, complete=pack.jurisdiction.is_national_default)
     if source == pack.source:
         return pack

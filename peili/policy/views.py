@@ -64,7 +64,11 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack(pk)
     validate_only = "validate" in request.POST
-    form = PackEditForm(request.POST or None, initial={"source": pack.source}, validate_only=validate_only)
+    form = PackEditForm(
+        request.POST or None,
+        initial={"source": pack.source, "base_revision": pack.revision},
+        validate_only=validate_only,
+    )
     problems: list[Problem] = []
     checked = False
     if request.method == "POST" and form.is_valid():
@@ -75,7 +79,11 @@ def pack_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 updated = services.pack_update(
-                    pack=pack, source=source, actor=request.user, note=form.cleaned_data["note"]
+                    pack=pack,
+                    source=source,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    base_revision=form.cleaned_data["base_revision"],
                 )
             except PeiliError as error:
                 problems = _problems(error)

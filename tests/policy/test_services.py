@@ -261,3 +261,20 @@ def test_a_new_national_default_needs_complete_packs(presets, policy_admin):
         jurisdiction=national, name=national.name, is_national_default=True, actor=policy_admin
     )
     assert Jurisdiction.objects.get(is_national_default=True).code == "national"
+
+
+def test_a_save_on_top_of_a_newer_revision_is_refused(db, admin_user):
+    from peili.core.errors import Conflict
+    from peili.policy import services
+    from peili.policy.models import PolicyPack
+
+    services.presets_load(actor=None)
+    pack = PolicyPack.objects.get(jurisdiction__code="hsinchu-city")
+    first = pack.source.replace("yearly_minimum: 20", "yearly_minimum: 21")
+    services.pack_update(pack=pack, source=first, actor=admin_user, note="甲", base_revision=1)
+    second = pack.source.replace("yearly_minimum: 20", "yearly_minimum: 22")
+    with pytest.raises(Conflict) as caught:
+        services.pack_update(pack=pack, source=second, actor=admin_user, note="乙", base_revision=1)
+    assert caught.value.code == "policy.stale_revision"
+    pack.refresh_from_db()
+    assert (pack.revision, "yearly_minimum: 21" in pack.source) == (2, True)
