@@ -153,7 +153,6 @@ def jurisdiction_update(
     jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
     before = audit.snapshot(jurisdiction, JURISDICTION_FIELDS)
     if is_national_default and not jurisdiction.is_national_default:
-        _claim_default(jurisdiction)
         incomplete = _incomplete_packs(jurisdiction)
         if incomplete:
             raise PeiliError(
@@ -162,6 +161,23 @@ def jurisdiction_update(
                 % {"sections": "、".join(str(Section(n).label) for n in REQUIRED_SECTIONS)},
                 details=incomplete,
             )
+        # The default moves here: the previous one stops being it, in the same transaction.
+        for previous in Jurisdiction.objects.select_for_update().filter(is_national_default=True):
+            previous.is_national_default = False
+            previous.save(update_fields=["is_national_default"])
+            audit.record(
+                actor=actor,
+                action="policy.jurisdiction_update",
+                target=previous,
+                before={"is_national_default": True},
+                after={"is_national_default": False},
+            )
+    if jurisdiction.is_national_default and not is_national_default:
+        # Every jurisdiction without its own hours, study or subsidy rules inherits them from here.
+        raise PeiliError(
+            "policy.default_required",
+            _("必須有一個全國預設轄區：請改將另一個轄區設為全國預設，本轄區即自動取消。"),
+        )
     jurisdiction.name = _check_name(name)
     jurisdiction.is_national_default = is_national_default
     jurisdiction.save()

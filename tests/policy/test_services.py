@@ -245,10 +245,6 @@ def test_only_one_national_default(presets, policy_admin):
 
 
 def test_a_new_national_default_needs_complete_packs(presets, policy_admin):
-    national = Jurisdiction.objects.get(code="national")
-    services.jurisdiction_update(
-        jurisdiction=national, name=national.name, is_national_default=False, actor=policy_admin
-    )
     taipei = Jurisdiction.objects.get(code="taipei-city")
     with pytest.raises(PeiliError) as caught:
         services.jurisdiction_update(
@@ -256,11 +252,18 @@ def test_a_new_national_default_needs_complete_packs(presets, policy_admin):
         )
     assert caught.value.code == "policy.default_incomplete"
     assert caught.value.details == [{"year": 2020, "sections": ["hours", "study", "subsidy"]}]
-    assert Jurisdiction.objects.filter(is_national_default=True).count() == 0
-    services.jurisdiction_update(
-        jurisdiction=national, name=national.name, is_national_default=True, actor=policy_admin
-    )
+    # Nothing changed: the national default is still the default.
     assert Jurisdiction.objects.get(is_national_default=True).code == "national"
+
+
+def test_making_another_jurisdiction_the_default_moves_it(presets, policy_admin):
+    national = Jurisdiction.objects.get(code="national")
+    other = services.jurisdiction_create(code="national-next", name="全國（新）", actor=policy_admin)
+    services.pack_copy(pack=national.packs.get(), jurisdiction=other, year=2026, actor=policy_admin)
+    services.jurisdiction_update(jurisdiction=other, name=other.name, is_national_default=True, actor=policy_admin)
+    assert list(Jurisdiction.objects.filter(is_national_default=True).values_list("code", flat=True)) == [
+        "national-next"
+    ]
 
 
 def test_a_save_on_top_of_a_newer_revision_is_refused(db, admin_user):
@@ -278,3 +281,18 @@ def test_a_save_on_top_of_a_newer_revision_is_refused(db, admin_user):
     assert caught.value.code == "policy.stale_revision"
     pack.refresh_from_db()
     assert (pack.revision, "yearly_minimum: 21" in pack.source) == (2, True)
+
+
+def test_the_national_default_cannot_simply_be_switched_off(db, admin_user):
+    from peili.core.errors import PeiliError
+    from peili.policy import services
+    from peili.policy.models import Jurisdiction
+
+    services.presets_load(actor=None)
+    national = Jurisdiction.objects.get(code="national")
+    with pytest.raises(PeiliError) as caught:
+        services.jurisdiction_update(
+            jurisdiction=national, name=national.name, is_national_default=False, actor=admin_user
+        )
+    assert caught.value.code == "policy.default_required"
+    assert Jurisdiction.objects.get(code="national").is_national_default
