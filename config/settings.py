@@ -211,6 +211,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "tidy-import-jobs": {"task": "org.tidy_import_jobs", "schedule": 3600.0},
+}
+# HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
+# lists (personal data) are deleted after this many days even when never loaded.
+PEILI_IMPORT_STALE_MINUTES = int(os.environ.get("PEILI_IMPORT_STALE_MINUTES", "30"))
+PEILI_IMPORT_KEEP_DAYS = int(os.environ.get("PEILI_IMPORT_KEEP_DAYS", "7"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 

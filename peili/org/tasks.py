@@ -12,3 +12,11 @@ def run_import_job(job_id: int) -> None:
     from peili.org.importing.services import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@shared_task(name="org.tidy_import_jobs", ignore_result=True)
+def tidy_import_jobs() -> None:
+    """Fail jobs whose worker died and delete uploaded files past their keeping period."""
+    from peili.org.importing.services import import_jobs_tidy
+
+    import_jobs_tidy()

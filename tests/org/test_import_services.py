@@ -450,3 +450,42 @@ def test_command_refuses_an_account_without_the_permission(tree, learner, tmp_pa
     path.write_bytes(staff_csv([person_row(1)]))
     with pytest.raises(CommandError, match="沒有匯入人員的權限"):
         call_command("import_people", str(path), "--as", "learner")
+
+
+def test_tidy_fails_jobs_whose_worker_died_and_deletes_old_files(tree, officer, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    preview = make_job(
+        [person_row(1)],
+        actor=officer,
+        validate_only=True,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        dead = services.import_job_create(
+            data=staff_csv([person_row(2)]), filename="b.csv", actor=officer, validate_only=True
+        )
+    long_ago = timezone.now() - timedelta(days=8)
+    ImportJob.objects.filter(pk=dead.pk).update(status=ImportStatus.RUNNING, updated_at=long_ago)
+    ImportJob.objects.filter(pk=preview.pk).update(created_at=long_ago)
+    assert services.import_jobs_tidy() == {"failed": 1, "cleared": 1}
+    dead.refresh_from_db()
+    preview.refresh_from_db()
+    assert (dead.status, bytes(dead.content)) == (ImportStatus.FAILED, b"")
+    assert (preview.status, bytes(preview.content)) == (ImportStatus.FAILED, b"")
+
+
+def test_a_redelivered_job_whose_worker_died_is_claimed_again(tree, officer, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_create(
+            data=staff_csv([person_row(1)]), filename="a.csv", actor=officer, validate_only=False
+        )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    services.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert Person.objects.count() == 1

@@ -15,9 +15,10 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -598,7 +599,11 @@ def _progress_writer(job_id: int) -> StageCallback:
 
 def import_job_run(*, job_id: int) -> None:
     """Process a queued job (the Celery task calls this). Idempotent: a job runs once per queueing."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+    # A job still "running" long after its last progress write lost its worker (the broker delivers
+    # the task again after a crash): it may be claimed again.
+    stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
+    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
+    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
         status=ImportStatus.RUNNING, stage=ImportStage.READING, progress=0, updated_at=timezone.now()
     )
     if not claimed:
@@ -634,6 +639,32 @@ def import_job_run(*, job_id: int) -> None:
     else:
         status = ImportStatus.PREVIEW
     _finish(job, status, outcome_report(outcome))
+
+
+def import_jobs_tidy() -> dict[str, int]:
+    """Periodic clean-up (Celery beat): jobs whose worker died are failed, and uploaded files
+    (personal data) are not kept past PEILI_IMPORT_KEEP_DAYS, even for a preview never loaded."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
+    failed = ImportJob.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
+        status=ImportStatus.FAILED,
+        stage=ImportStage.FINISHED,
+        progress=100,
+        content=b"",
+        finished_at=now,
+        updated_at=now,
+        report={"error": _("處理逾時中斷，未匯入任何資料；請重新上傳。")},
+    )
+    expired = now - timedelta(days=settings.PEILI_IMPORT_KEEP_DAYS)
+    cleared = (
+        ImportJob.objects.filter(created_at__lt=expired)
+        .exclude(content=b"")
+        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+        .update(
+            content=b"", status=ImportStatus.FAILED, report={"error": _("預覽已逾保存期限，檔案已刪除；請重新上傳。")}
+        )
+    )
+    return {"failed": failed, "cleared": cleared}
 
 
 def _finish(job: ImportJob, status: ImportStatus, report: dict[str, Any]) -> None:
