@@ -18,7 +18,11 @@ def user_create(*, username: str, display_name: str, email: str, password: str, 
         raise Conflict("user.username_taken", _("帳號「%(u)s」已存在。") % {"u": username})
     user = User(username=username, display_name=display_name, email=email)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username created at the same moment
+        raise Conflict("user.username_taken", _("帳號「%(u)s」已存在。") % {"u": username}) from None
     audit.record(
         actor=actor,
         action="user.create",

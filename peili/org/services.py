@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -23,6 +23,16 @@ def _path_for(code: str, parent: Agency | None) -> tuple[str, int]:
     return f"{parent.path}{code}/", parent.depth + 1
 
 
+def _create_or_conflict(model: type[Any], conflict: Conflict, **fields: Any) -> Any:
+    """Create a row; a unique-constraint race (two admins at once) becomes the same Conflict the
+    pre-check gives, not a 500."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        raise conflict from None
+
+
 @transaction.atomic
 def agency_create(
     *,
@@ -34,10 +44,10 @@ def agency_create(
     is_training_body: bool = False,
     actor: Any,
 ) -> Agency:
-    if Agency.objects.filter(code=code).exists():
-        raise Conflict("agency.code_taken", _("機關代碼 %(code)s 已存在。") % {"code": code})
     path, depth = _path_for(code, parent)
-    agency = Agency.objects.create(
+    agency = _create_or_conflict(
+        Agency,
+        Conflict("agency.code_taken", _("機關代碼 %(code)s 已存在。") % {"code": code}),
         code=code,
         name=name,
         short_name=short_name,
