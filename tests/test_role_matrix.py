@@ -156,8 +156,14 @@ def test_every_api_operation_is_guarded():
                 assert permission in EXPECTED, f"{path} {operation.methods}: {permission}"
 
 
-def db_state() -> dict[str, int]:
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.label != "sessions.Session"}
+def db_state() -> dict[str, str]:
+    """Every row of every table (the matrix world is small): a refused request must not change a
+    value, not just the row counts."""
+    return {
+        m._meta.label: repr(list(m.objects.order_by("pk").values_list()))
+        for m in apps.get_models()
+        if m._meta.label != "sessions.Session"
+    }
 
 
 POST_PAYLOAD = {
