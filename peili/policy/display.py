@@ -14,7 +14,7 @@ from django.utils.translation import ngettext, pgettext
 
 from peili.core.money import format_ntd
 from peili.org.enums import RANK_GRADES, PersonnelCategory
-from peili.policy.enums import AbsenceComparison, Section, StudyMode
+from peili.policy.enums import AbsenceComparison, ClashHandling, Section, StudyMode
 from peili.policy.schema import (
     AttendanceRule,
     CategoryTaxonomy,
@@ -24,6 +24,7 @@ from peili.policy.schema import (
     MonthDay,
     OverseasStudyRule,
     PackOrigin,
+    RegistrationRule,
     SectionBase,
     StudyRule,
     SubsidyRule,
@@ -320,6 +321,25 @@ def _overseas_rows(rule: OverseasStudyRule) -> Iterator[Row]:
     )
 
 
+def _registration_rows(rule: RegistrationRule) -> Iterator[Row]:
+    yield Row("registration.clash", _("與已報名班期時間衝突"), str(ClashHandling(rule.clash).label))
+    yield Row(
+        "registration.reminder_days_before",
+        _("開課提醒"),
+        _("開課前 %(n)d 日寄送") % {"n": rule.reminder_days_before} if rule.reminder_days_before else _("不寄送"),
+    )
+    yield Row(
+        "registration.newcomer_months",
+        _("新進人員認定"),
+        _("到職 %(n)d 個月內") % {"n": rule.newcomer_months},
+    )
+    yield Row(
+        "registration.deputy_required",
+        _("職務代理人"),
+        _yes_no(rule.deputy_required, _("報名時須填寫"), _("免填")),
+    )
+
+
 def section_rows(name: str, section: SectionBase) -> list[Row]:
     if isinstance(section, HoursRule):
         rows = list(_hours_rows(section))
@@ -335,6 +355,8 @@ def section_rows(name: str, section: SectionBase) -> list[Row]:
         rows = list(_categories_rows(section))
     elif isinstance(section, OverseasStudyRule):
         rows = list(_overseas_rows(section))
+    elif isinstance(section, RegistrationRule):
+        rows = list(_registration_rows(section))
     else:  # pragma: no cover - every section type is listed above
         raise TypeError(type(section).__name__)
     if section.note:

@@ -29,6 +29,14 @@ class Section(models.TextChoices):
     SUBSIDY = "subsidy", _("進修補助")
     CATEGORIES = "categories", _("訓練類別")
     OVERSEAS_STUDY = "overseas_study", _("出國進修")
+    REGISTRATION = "registration", _("報名")
+
+
+class ClashHandling(models.TextChoices):
+    """What happens when a registration's sessions overlap another class the person holds."""
+
+    REFUSE = "refuse", _("拒絕報名")
+    WARN = "warn", _("提醒但仍受理")
 
 
 # Sections a national-default pack must carry, so that every effective pack has them.

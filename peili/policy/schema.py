@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from peili.core.errors import PeiliError
 from peili.core.roc import ROC_OFFSET
-from peili.policy.enums import AbsenceComparison, Section, StudyMode
+from peili.policy.enums import AbsenceComparison, ClashHandling, Section, StudyMode
 
 FORMAT_VERSION = 1
 
@@ -236,6 +236,18 @@ class OverseasStudyRule(SectionBase):
     language_proof: LanguageProof
 
 
+# --- registration (報名) -------------------------------------------------------------------------
+
+
+class RegistrationRule(SectionBase):
+    """How registration for classes works: schedule clashes, reminders, newcomers, deputies."""
+
+    clash: Annotated[ClashHandling, Field(strict=False)]
+    reminder_days_before: Annotated[StrictInt, Field(ge=0, le=60)]
+    newcomer_months: Months
+    deputy_required: StrictBool
+
+
 # --- the document and the effective pack --------------------------------------------------------
 
 
@@ -252,6 +264,7 @@ class PackDocument(Frozen):
     subsidy: SubsidyRule | None = None
     categories: CategoryTaxonomy | None = None
     overseas_study: OverseasStudyRule | None = None
+    registration: RegistrationRule | None = None
 
     def section(self, name: str) -> SectionBase | None:
         value = getattr(self, name)
@@ -298,6 +311,7 @@ class Pack:
     certification: CertificationRule | None = None
     categories: CategoryTaxonomy | None = None
     overseas_study: OverseasStudyRule | None = None
+    registration: RegistrationRule | None = None
     origins: Mapping[str, PackOrigin] = field(default_factory=dict)
     inherited: tuple[str, ...] = ()
 
@@ -324,6 +338,11 @@ class Pack:
         if self.overseas_study is None:
             raise self._missing(Section.OVERSEAS_STUDY)
         return self.overseas_study
+
+    def require_registration(self) -> RegistrationRule:
+        if self.registration is None:
+            raise self._missing(Section.REGISTRATION)
+        return self.registration
 
     def _missing(self, section: Section) -> PeiliError:
         return PeiliError(

@@ -24,6 +24,7 @@ def test_hsinchu_in_2026_inherits_only_the_subsidy(presets):
         "study": ("hsinchu-city", 2022),
         "subsidy": ("national", 2026),
         "categories": ("hsinchu-city", 2022),
+        "registration": ("hsinchu-city", 2022),
     }
     assert pack.inherited == ("subsidy",)
     assert pack.backdated == ()
@@ -36,13 +37,13 @@ def test_kaohsiung_takes_hours_from_the_national_default(presets):
     assert pack.hours.yearly_minimum == 20
     assert pack.subsidy.cap_per_semester == 10000
     assert pack.attendance is None
-    assert pack.inherited == ("hours",)
+    assert pack.inherited == ("hours", "registration")
 
 
 def test_a_year_before_the_national_default_uses_its_earliest_pack(presets):
     pack = effective_pack("chiayi-county", 2014)
     assert origins(pack)["hours"] == ("national", 2026)
-    assert pack.backdated == ("hours",)
+    assert pack.backdated == ("hours", "registration")
     assert pack.subsidy.enabled is False
 
 
@@ -76,7 +77,7 @@ def test_accepts_a_jurisdiction_object(presets):
     taipei = Jurisdiction.objects.get(code="taipei-city")
     pack = effective_pack(taipei, 2026)
     assert pack.require_overseas_study().eligibility.minimum_grade == 5
-    assert pack.inherited == ("hours", "study", "subsidy")
+    assert pack.inherited == ("hours", "study", "subsidy", "registration")
 
 
 def test_unknown_jurisdiction(presets):
@@ -104,4 +105,4 @@ def test_the_national_default_reaches_back_for_itself(presets):
     pack = effective_pack("national", 2010)
     assert origins(pack)["hours"] == ("national", 2026)
     assert pack.inherited == ()
-    assert pack.backdated == ("hours", "study", "subsidy")
+    assert pack.backdated == ("hours", "study", "subsidy", "registration")
