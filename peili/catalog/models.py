@@ -141,6 +141,7 @@ class Course(models.Model):
         verbose_name = _("課程")
         verbose_name_plural = _("課程")
         ordering = ["organizer", "title"]
+        indexes = [models.Index(fields=["track"])]
 
     def __str__(self) -> str:
         return self.title
@@ -207,6 +208,11 @@ class CourseClass(models.Model):
         verbose_name = _("班期")
         verbose_name_plural = _("班期")
         ordering = ["start_date", "course__title", "term"]
+        # The catalog filters published classes by start date (month) and delivery mode.
+        indexes = [
+            models.Index(fields=["status", "start_date"]),
+            models.Index(fields=["status", "delivery_mode", "start_date"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["course", "term"], name="catalog_class_unique_term"),
             models.CheckConstraint(

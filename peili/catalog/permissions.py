@@ -25,4 +25,5 @@ def organizes(user: Any, obj: Any) -> bool:
 rules.add_perm("catalog.browse", rules.is_authenticated)
 rules.add_perm("catalog.manage", is_admin | is_organizer)
 rules.add_perm("catalog.manage_object", is_admin | organizes)
+rules.add_perm("catalog.view_plans", is_admin | is_organizer)
 rules.add_perm("catalog.approve_plans", is_admin)

@@ -1,0 +1,314 @@
+"""Classes (班期) and annual plans: the catalog with the caller's eligibility, and plans for organizers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from peili.catalog import selectors
+from peili.catalog.enums import DeliveryMode
+from peili.catalog.models import CourseClass, TrainingPlan
+from peili.core.errors import NotFound, PeiliError
+from peili.core.permissions import api_requires
+from peili.org.models import Agency
+
+router = Router(tags=["課程與班期"])
+
+
+class ReasonOut(Schema):
+    code: str
+    message: str
+
+
+class EligibilityOut(Schema):
+    eligible: bool
+    reasons: list[ReasonOut]
+
+
+class CategoryHoursOut(Schema):
+    code: str
+    name: str
+    hours: Decimal
+
+
+class ClassSummaryOut(Schema):
+    id: int
+    title: str
+    course_title: str
+    term: int
+    track: str
+    organizer_code: str
+    organizer_name: str
+    status: str
+    delivery_mode: str
+    start_date: date | None
+    end_date: date | None
+    certified_hours: Decimal
+    capacity: int
+    seats_left: int
+    waitlist_size: int
+    waitlist_count: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    categories: list[CategoryHoursOut]
+    eligibility: EligibilityOut
+
+
+class SessionOut(Schema):
+    id: int
+    date: date
+    starts_at: time
+    ends_at: time
+    topic: str
+    venue: str | None
+    instructors: list[str]
+    hours: Decimal
+
+
+class MaterialOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class ClassDetailOut(ClassSummaryOut):
+    summary: str
+    organiser_type: str
+    host_institute: str
+    prestudy_title: str
+    prestudy_url: str
+    cancellation_deadline: datetime | None
+    needs_supervisor_consent: bool
+    meals_provided: bool
+    sessions: list[SessionOut]
+    materials: list[MaterialOut]
+
+
+def _eligibility_out(result: object) -> EligibilityOut:
+    reasons = getattr(result, "reasons", ())
+    return EligibilityOut(eligible=not reasons, reasons=[ReasonOut(code=r.code, message=r.message) for r in reasons])
+
+
+def _categories(course_class: CourseClass) -> list[CategoryHoursOut]:
+    return [
+        CategoryHoursOut(code=row.category.code, name=row.category.name, hours=row.hours)
+        for row in course_class.category_hours.all()
+    ]
+
+
+def _summary_fields(course_class: CourseClass, eligibility: object) -> dict[str, Any]:
+    return {
+        "id": course_class.pk,
+        "title": str(course_class),
+        "course_title": course_class.course.title,
+        "term": course_class.term,
+        "track": course_class.course.track,
+        "organizer_code": course_class.course.organizer.code,
+        "organizer_name": course_class.course.organizer.name,
+        "status": course_class.status,
+        "delivery_mode": course_class.delivery_mode,
+        "start_date": course_class.start_date,
+        "end_date": course_class.end_date,
+        "certified_hours": course_class.certified_hours,
+        "capacity": course_class.capacity,
+        "seats_left": selectors.seats_left(course_class),
+        "waitlist_size": course_class.waitlist_size,
+        "waitlist_count": course_class.waitlist_count,
+        "registration_opens_at": course_class.registration_opens_at,
+        "registration_closes_at": course_class.registration_closes_at,
+        "categories": _categories(course_class),
+        "eligibility": _eligibility_out(eligibility),
+    }
+
+
+def _month(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        year_text, month_text = value.replace("/", "-").split("-")
+        year = int(year_text)
+        return date(year + 1911 if year < 1000 else year, int(month_text), 1)
+    except ValueError:
+        raise PeiliError("catalog.bad_month", _("月份格式不正確，請用 2026-03 或 115-03。")) from None
+
+
+@router.get("", response=list[ClassSummaryOut], summary="班期一覽（已發布；符合資格者在前，附不符原因）")
+@api_requires("catalog.browse")
+@paginate(PageNumberPagination, page_size=50)
+def class_list(
+    request: HttpRequest,
+    *,
+    q: str = "",
+    track: str = "",
+    category: str = "",
+    month: str = "",
+    mode: str = "",
+    agency: str = "",
+) -> list[ClassSummaryOut]:
+    """Filters: `q` title text, `track` key, `category` portal code, `month` 2026-03 or 115-03, `mode`
+    classroom/digital/blended, `agency` an agency code (classes open to it)."""
+    open_to = None
+    if agency:
+        open_to = Agency.objects.filter(code=agency).first()
+        if open_to is None:
+            raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": agency})
+    if mode and mode not in DeliveryMode.values:
+        raise PeiliError("catalog.bad_mode", _("學習方式須為 classroom、digital 或 blended。"))
+    entries = selectors.catalog_entries(
+        request.user,
+        selectors.CatalogFilters(q=q, track=track, category=category, month=_month(month), mode=mode, agency=open_to),
+    )
+    return [ClassSummaryOut(**_summary_fields(e.course_class, e.eligibility)) for e in entries]
+
+
+class PlanItemOut(Schema):
+    id: int
+    track: str
+    title: str
+    target_audience: str
+    planned_classes: int
+    planned_trainees: int
+    budget: Decimal
+    course_ids: list[int]
+
+
+class TrackTotalOut(Schema):
+    track: str
+    name: str
+    items: int
+    planned_classes: int
+    planned_trainees: int
+    budget: Decimal
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    title: str
+    organizer_code: str
+    organizer_name: str
+    status: str
+    budget: Decimal
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    decision_note: str
+
+
+class PlanDetailOut(PlanOut):
+    note: str
+    items: list[PlanItemOut]
+    totals: list[TrackTotalOut]
+    total: TrackTotalOut
+
+
+def _plan_fields(plan: TrainingPlan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "year": plan.year,
+        "title": plan.title,
+        "organizer_code": plan.organizer.code,
+        "organizer_name": plan.organizer.name,
+        "status": plan.status,
+        "budget": plan.budget,
+        "submitted_at": plan.submitted_at,
+        "decided_at": plan.decided_at,
+        "decision_note": plan.decision_note,
+    }
+
+
+@router.get("/plans", response=list[PlanOut], summary="年度訓練計畫一覽（依權限範圍）")
+@api_requires("catalog.view_plans")
+@paginate(PageNumberPagination, page_size=50)
+def plan_list(request: HttpRequest, year: int | None = None) -> list[PlanOut]:
+    qs = selectors.plans_for_user(request.user)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return [PlanOut(**_plan_fields(plan)) for plan in qs]
+
+
+def _track_total_out(total: selectors.TrackTotal) -> TrackTotalOut:
+    return TrackTotalOut(
+        track=total.track,
+        name=str(total.name),
+        items=total.items,
+        planned_classes=total.planned_classes,
+        planned_trainees=total.planned_trainees,
+        budget=total.budget,
+    )
+
+
+@router.get("/plans/{plan_id}", response=PlanDetailOut, summary="年度訓練計畫（項目與各類別合計）")
+@api_requires("catalog.view_plans")
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+    plan = selectors.plans_for_user(request.user).filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound("plan.not_found", _("找不到此年度計畫。"))
+    totals, grand = selectors.plan_totals(plan)
+    items = [
+        PlanItemOut(
+            id=item.pk,
+            track=item.track,
+            title=item.title,
+            target_audience=item.target_audience,
+            planned_classes=item.planned_classes,
+            planned_trainees=item.planned_trainees,
+            budget=item.budget,
+            course_ids=[c.pk for c in item.courses.all()],
+        )
+        for item in plan.items.prefetch_related("courses")
+    ]
+    return PlanDetailOut(
+        **_plan_fields(plan),
+        note=plan.note,
+        items=items,
+        totals=[_track_total_out(t) for t in totals],
+        total=_track_total_out(grand),
+    )
+
+
+@router.get("/{class_id}", response=ClassDetailOut, summary="班期詳細資料（節次、時數分配、剩餘名額、呼叫者的資格）")
+@api_requires("catalog.browse")
+def class_detail(request: HttpRequest, class_id: int) -> ClassDetailOut:
+    course_class = selectors.class_for_user(request.user, class_id)
+    if course_class is None:
+        raise NotFound("class.not_found", _("找不到此班期。"))
+    eligibility = selectors.class_eligibility(selectors.person_for_user(request.user), course_class)
+    return ClassDetailOut(
+        **_summary_fields(course_class, eligibility),
+        summary=course_class.course.summary,
+        organiser_type=course_class.organiser_type,
+        host_institute=course_class.host_institute,
+        prestudy_title=course_class.prestudy_title,
+        prestudy_url=course_class.prestudy_url,
+        cancellation_deadline=course_class.cancellation_deadline,
+        needs_supervisor_consent=course_class.needs_supervisor_consent,
+        meals_provided=course_class.meals_provided,
+        sessions=[
+            SessionOut(
+                id=s.pk,
+                date=s.date,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                topic=s.topic,
+                venue=s.venue.name if s.venue else None,
+                instructors=[i.name for i in s.instructors.all()],
+                hours=s.hours,
+            )
+            for s in course_class.sessions.all()
+        ],
+        materials=[
+            MaterialOut(
+                id=m.pk,
+                title=m.title,
+                url=reverse("catalog:material_download", args=[course_class.pk, m.pk]),
+            )
+            for m in course_class.materials.all()
+        ],
+    )

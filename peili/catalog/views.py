@@ -1,0 +1,535 @@
+"""Pages for the catalog (learners) and for class setup and annual plans (organizers). Thin: forms in,
+selectors and services out; each page has exactly one named permission, object checks inside."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peili.catalog import selectors, services
+from peili.catalog.enums import ClassStatus, PlanStatus
+from peili.catalog.forms import (
+    CancelForm,
+    CatalogFilterForm,
+    ClassForm,
+    CourseForm,
+    DecisionForm,
+    HoursSplitForm,
+    MaterialForm,
+    PlanForm,
+    PlanItemForm,
+    SessionForm,
+)
+from peili.catalog.models import ClassMaterial, ClassSession, Course, CourseClass, PlanItem, TrainingPlan
+from peili.core import roc
+from peili.core.errors import PeiliError
+from peili.core.permissions import allowed, requires
+
+
+def check(user: Any, permission: str, obj: Any) -> None:
+    """Object-level check inside a page: 403 like the page's own permission."""
+    if not allowed(user, permission, obj):
+        raise PermissionDenied(permission)
+
+
+# --- the catalog ----------------------------------------------------------------------------------
+
+
+def _register_url(course_class: CourseClass) -> str | None:
+    """The enrolment app's registration page, once it exists."""
+    try:
+        return reverse("enrolment:register", kwargs={"class_id": course_class.pk})
+    except NoReverseMatch:
+        return None
+
+
+def _viewer_tracks(request: HttpRequest) -> list[tuple[str, str]]:
+    person = selectors.person_for_user(request.user)
+    year = timezone.localdate().year
+    if person is not None:
+        return selectors.track_choices(person.agency.jurisdiction_id, year)
+    bodies = selectors.organizing_bodies_for_user(request.user)
+    return list(selectors.track_names(bodies.values_list("jurisdiction_id", flat=True), year).items())
+
+
+@requires("catalog.browse")
+def browse(request: HttpRequest) -> HttpResponse:
+    tracks = _viewer_tracks(request)
+    form = CatalogFilterForm(request.GET or None, tracks=tracks)
+    filters = selectors.CatalogFilters()
+    if form.is_valid():
+        filters = selectors.CatalogFilters(
+            q=form.cleaned_data["q"],
+            track=form.cleaned_data["track"],
+            category=form.cleaned_data["category"],
+            month=form.month_date(),
+            mode=form.cleaned_data["mode"],
+            agency=form.cleaned_data["agency"],
+        )
+    entries = selectors.catalog_entries(request.user, filters)
+    page = Paginator(entries, 20).get_page(request.GET.get("page"))
+    return render(
+        request, "catalog/browse.html", {"form": form, "page": page, "track_names": dict(tracks), "count": len(entries)}
+    )
+
+
+@requires("catalog.browse")
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = selectors.class_for_user(request.user, pk)
+    if course_class is None:
+        raise Http404
+    person = selectors.person_for_user(request.user)
+    eligibility = selectors.class_eligibility(person, course_class)
+    organizer = course_class.course.organizer
+    tracks = dict(
+        selectors.track_choices(organizer.jurisdiction_id, (course_class.start_date or timezone.localdate()).year)
+    )
+    return render(
+        request,
+        "catalog/class_detail.html",
+        {
+            "course_class": course_class,
+            "course": course_class.course,
+            "track_name": tracks.get(course_class.course.track, course_class.course.track),
+            "eligibility": eligibility,
+            "seats_left": selectors.seats_left(course_class),
+            "register_url": _register_url(course_class)
+            if course_class.status == ClassStatus.PUBLISHED and eligibility.eligible
+            else None,
+            "can_manage": allowed(request.user, "catalog.manage_object", course_class),
+        },
+    )
+
+
+@requires("catalog.browse")
+def material_download(request: HttpRequest, pk: int, material_id: int) -> FileResponse:
+    course_class = selectors.class_for_user(request.user, pk)
+    if course_class is None:
+        raise Http404
+    material = get_object_or_404(ClassMaterial, pk=material_id, course_class=course_class)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = (material.file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+# --- class setup ----------------------------------------------------------------------------------
+
+
+@requires("catalog.manage")
+def manage(request: HttpRequest) -> HttpResponse:
+    classes = selectors.classes_for_manager(request.user)
+    status = request.GET.get("status", "")
+    if status in ClassStatus.values:
+        classes = classes.filter(status=status)
+    page = Paginator(classes, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/manage.html",
+        {
+            "page": page,
+            "statuses": ClassStatus.choices,
+            "status": status,
+            "courses": selectors.courses_for_manager(request.user).order_by("-pk")[:20],
+        },
+    )
+
+
+def _course_tracks(request: HttpRequest) -> list[tuple[str, str]]:
+    bodies = selectors.organizing_bodies_for_user(request.user)
+    return list(
+        selectors.track_names(bodies.values_list("jurisdiction_id", flat=True), timezone.localdate().year).items()
+    )
+
+
+@requires("catalog.manage")
+def course_create(request: HttpRequest) -> HttpResponse:
+    bodies = selectors.organizing_bodies_for_user(request.user)
+    plan_item: PlanItem | None = None
+    if item_id := request.GET.get("plan_item") or request.POST.get("plan_item"):
+        plan_item = selectors.plan_items_for_publishing(request.user).filter(pk=str(item_id)).first()
+    initial: dict[str, Any] = {}
+    if plan_item is not None:
+        initial = {"organizer": plan_item.plan.organizer, "title": plan_item.title, "track": plan_item.track}
+    form = CourseForm(request.POST or None, initial=initial, bodies=bodies, tracks=_course_tracks(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = services.course_create(
+                organizer=data["organizer"],
+                title=data["title"],
+                track=data["track"],
+                code=data["code"],
+                summary=data["summary"],
+                plan_item=plan_item,
+                actor=request.user,
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已建立課程，請接著設定班期。"))
+            return redirect("catalog:class_create", course_id=course.pk)
+    return render(request, "catalog/course_form.html", {"form": form, "plan_item": plan_item})
+
+
+def _managed_course(request: HttpRequest, course_id: int) -> Course:
+    course = get_object_or_404(Course.objects.select_related("organizer"), pk=course_id)
+    check(request.user, "catalog.manage_object", course)
+    return course
+
+
+def _managed_class(request: HttpRequest, pk: int) -> CourseClass:
+    course_class = get_object_or_404(CourseClass.objects.select_related("course__organizer"), pk=pk)
+    check(request.user, "catalog.manage_object", course_class)
+    return course_class
+
+
+@requires("catalog.manage")
+def class_create(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = _managed_course(request, course_id)
+    form = ClassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course_class = services.class_create(
+                course=course,
+                eligible_agencies=form.cleaned_data["eligible_agencies"],
+                eligible_people=form.cleaned_data["named_list"],
+                actor=request.user,
+                **form.class_values(),
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已建立班期草稿，請安排節次與時數。"))
+            return redirect("catalog:class_setup", pk=course_class.pk)
+    return render(request, "catalog/class_form.html", {"form": form, "course": course, "course_class": None})
+
+
+@requires("catalog.manage")
+def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    initial = {name: getattr(course_class, name) for name in services.CLASS_FIELDS}
+    initial["eligible_agencies"] = list(course_class.eligible_agencies.all())
+    initial["named_list"] = "\n".join(course_class.eligible_people.values_list("national_id", flat=True))
+    form = ClassForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.class_update(
+                course_class=course_class,
+                eligible_agencies=form.cleaned_data["eligible_agencies"],
+                eligible_people=form.cleaned_data["named_list"],
+                actor=request.user,
+                **form.class_values(),
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已更新班期。"))
+            return redirect("catalog:class_setup", pk=course_class.pk)
+    return render(
+        request, "catalog/class_form.html", {"form": form, "course": course_class.course, "course_class": course_class}
+    )
+
+
+def _session_form(request: HttpRequest, data: Any = None) -> SessionForm:
+    return SessionForm(data, venues=selectors.venues_active(), instructors=selectors.instructors_active())
+
+
+def _hours_form(course_class: CourseClass, data: Any = None) -> HoursSplitForm:
+    initial = [(row.category_id, row.hours) for row in course_class.category_hours.all()]
+    return HoursSplitForm(data, categories=selectors.portal_categories(), initial_split=initial)
+
+
+def _setup_page(
+    request: HttpRequest,
+    course_class: CourseClass,
+    *,
+    session_form: SessionForm | None = None,
+    hours_form: HoursSplitForm | None = None,
+    material_form: MaterialForm | None = None,
+    cancel_form: CancelForm | None = None,
+) -> HttpResponse:
+    fresh = selectors.class_for_user(request.user, course_class.pk)
+    assert fresh is not None
+    return render(
+        request,
+        "catalog/class_setup.html",
+        {
+            "course_class": fresh,
+            "course": fresh.course,
+            "session_form": session_form or _session_form(request),
+            "hours_form": hours_form or _hours_form(fresh),
+            "material_form": material_form or MaterialForm(),
+            "cancel_form": cancel_form or CancelForm(),
+            "problems": services.publish_problems(fresh) if fresh.status == ClassStatus.DRAFT else [],
+            "hours_total": selectors.hours_total(fresh),
+            "editable": fresh.status in (ClassStatus.DRAFT, ClassStatus.PUBLISHED),
+        },
+    )
+
+
+@requires("catalog.manage")
+def class_setup(request: HttpRequest, pk: int) -> HttpResponse:
+    return _setup_page(request, _managed_class(request, pk))
+
+
+@requires("catalog.manage")
+@require_POST
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    form = _session_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.session_add(
+                course_class=course_class,
+                date=data["date"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                venue=data["venue"],
+                instructors=list(data["instructors"]),
+                topic=data["topic"],
+                hours=data["hours"],
+                actor=request.user,
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已新增節次。"))
+            return redirect("catalog:class_setup", pk=pk)
+    return _setup_page(request, course_class, session_form=form)
+
+
+@requires("catalog.manage")
+@require_POST
+def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    session = get_object_or_404(ClassSession, pk=session_id, course_class=course_class)
+    try:
+        services.session_delete(session=session, actor=request.user)
+    except PeiliError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已刪除節次。"))
+    return redirect("catalog:class_setup", pk=pk)
+
+
+@requires("catalog.manage")
+@require_POST
+def hours_set(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    form = _hours_form(course_class, request.POST)
+    if form.is_valid():
+        try:
+            services.class_hours_set(course_class=course_class, split=form.cleaned_data["split"], actor=request.user)
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已儲存學習類別時數。"))
+            return redirect("catalog:class_setup", pk=pk)
+    return _setup_page(request, course_class, hours_form=form)
+
+
+@requires("catalog.manage")
+@require_POST
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.material_add(
+                course_class=course_class,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except PeiliError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("已上傳課程資料。"))
+            return redirect("catalog:class_setup", pk=pk)
+    return _setup_page(request, course_class, material_form=form)
+
+
+@requires("catalog.manage")
+@require_POST
+def material_delete(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    material = get_object_or_404(ClassMaterial, pk=material_id, course_class=course_class)
+    services.material_delete(material=material, actor=request.user)
+    messages.success(request, _("已刪除課程資料。"))
+    return redirect("catalog:class_setup", pk=pk)
+
+
+@requires("catalog.manage")
+@require_POST
+def class_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    try:
+        services.class_publish(course_class=course_class, actor=request.user)
+    except PeiliError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("班期已發布，學員可在課程報名頁看到。"))
+    return redirect("catalog:class_setup", pk=pk)
+
+
+@requires("catalog.manage")
+@require_POST
+def class_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _managed_class(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.class_cancel(course_class=course_class, reason=form.cleaned_data["reason"], actor=request.user)
+        except PeiliError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("班期已停辦。"))
+        return redirect("catalog:class_setup", pk=pk)
+    return _setup_page(request, course_class, cancel_form=form)
+
+
+# --- annual plans ---------------------------------------------------------------------------------
+
+
+@requires("catalog.view_plans")
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/plans.html",
+        {
+            "plans": selectors.plans_for_user(request.user),
+            "can_create": selectors.organizing_bodies_for_user(request.user).exists(),
+        },
+    )
+
+
+@requires("catalog.manage")
+def plan_create(request: HttpRequest) -> HttpResponse:
+    bodies = selectors.organizing_bodies_for_user(request.user)
+    initial = {"year": roc.roc_year(timezone.localdate())}
+    form = PlanForm(request.POST or None, initial=initial, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        year = data["year"] + roc.ROC_OFFSET
+        try:
+            plan = services.plan_create(
+                organizer=data["organizer"], year=year, title=data["title"], note=data["note"], actor=request.user
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已建立年度計畫草稿，請新增計畫項目。"))
+            return redirect("catalog:plan_detail", pk=plan.pk)
+    return render(request, "catalog/plan_form.html", {"form": form})
+
+
+def _plan(request: HttpRequest, pk: int) -> TrainingPlan:
+    return get_object_or_404(selectors.plans_for_user(request.user), pk=pk)
+
+
+def _plan_page(
+    request: HttpRequest, plan: TrainingPlan, *, item_form: PlanItemForm | None = None, decision_form: Any = None
+) -> HttpResponse:
+    tracks = selectors.track_choices(plan.organizer.jurisdiction_id, plan.year)
+    totals, grand = selectors.plan_totals(plan)
+    can_edit = plan.status in services.EDITABLE_PLAN_STATUSES and allowed(request.user, "catalog.manage_object", plan)
+    return render(
+        request,
+        "catalog/plan_detail.html",
+        {
+            "plan": plan,
+            "items": plan.items.prefetch_related("courses"),
+            "track_names": dict(tracks),
+            "totals": totals,
+            "grand": grand,
+            "item_form": item_form or PlanItemForm(tracks=tracks),
+            "decision_form": decision_form or DecisionForm(),
+            "can_edit": can_edit,
+            "can_decide": plan.status == PlanStatus.SUBMITTED and allowed(request.user, "catalog.approve_plans"),
+            "can_publish": plan.status == PlanStatus.APPROVED and allowed(request.user, "catalog.manage_object", plan),
+        },
+    )
+
+
+@requires("catalog.view_plans")
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if request.method != "POST":
+        return _plan_page(request, plan)
+    check(request.user, "catalog.manage_object", plan)
+    tracks = selectors.track_choices(plan.organizer.jurisdiction_id, plan.year)
+    form = PlanItemForm(request.POST, tracks=tracks)
+    if form.is_valid():
+        try:
+            services.plan_item_add(
+                plan=plan, allowed_tracks=[k for k, _name in tracks], actor=request.user, **form.cleaned_data
+            )
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已新增計畫項目。"))
+            return redirect("catalog:plan_detail", pk=pk)
+    return _plan_page(request, plan, item_form=form)
+
+
+@requires("catalog.manage")
+@require_POST
+def plan_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    check(request.user, "catalog.manage_object", plan)
+    item = get_object_or_404(PlanItem, pk=item_id, plan=plan)
+    try:
+        services.plan_item_delete(item=item, actor=request.user)
+    except PeiliError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已刪除計畫項目。"))
+    return redirect("catalog:plan_detail", pk=pk)
+
+
+@requires("catalog.manage")
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    check(request.user, "catalog.manage_object", plan)
+    try:
+        services.plan_submit(plan=plan, actor=request.user)
+    except PeiliError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已送核。"))
+    return redirect("catalog:plan_detail", pk=pk)
+
+
+@requires("catalog.approve_plans")
+@require_POST
+def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.plan_approve(plan=plan, note=note, actor=request.user)
+                messages.success(request, _("已核定計畫。"))
+            else:
+                services.plan_return(plan=plan, note=note, actor=request.user)
+                messages.success(request, _("已退回計畫。"))
+        except PeiliError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("catalog:plan_detail", pk=pk)
+    return _plan_page(request, plan, decision_form=form)

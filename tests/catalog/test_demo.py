@@ -1,0 +1,19 @@
+import pytest
+
+from peili.catalog.demo import CLASSES, catalog_demo_load
+from peili.catalog.enums import ClassStatus, PlanStatus
+from peili.catalog.models import CourseClass, TrainingPlan
+from peili.org.demo.loader import demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_catalog_loads_once():
+    demo_load(actor=None)  # the demo world includes the catalog
+    assert catalog_demo_load(actor=None) == 0
+    plan = TrainingPlan.objects.get(organizer__code="376570100A")
+    assert plan.status == PlanStatus.APPROVED
+    assert plan.items.count() == 8
+    assert CourseClass.objects.filter(status=ClassStatus.PUBLISHED).count() == len(CLASSES)
+    blended = CourseClass.objects.get(delivery_mode="blended")
+    assert blended.prestudy_url
