@@ -213,6 +213,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "tidy-import-jobs": {"task": "org.tidy_import_jobs", "schedule": 3600.0},
+    # Idempotent (one reminder per registration), so running it several times a day is harmless.
+    "enrolment-class-reminders": {"task": "enrolment.send_class_reminders", "schedule": 6 * 3600.0},
 }
 # HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
 # lists (personal data) are deleted after this many days even when never loaded.
@@ -232,6 +234,3 @@ LOGGING = {
 # the base URL (the address users reach the site at).
 PEILI_CONSENT_LINK_DAYS = int(os.environ.get("PEILI_CONSENT_LINK_DAYS", "14"))
 PEILI_BASE_URL = os.environ.get("PEILI_BASE_URL", "http://127.0.0.1:8000")
-CELERY_BEAT_SCHEDULE = {
-    "enrolment-class-reminders": {"task": "enrolment.send_class_reminders", "schedule": 60 * 60 * 6},
-}

@@ -1,0 +1,238 @@
+"""Reads for registration: the pack's registration policy, eligibility and clash facts, the lists
+each role sees (filtered for the user in the same step), rosters and hours so far this year."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from peili.catalog import selectors as catalog_selectors
+from peili.catalog.models import ClassSession, CourseClass
+from peili.catalog.rules import Eligibility, SessionSlot, eligibility
+from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
+from peili.enrolment.models import Notification, Registration
+from peili.enrolment.rules import RegistrationPolicy
+from peili.org.enums import Role
+from peili.org.models import Person
+from peili.org.scopes import grants_for
+from peili.policy.models import PolicyPack
+from peili.policy.selectors import effective_pack
+
+# --- the policy ------------------------------------------------------------------------------------
+
+_policy_cache: dict[tuple[int, int], tuple[Any, RegistrationPolicy]] = {}
+_policy_lock = threading.Lock()
+
+
+def _packs_version() -> Any:
+    """Changes whenever any pack is created, edited or removed: one cheap aggregate query."""
+    return tuple(PolicyPack.objects.aggregate(n=Count("id"), at=Max("updated_at"), rev=Max("revision")).values())
+
+
+def registration_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
+    """The effective pack's `registration` section for a jurisdiction and year.
+
+    Parsing a pack validates its whole document, so the result is kept per process and reused
+    until any pack changes (checked with one aggregate query): the register path stays lean under
+    a burst. Raises `policy.no_pack` / `policy.section_missing` when nothing says how registration
+    works — there is no hard-coded fallback.
+    """
+    version = _packs_version()
+    key = (jurisdiction_id, year)
+    cached = _policy_cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    from peili.policy.models import Jurisdiction
+
+    section = effective_pack(Jurisdiction.objects.get(pk=jurisdiction_id), year).require_registration()
+    policy = RegistrationPolicy(
+        clash=str(section.clash),
+        reminder_days_before=section.reminder_days_before,
+        newcomer_months=section.newcomer_months,
+        deputy_required=section.deputy_required,
+    )
+    with _policy_lock:
+        _policy_cache[key] = (version, policy)
+    return policy
+
+
+def class_year(course_class: CourseClass) -> int:
+    return (course_class.start_date or timezone.localdate()).year
+
+
+def policy_for_class(course_class: CourseClass) -> RegistrationPolicy:
+    """The policy of the class's organizing body's jurisdiction in the class's year (needs
+    `course__organizer` — select_related it)."""
+    return registration_policy(course_class.course.organizer.jurisdiction_id, class_year(course_class))
+
+
+# --- eligibility and clashes ----------------------------------------------------------------------
+
+
+def eligibility_of(person: Person, course_class: CourseClass, policy: RegistrationPolicy) -> Eligibility:
+    """The catalog's eligibility rule over the person's and the class's facts (two small queries for
+    the class's agency and named-people lists)."""
+    rules_facts = catalog_selectors.eligibility_rules(course_class, newcomer_months_value=policy.newcomer_months)
+    return eligibility(catalog_selectors.person_facts(person), rules_facts)
+
+
+def _slot(session: ClassSession, label: str) -> SessionSlot:
+    return SessionSlot(
+        session_id=session.pk,
+        class_label=label,
+        day=session.date,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        venue_id=session.venue_id,
+    )
+
+
+def clash_slots(person_id: int, course_class_id: int) -> tuple[list[SessionSlot], list[SessionSlot]]:
+    """The class's sessions and the sessions of the other classes the person holds (any active
+    registration), in one query."""
+    sessions = (
+        ClassSession.objects.filter(
+            Q(course_class_id=course_class_id)
+            | Q(
+                course_class__registrations__person_id=person_id,
+                course_class__registrations__status__in=ACTIVE_STATUSES,
+            )
+        )
+        .select_related("course_class__course")
+        .distinct()
+    )
+    mine: list[SessionSlot] = []
+    held: list[SessionSlot] = []
+    for session in sessions:
+        if session.course_class_id == course_class_id:
+            mine.append(_slot(session, str(session.course_class)))
+        else:
+            held.append(_slot(session, str(session.course_class)))
+    return mine, held
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def _registrations() -> QuerySet[Registration]:
+    return Registration.objects.select_related(
+        "course_class__course__organizer", "person__agency", "person__unit", "deputy"
+    )
+
+
+def registrations_of_person(person_id: int) -> QuerySet[Registration]:
+    return _registrations().filter(person_id=person_id).order_by("-registered_at", "-id")
+
+
+def registrations_for_user(user: Any) -> QuerySet[Registration]:
+    """Registrations the user may act on: their own, their staff's (supervisor, personnel officer in
+    scope), their classes' (organizer), all (admin)."""
+    grants = grants_for(user)
+    qs = _registrations()
+    if grants.is_admin:
+        return qs
+    condition = Q(pk__in=[])
+    if grants.person_id is not None:
+        condition |= Q(person_id=grants.person_id)
+    for path in grants.scopes.get(Role.PERSONNEL_OFFICER, ()):
+        condition |= Q(person__agency__path__startswith=path)
+    for path in grants.scopes.get(Role.ORGANIZER, ()):
+        condition |= Q(course_class__course__organizer__path__startswith=path)
+    if grants.has(Role.SUPERVISOR) and grants.person_id is not None:
+        supervised = Q(person__agency__path=grants.person_agency_path) & ~Q(person_id=grants.person_id)
+        if grants.person_unit_id is not None:
+            supervised &= Q(person__unit_id=grants.person_unit_id)
+        condition |= supervised
+    return qs.filter(condition)
+
+
+def pending_consents_for_user(user: Any) -> QuerySet[Registration]:
+    """Registrations awaiting the user's consent: their unit's staff (supervisor), their subtree
+    (personnel officer), everyone (admin); oldest first."""
+    grants = grants_for(user)
+    qs = _registrations().filter(status=RegistrationStatus.PENDING_CONSENT)
+    if grants.is_admin:
+        return qs.order_by("registered_at", "id")
+    condition = Q(pk__in=[])
+    for path in grants.scopes.get(Role.PERSONNEL_OFFICER, ()):
+        condition |= Q(person__agency__path__startswith=path)
+    if grants.has(Role.SUPERVISOR) and grants.person_id is not None:
+        supervised = Q(person__agency__path=grants.person_agency_path) & ~Q(person_id=grants.person_id)
+        if grants.person_unit_id is not None:
+            supervised &= Q(person__unit_id=grants.person_unit_id)
+        condition |= supervised
+    return qs.filter(condition).order_by("registered_at", "id")
+
+
+def roster(course_class: CourseClass) -> QuerySet[Registration]:
+    """Every registration of a class, confirmed first, then the waitlist in order, then the rest."""
+    return (
+        Registration.objects.filter(course_class=course_class)
+        .select_related("person__agency", "person__unit", "deputy")
+        .prefetch_related("events__actor")
+        .order_by("status", "registered_at", "id")
+    )
+
+
+def waitlist(course_class_id: int) -> QuerySet[Registration]:
+    return Registration.objects.filter(course_class_id=course_class_id, status=RegistrationStatus.WAITLISTED).order_by(
+        "registered_at", "id"
+    )
+
+
+def meal_counts(course_class: CourseClass) -> dict[str, int]:
+    """Meals of the confirmed: {"meat": n, "vegetarian": n, "none": n}."""
+    counts = {m.value: 0 for m in Meal}
+    for row in (
+        Registration.objects.filter(course_class=course_class, status=RegistrationStatus.CONFIRMED)
+        .values("meal")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["meal"]] = row["n"]
+    return counts
+
+
+def classes_open_for_nomination() -> QuerySet[CourseClass]:
+    """Published classes whose registration window has not closed."""
+    now = timezone.now()
+    return (
+        CourseClass.objects.filter(status="published")
+        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+        .select_related("course__organizer")
+        .order_by("start_date", "course__title", "term")
+    )
+
+
+def hours_this_year(person_ids: Iterable[int], year: int) -> dict[int, Decimal]:
+    """Certified hours of each person's confirmed registrations in classes starting in `year`.
+
+    A stand-in until the hours ledger (records app, next issue) exists: it counts what people are
+    booked on, not what was attended and certified — replace the body with a ledger query then.
+    """
+    ids = list(person_ids)
+    totals = {pk: Decimal(0) for pk in ids}
+    rows = (
+        Registration.objects.filter(
+            person_id__in=ids,
+            status=RegistrationStatus.CONFIRMED,
+            course_class__start_date__year=year,
+        )
+        .values("person_id")
+        .annotate(total=Sum("course_class__certified_hours"))
+    )
+    for row in rows:
+        totals[row["person_id"]] = row["total"] or Decimal(0)
+    return totals
+
+
+def notifications_for_user(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

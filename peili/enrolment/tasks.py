@@ -1,0 +1,24 @@
+"""Background work for registration: notices and reminders. Tasks take ids and call
+`notifications` (run eagerly, in process, when no broker is configured); each is idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="enrolment.notify_registration", ignore_result=True)
+def notify_registration(registration_id: int, kind: str) -> None:
+    """Email and in-app notice about one registration (confirmed, waitlisted, promoted, consent…)."""
+    from peili.enrolment.notifications import registration_notice
+
+    registration_notice(registration_id, kind)
+
+
+@shared_task(name="enrolment.send_class_reminders", ignore_result=True)
+def send_class_reminders() -> int:
+    """Remind the confirmed of classes starting in the pack's number of days. Call it daily (Celery
+    beat or cron: `peili shell -c "from peili.enrolment.tasks import send_class_reminders as t; t()"`);
+    running it twice a day sends nothing twice."""
+    from peili.enrolment.notifications import class_reminders
+
+    return class_reminders()

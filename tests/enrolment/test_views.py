@@ -1,0 +1,144 @@
+"""The registration pages through the Django test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from peili.enrolment import services
+from peili.enrolment.enums import RegistrationStatus as S
+from peili.enrolment.models import Notification, Registration
+from peili.enrolment.notifications import consent_token
+from tests.enrolment.conftest import make_class
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_in_two_clicks(client, course_class, staff):
+    client.force_login(staff[0].user)
+    url = reverse("enrolment:register", kwargs={"class_id": course_class.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "確認報名" in page.content.decode()
+    response = client.post(url, {"meal": "vegetarian", "deputy": staff[1].pk})
+    assert response.status_code == 302
+    registration = Registration.objects.get(person=staff[0])
+    assert (registration.status, registration.meal, registration.deputy) == (S.CONFIRMED, "vegetarian", staff[1])
+    mine = client.get(reverse("enrolment:mine")).content.decode()
+    assert "報名成功" in mine
+    assert "已錄取" in mine
+
+
+def test_register_refusal_is_shown_and_changes_nothing(client, course_class, staff):
+    client.force_login(staff[0].user)
+    url = reverse("enrolment:register", kwargs={"class_id": course_class.pk})
+    response = client.post(url, {"meal": "meat"}, follow=True)
+    assert "報名本班期須事先遴妥職務代理人" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_ineligible_person_sees_why(client, packs, body, staff):
+    course_class = make_class(body, grade_min=10)
+    client.force_login(staff[0].user)
+    body_text = client.get(reverse("enrolment:register", kwargs={"class_id": course_class.pk})).content.decode()
+    assert "您的官等職等不符本班期資格：限簡任第10職等以上。" in body_text
+    assert "確認報名" not in body_text
+
+
+def test_cancel_from_my_registrations(client, course_class, staff):
+    registration = services.registration_create(
+        person=staff[0], course_class=course_class, meal="meat", deputy_name="代理", actor=None
+    ).registration
+    client.force_login(staff[0].user)
+    response = client.post(reverse("enrolment:cancel", kwargs={"pk": registration.pk}), follow=True)
+    assert "已取消" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
+
+
+def test_someone_elses_registration_cannot_be_cancelled(client, course_class, staff):
+    registration = services.registration_create(
+        person=staff[0], course_class=course_class, meal="meat", deputy_name="代理", actor=None
+    ).registration
+    client.force_login(staff[1].user)
+    client.post(reverse("enrolment:cancel", kwargs={"pk": registration.pk}))
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+
+
+def test_supervisor_consents_from_the_list(client, packs, body, staff, boss):
+    course_class = make_class(body, needs_supervisor_consent=True)
+    registration = services.registration_create(
+        person=staff[0], course_class=course_class, meal="meat", deputy_name="代理", actor=None
+    ).registration
+    client.force_login(boss.user)
+    assert staff[0].name in client.get(reverse("enrolment:consents")).content.decode()
+    client.post(reverse("enrolment:decide", kwargs={"pk": registration.pk}), {"decision": "consent"})
+    registration.refresh_from_db()
+    assert (registration.status, registration.consent_by) == (S.CONFIRMED, boss.user)
+
+
+def test_consent_link_needs_a_post(client, packs, body, staff, boss):
+    course_class = make_class(body, needs_supervisor_consent=True)
+    registration = services.registration_create(
+        person=staff[0], course_class=course_class, meal="meat", deputy_name="代理", actor=None
+    ).registration
+    url = reverse("enrolment:consent_link", kwargs={"token": consent_token(registration.pk, boss.user.pk)})
+    page = client.get(url)  # a link prefetcher
+    assert page.status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == S.PENDING_CONSENT
+    client.post(url, {"decision": "decline"})
+    registration.refresh_from_db()
+    assert (registration.status, registration.consent_by) == (S.DECLINED, boss.user)
+    forged = client.get(url[:-3] + "xx/")
+    assert "此連結無效或已過期" in forged.content.decode()
+
+
+def test_nominate_page_shows_hours_and_nominates(client, course_class, staff, personnel):
+    client.force_login(personnel)
+    url = reverse("enrolment:nominate") + f"?course_class={course_class.pk}"
+    page = client.get(url).content.decode()
+    assert staff[0].name in page
+    assert "本年度時數" in page
+    client.post(url, {"person": [staff[0].pk, staff[1].pk]})
+    assert Registration.objects.filter(source="nominated").count() == 2
+
+
+def test_roster_export_and_sign_in(client, course_class, staff, organizer_user):
+    for p in staff[:2]:
+        services.registration_create(
+            person=p, course_class=course_class, meal="vegetarian", deputy_name="代", actor=None
+        )
+    client.force_login(organizer_user)
+    page = client.get(reverse("enrolment:roster", kwargs={"class_id": course_class.pk})).content.decode()
+    assert "素食：2" in page
+    xlsx = client.get(reverse("enrolment:roster_xlsx", kwargs={"class_id": course_class.pk}))
+    sheet = load_workbook(__import__("io").BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[2]][1:3] == ["已錄取", staff[0].name]
+    sign_in = client.get(reverse("enrolment:signin_sheet", kwargs={"class_id": course_class.pk})).content.decode()
+    assert staff[1].name in sign_in
+    assert "style=" not in sign_in
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_roster_query_count_does_not_grow(client, course_class, staff, organizer_user, rows):
+    for p in staff[:rows]:
+        services.registration_create(person=p, course_class=course_class, meal="meat", deputy_name="代", actor=None)
+    client.force_login(organizer_user)
+    url = reverse("enrolment:roster", kwargs={"class_id": course_class.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) <= 14
+
+
+def test_notifications_are_listed_and_marked_read(client, staff):
+    Notification.objects.create(user=staff[0].user, kind="confirmed", title="報名已錄取：X", body="b", url="/x/")
+    client.force_login(staff[0].user)
+    assert "報名已錄取：X" in client.get(reverse("enrolment:notifications")).content.decode()
+    client.post(reverse("enrolment:notifications"))
+    assert Notification.objects.filter(read_at__isnull=True).count() == 0
