@@ -201,6 +201,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     result = DemoResult(agencies=len(agencies))
     result.accounts = _accounts(agencies, today)
     result.people = Person.objects.count()
+    from peili.catalog.demo import catalog_demo_load
+
+    catalog_demo_load(actor=actor)
     if created:
         audit.record(
             actor=actor,
