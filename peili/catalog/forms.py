@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peili.catalog.enums import DeliveryMode, OrganiserType
 from peili.catalog.models import Instructor, PortalCategory, Venue
@@ -264,7 +265,7 @@ class PlanItemForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("審核結果"),
-        choices=[("approve", _("核定")), ("return", _("退回修正"))],
+        choices=[("approve", _("核定")), ("return", pgettext_lazy("decision", "退回修正"))],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("審核意見"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

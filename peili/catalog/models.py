@@ -227,7 +227,7 @@ class CourseClass(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.title} 第{self.term}期"
+        return _("%(title)s 第%(term)s期") % {"title": self.course.title, "term": self.term}
 
 
 class ClassCategoryHours(models.Model):
