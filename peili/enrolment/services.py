@@ -83,7 +83,9 @@ def _lock_class(loaded: CourseClass) -> CourseClass:
 
 
 def _lock_person(person_id: int) -> None:
-    list(Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True))
+    """Lock the person's row only. Person's default ordering joins the agency; without order_by()
+    and of=("self",) the agency row was locked too, queueing every registration of that agency."""
+    list(Person.objects.select_for_update(of=("self",)).filter(pk=person_id).order_by().values_list("pk", flat=True))
 
 
 def _facts(course_class: CourseClass, *, pending: int = 0) -> rules.ClassFacts:

@@ -109,3 +109,13 @@ def test_password_change_rejects_wrong_old_password(client, learner):
     assert response.status_code == 200
     learner.refresh_from_db()
     assert learner.check_password("correct-horse-battery")
+
+
+def test_page_permission_checks_do_not_query_django_model_permissions(client, tree, learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "auth_permission" in q["sql"]]
