@@ -225,6 +225,12 @@ def registration_create(
         meal = Meal.NONE
     elif meal not in Meal.values:
         raise PeiliError(ErrorCode.MEAL_REQUIRED, _("請選擇用餐（葷食、素食或不用餐）。"))
+    # A class already full is refused without taking its lock: under a burst most requests are
+    # these, and they must not queue behind the ones still getting seats. Counters only fill up
+    # between reads (a cancellation promotes from the waitlist), so a full reading stays full.
+    early = rules.placement(_facts(loaded), consent_needed=loaded.needs_supervisor_consent and not nominated)
+    if early.refusal is not None:
+        raise _refuse(early.refusal)
 
     with transaction.atomic():
         locked = _lock_class(loaded)

@@ -52,6 +52,21 @@ def test_seats_then_waitlist_then_full(course_class, staff):
     assert first.after["status"] == "confirmed"
 
 
+def test_a_full_class_is_refused_before_its_lock_is_taken(course_class, staff, django_assert_max_num_queries):
+    for person in staff:
+        reg(person, course_class)
+    extra = PersonFactory(agency=staff[0].agency)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(PeiliError) as info:
+        reg(extra, course_class)
+    assert info.value.code == "registration.full"
+    # The class and its eligibility lists are read; no lock, eligibility, duplicate or clash work.
+    assert not [q for q in ctx.captured_queries if "enrolment_registration" in q["sql"] or "FOR UPDATE" in q["sql"]]
+    assert len(ctx.captured_queries) <= 5
+
+
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
