@@ -256,7 +256,8 @@ def main(argv: list[str]) -> dict[str, Any]:
                 result["drain_seconds_after"] = web.wait_idle(base)
                 result["bounded_by_time"] = result["requests"] < args.requests
                 result["meets_target"] = (
-                    result["requests_per_second"] >= TARGET["requests_per_second"]
+                    set(map(str, result["status"])) == {"200"}
+                    and result["requests_per_second"] >= TARGET["requests_per_second"]
                     and result["latency_ms"]["p95"] < TARGET["p95_ms"]
                 )
                 figures[name] = result

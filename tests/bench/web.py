@@ -132,7 +132,7 @@ def sign_in(users: Sequence[Any]) -> list[Credentials]:
 
     store = SessionStore()
     expire = timezone.now() + timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = settings.AUTHENTICATION_BACKENDS[-1]  # the sign-in backend, as a real login records
     rows, out = [], []
     for user in users:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
