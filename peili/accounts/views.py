@@ -17,6 +17,7 @@ from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthen
 from peili.accounts.models import User
 from peili.core import audit
 from peili.core.errors import PeiliError
+from peili.core.pages import perform
 from peili.core.permissions import PUBLIC, requires
 from peili.org.models import Person, RoleAssignment
 
@@ -135,9 +136,5 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires("accounts.manage_users")
 def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
-    try:
-        services.role_revoke(assignment_id=assignment_id, actor=request.user)
-        messages.success(request, _("已移除角色。"))
-    except PeiliError as error:
-        messages.error(request, error.message)
+    perform(request, lambda: services.role_revoke(assignment_id=assignment_id, actor=request.user), _("已移除角色。"))
     return redirect("accounts:user_detail", pk=pk)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,14 +31,8 @@ from peili.catalog.forms import (
 from peili.catalog.models import ClassMaterial, ClassSession, Course, CourseClass, PlanItem, TrainingPlan
 from peili.core import roc
 from peili.core.errors import PeiliError
-from peili.core.permissions import allowed, requires
-
-
-def check(user: Any, permission: str, obj: Any) -> None:
-    """Object-level check inside a page: 403 like the page's own permission."""
-    if not allowed(user, permission, obj):
-        raise PermissionDenied(permission)
-
+from peili.core.pages import perform
+from peili.core.permissions import allowed, check_page, requires
 
 # --- the catalog ----------------------------------------------------------------------------------
 
@@ -185,13 +178,13 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 def _managed_course(request: HttpRequest, course_id: int) -> Course:
     course = get_object_or_404(Course.objects.select_related("organizer"), pk=course_id)
-    check(request.user, "catalog.manage_object", course)
+    check_page(request.user, "catalog.manage_object", course)
     return course
 
 
 def _managed_class(request: HttpRequest, pk: int) -> CourseClass:
     course_class = get_object_or_404(CourseClass.objects.select_related("course__organizer"), pk=pk)
-    check(request.user, "catalog.manage_object", course_class)
+    check_page(request.user, "catalog.manage_object", course_class)
     return course_class
 
 
@@ -316,12 +309,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     session = get_object_or_404(ClassSession, pk=session_id, course_class=course_class)
-    try:
-        services.session_delete(session=session, actor=request.user)
-    except PeiliError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已刪除節次。"))
+    perform(request, lambda: services.session_delete(session=session, actor=request.user), _("已刪除節次。"))
     return redirect("catalog:class_setup", pk=pk)
 
 
@@ -376,12 +364,11 @@ def material_delete(request: HttpRequest, pk: int, material_id: int) -> HttpResp
 @require_POST
 def class_publish(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
-    try:
-        services.class_publish(course_class=course_class, actor=request.user)
-    except PeiliError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("班期已發布，學員可在課程報名頁看到。"))
+    perform(
+        request,
+        lambda: services.class_publish(course_class=course_class, actor=request.user),
+        _("班期已發布，學員可在課程報名頁看到。"),
+    )
     return redirect("catalog:class_setup", pk=pk)
 
 
@@ -391,12 +378,13 @@ def class_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
-            services.class_cancel(course_class=course_class, reason=form.cleaned_data["reason"], actor=request.user)
-        except PeiliError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("班期已停辦。"))
+        perform(
+            request,
+            lambda: services.class_cancel(
+                course_class=course_class, reason=form.cleaned_data["reason"], actor=request.user
+            ),
+            _("班期已停辦。"),
+        )
         return redirect("catalog:class_setup", pk=pk)
     return _setup_page(request, course_class, cancel_form=form)
 
@@ -469,7 +457,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if request.method != "POST":
         return _plan_page(request, plan)
-    check(request.user, "catalog.manage_object", plan)
+    check_page(request.user, "catalog.manage_object", plan)
     tracks = selectors.track_choices(plan.organizer.jurisdiction_id, plan.year)
     form = PlanItemForm(request.POST, tracks=tracks)
     if form.is_valid():
@@ -489,14 +477,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     plan = _plan(request, pk)
-    check(request.user, "catalog.manage_object", plan)
+    check_page(request.user, "catalog.manage_object", plan)
     item = get_object_or_404(PlanItem, pk=item_id, plan=plan)
-    try:
-        services.plan_item_delete(item=item, actor=request.user)
-    except PeiliError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已刪除計畫項目。"))
+    perform(request, lambda: services.plan_item_delete(item=item, actor=request.user), _("已刪除計畫項目。"))
     return redirect("catalog:plan_detail", pk=pk)
 
 
@@ -504,13 +487,8 @@ def plan_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpRespons
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    check(request.user, "catalog.manage_object", plan)
-    try:
-        services.plan_submit(plan=plan, actor=request.user)
-    except PeiliError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("已送核。"))
+    check_page(request.user, "catalog.manage_object", plan)
+    perform(request, lambda: services.plan_submit(plan=plan, actor=request.user), _("已送核。"))
     return redirect("catalog:plan_detail", pk=pk)
 
 

@@ -34,6 +34,12 @@ def check(user: Any, permission: str, obj: Any = None) -> None:
         raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
 
 
+def check_page(user: Any, permission: str, obj: Any = None) -> None:
+    """Inside a page: the 403 page unless the named predicate holds (for an object-level check)."""
+    if not allowed(user, permission, obj):
+        raise DjangoPermissionDenied(permission)
+
+
 def requires(permission: str) -> Callable[[F], F]:
     """View decorator: anonymous users go to the sign-in page, others without the permission get 403."""
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peili.core import services
-from peili.core.errors import PeiliError
 from peili.core.forms import CalendarOverrideForm
 from peili.core.models import AuditEntry, CalendarOverride
+from peili.core.pages import perform
 from peili.core.permissions import requires
 from peili.core.selectors import working_calendar
 
@@ -70,9 +70,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires("core.manage_calendar")
 def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        services.calendar_override_delete(override_id=pk, actor=request.user)
-        messages.success(request, _("已刪除行事曆調整。"))
-    except PeiliError as error:
-        messages.error(request, error.message)
+    perform(
+        request, lambda: services.calendar_override_delete(override_id=pk, actor=request.user), _("已刪除行事曆調整。")
+    )
     return redirect("core:calendar")

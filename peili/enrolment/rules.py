@@ -32,12 +32,12 @@ PUBLISHED = "published"
 
 @dataclass(frozen=True)
 class RegistrationPolicy:
-    """The pack's `registration` section, as plain values."""
+    """The pack's `registration` section, as plain values (every one from the pack: no defaults here)."""
 
-    clash: str = ClashHandling.WARN
-    reminder_days_before: int = 0
-    newcomer_months: int = 12
-    deputy_required: bool = False
+    clash: str
+    reminder_days_before: int
+    newcomer_months: int
+    deputy_required: bool
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from peili.catalog.models import CourseClass
 from peili.core import roc
 from peili.core.errors import PeiliError
-from peili.core.permissions import PUBLIC, allowed, requires
+from peili.core.permissions import PUBLIC, allowed, check_page, requires
 from peili.enrolment import notifications as notices
 from peili.enrolment import rules, selectors, services
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
@@ -314,8 +314,7 @@ def _nominate_url() -> str:
 
 def _roster_class(request: HttpRequest, class_id: int) -> CourseClass:
     course_class = _class(class_id)
-    if not allowed(request.user, "enrolment.view_roster", course_class):
-        raise PermissionDenied("enrolment.view_roster")
+    check_page(request.user, "enrolment.view_roster", course_class)
     return course_class
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from peili.core import roc
 from peili.core.errors import PeiliError
-from peili.core.permissions import allowed, requires
+from peili.core.permissions import allowed, check_page, requires
 from peili.org import selectors, services
 from peili.org.forms import AgencyForm, HeadcountForm, PeopleFilterForm
 from peili.org.models import Agency, AgencyHeadcount, Person
@@ -125,8 +125,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @requires("org.view_people")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("agency", "unit"), pk=pk)
-    if not allowed(request.user, "org.view_person", person):
-        raise PermissionDenied("org.view_person")
+    check_page(request.user, "org.view_person", person)
     return _render_person(request, person)
 
 

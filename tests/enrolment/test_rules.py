@@ -106,7 +106,7 @@ def slot(label: str, start: int, end: int, day: date = date(2026, 3, 2)) -> Sess
     ],
 )
 def test_schedule_clashes(held, policy, refused, warned):
-    check = rules.schedule_clashes([slot("本班", 9, 12)], held, RegistrationPolicy(clash=policy))
+    check = rules.schedule_clashes([slot("本班", 9, 12)], held, policy_with(clash=policy))
     assert (check.refusal is not None) == refused
     assert len(check.warnings) == warned
     if refused:
@@ -119,7 +119,7 @@ def test_schedule_clashes(held, policy, refused, warned):
     [(True, False, "registration.deputy_required"), (True, True, None), (False, False, None)],
 )
 def test_deputy(required, has, code):
-    refusal = rules.deputy_refusal(RegistrationPolicy(deputy_required=required), has_deputy=has)
+    refusal = rules.deputy_refusal(policy_with(deputy_required=required), has_deputy=has)
     assert (refusal.code if refusal else None) == code
 
 
@@ -127,3 +127,8 @@ def test_deputy(required, has, code):
 def test_substitute_same_agency(a, b, code):
     refusal = rules.substitute_refusal(original_agency_id=a, substitute_agency_id=b)
     assert (refusal.code if refusal else None) == code
+
+
+def policy_with(**changes) -> RegistrationPolicy:
+    values = {"clash": "warn", "reminder_days_before": 3, "newcomer_months": 12, "deputy_required": False}
+    return RegistrationPolicy(**{**values, **changes})
