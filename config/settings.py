@@ -171,6 +171,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "peili_cache"}
     )
 }
+# With Redis, sessions are read from it and written through to the database (they survive a
+# flushed cache); without it, straight from the database (a cached_db over the database cache
+# would only add a query).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 # Security defaults. Over HTTPS (PEILI_HTTPS=1): secure cookies, HSTS, redirect.
 HTTPS = _flag("PEILI_HTTPS", not DEBUG)
@@ -228,6 +232,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PEILI_LOG_LEVEL", "WARNING")},
+    # A refused request (4xx) is the client's answer, not the operator's problem: only 5xx are logged.
+    "loggers": {"django.request": {"level": os.environ.get("PEILI_REQUEST_LOG_LEVEL", "ERROR")}},
 }
 
 # Registration: consent links in emails expire after this many days; links are made absolute with

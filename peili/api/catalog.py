@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -91,9 +92,9 @@ class ClassDetailOut(ClassSummaryOut):
     materials: list[MaterialOut]
 
 
-def _eligibility_out(result: object) -> EligibilityOut:
+def _eligibility_out(result: object) -> dict[str, Any]:
     reasons = getattr(result, "reasons", ())
-    return EligibilityOut(eligible=not reasons, reasons=[ReasonOut(code=r.code, message=r.message) for r in reasons])
+    return {"eligible": not reasons, "reasons": [{"code": r.code, "message": r.message} for r in reasons]}
 
 
 def _categories(course_class: CourseClass) -> list[CategoryHoursOut]:
@@ -103,7 +104,9 @@ def _categories(course_class: CourseClass) -> list[CategoryHoursOut]:
     ]
 
 
-def _summary_fields(course_class: CourseClass, eligibility: object) -> dict[str, Any]:
+def _summary_fields(
+    course_class: CourseClass, eligibility: object, categories: list[Any] | None = None
+) -> dict[str, Any]:
     return {
         "id": course_class.pk,
         "title": str(course_class),
@@ -123,7 +126,7 @@ def _summary_fields(course_class: CourseClass, eligibility: object) -> dict[str,
         "waitlist_count": course_class.waitlist_count,
         "registration_opens_at": course_class.registration_opens_at,
         "registration_closes_at": course_class.registration_closes_at,
-        "categories": _categories(course_class),
+        "categories": categories if categories is not None else _categories(course_class),
         "eligibility": _eligibility_out(eligibility),
     }
 
@@ -161,11 +164,36 @@ def class_list(
             raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": agency})
     if mode and mode not in DeliveryMode.values:
         raise PeiliError("catalog.bad_mode", _("學習方式須為 classroom、digital 或 blended。"))
-    entries = selectors.catalog_entries(
-        request.user,
-        selectors.CatalogFilters(q=q, track=track, category=category, month=_month(month), mode=mode, agency=open_to),
+    filters = selectors.CatalogFilters(
+        q=q, track=track, category=category, month=_month(month), mode=mode, agency_path=open_to.path if open_to else ""
     )
-    return [ClassSummaryOut(**_summary_fields(e.course_class, e.eligibility)) for e in entries]
+    # Lazy: the pagination slices it, so only the page's classes are loaded and converted.
+    return _Summaries(selectors.catalog_entries(request.user, filters))  # type: ignore[return-value]
+
+
+class _Summaries(Sequence[dict[str, Any]]):
+    """The catalog as API items, converted a page at a time."""
+
+    def __init__(self, catalog: selectors.Catalog) -> None:
+        self._catalog = catalog
+
+    def __len__(self) -> int:
+        return len(self._catalog)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [_summary(e) for e in self._catalog[index]]
+        return _summary(self._catalog[index])
+
+
+def _summary(entry: selectors.CatalogEntry) -> dict[str, Any]:
+    """Plain data: ninja validates the page against `ClassSummaryOut` once, on the way out."""
+    categories = [{"code": h.code, "name": h.name, "hours": h.hours} for h in entry.categories]
+    return _summary_fields(entry.course_class, entry.eligibility, categories)
 
 
 class PlanItemOut(Schema):

@@ -110,8 +110,7 @@ def _out(r: Registration) -> RegistrationOut:
 
 
 def _me(request: HttpRequest) -> Person:
-    person_id = grants_for(request.user).person_id
-    person = Person.objects.select_related("agency").filter(pk=person_id).first() if person_id else None
+    person = grants_for(request.user).person
     if person is None:
         raise PermissionDenied(ErrorCode.NO_PERSON, _("帳號未對應人員資料，無法報名。"), status=403)
     return person
@@ -152,7 +151,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
         deputy_name=payload.deputy_name,
         actor=request.user,
     )
-    out = _out(_reload(done.registration))
+    out = _out(done.registration)  # carries its class, course, person and deputy already
     return Status(
         201,
         RegisteredOut(**out.dict(), warnings=[WarningOut(code=w.code, message=w.message) for w in done.warnings]),

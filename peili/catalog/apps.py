@@ -8,4 +8,6 @@ class CatalogConfig(AppConfig):
     verbose_name = _("課程與班期")
 
     def ready(self) -> None:
-        from peili.catalog import permissions  # noqa: F401
+        from peili.catalog import permissions, signals  # noqa: F401
+
+        signals.connect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -281,32 +282,38 @@ def _month_choices(today: date, months: int = 12) -> list[tuple[str, Any]]:
 
 
 class CatalogFilterForm(forms.Form):
+    """The catalog's filters; the category and agency choices come from the catalog index (kept per
+    process), so showing the form costs no query."""
+
     q = forms.CharField(label=_("課程名稱"), required=False)
     track = forms.ChoiceField(label=_("訓練類別"), required=False)
     category = forms.ChoiceField(label=_("學習類別"), required=False)
     month = forms.ChoiceField(label=_("開課月份（民國）"), required=False)
     mode = forms.ChoiceField(label=_("學習方式"), required=False, choices=[("", _("全部")), *DeliveryMode.choices])
-    agency = forms.ModelChoiceField(
-        label=_("開放機關"), queryset=Agency.objects.none(), required=False, empty_label=_("不限")
-    )
+    agency = forms.ChoiceField(label=_("開放機關"), required=False)
 
-    def __init__(self, *args: Any, tracks: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        tracks: list[tuple[str, str]],
+        categories: Iterable[tuple[str, str]],
+        agencies: Iterable[tuple[int, str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        track_field = self.fields["track"]
-        assert isinstance(track_field, forms.ChoiceField)
-        track_field.choices = [("", _("全部")), *tracks]
-        category_field = self.fields["category"]
-        assert isinstance(category_field, forms.ChoiceField)
-        category_field.choices = [
-            ("", _("全部")),
-            *((c.code, f"{c.code} {c.name}") for c in PortalCategory.objects.filter(is_active=True).order_by("code")),
-        ]
-        month_field = self.fields["month"]
-        assert isinstance(month_field, forms.ChoiceField)
-        month_field.choices = _month_choices(timezone.localdate())
-        agency_field = self.fields["agency"]
-        assert isinstance(agency_field, forms.ModelChoiceField)
-        agency_field.queryset = Agency.objects.filter(is_active=True).order_by("path")
+        self._agency_paths = {str(pk): path for pk, path, _name in agencies}
+        self._choices("track", [("", _("全部")), *tracks])
+        self._choices("category", [("", _("全部")), *((code, f"{code} {name}") for code, name in categories)])
+        self._choices("month", _month_choices(timezone.localdate()))
+        self._choices("agency", [("", _("不限")), *((str(pk), name) for pk, _path, name in agencies)])
+
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def agency_path(self) -> str:
+        return self._agency_paths.get(self.cleaned_data.get("agency") or "", "")
 
     def month_date(self) -> date | None:
         value = self.cleaned_data.get("month") or ""

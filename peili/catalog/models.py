@@ -227,7 +227,12 @@ class CourseClass(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(title)s 第%(term)s期") % {"title": self.course.title, "term": self.term}
+        return class_label(self.course.title, self.term)
+
+
+def class_label(title: str, term: int) -> str:
+    """How a class is named everywhere: 「資通安全通識教育 第2期」."""
+    return _("%(title)s 第%(term)s期") % {"title": title, "term": term}
 
 
 class ClassCategoryHours(models.Model):

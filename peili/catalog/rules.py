@@ -87,26 +87,24 @@ def _months_between(earlier: date, later: date) -> int:
     return months - (1 if later.day < earlier.day else 0)
 
 
-def eligibility(person: PersonFacts, rules: EligibilityRules) -> Eligibility:
-    """Every reason `person` may not take a class under `rules` (none means eligible).
+def failures(person: PersonFacts, rules: EligibilityRules) -> tuple[str, ...]:
+    """The codes of every eligibility rule `person` fails under `rules` (none means eligible) — the
+    decision alone, with no message built; `eligibility` adds the messages.
 
     A person on the class's named list is eligible whatever the other dimensions say: the list
     is how an organizer admits someone by name.
     """
     if not person.is_active:
-        return Eligibility((Reason("eligibility.inactive", _("您目前非在職人員，無法報名。")),))
+        return ("eligibility.inactive",)
     if person.person_id in rules.named_people:
-        return Eligibility()
-    reasons: list[Reason] = []
+        return ()
+    codes: list[str] = []
     if rules.named_people and not (rules.agency_paths or rules.categories or rules.grade_min or rules.grade_max):
-        reasons.append(Reason("eligibility.not_named", _("本班期限指定名單人員參加。")))
+        codes.append("eligibility.not_named")
     if rules.agency_paths and not any(person.agency_path.startswith(p) for p in rules.agency_paths):
-        reasons.append(Reason("eligibility.agency", _("您的服務機關不在本班期的參訓機關範圍內。")))
+        codes.append("eligibility.agency")
     if rules.categories and person.category not in rules.categories:
-        names = "、".join(str(PersonnelCategory(c).label) for c in sorted(rules.categories))
-        reasons.append(
-            Reason("eligibility.category", _("您的人員類別不符本班期資格：限%(names)s。") % {"names": names})
-        )
+        codes.append("eligibility.category")
     if rules.grade_min is not None or rules.grade_max is not None:
         grade = person.grade
         if (
@@ -114,24 +112,45 @@ def eligibility(person: PersonFacts, rules: EligibilityRules) -> Eligibility:
             or (rules.grade_min is not None and grade < rules.grade_min)
             or (rules.grade_max is not None and grade > rules.grade_max)
         ):
-            reasons.append(
-                Reason(
-                    "eligibility.grade",
-                    _("您的官等職等不符本班期資格：%(range)s。")
-                    % {"range": grade_range_text(rules.grade_min, rules.grade_max)},
-                )
-            )
+            codes.append("eligibility.grade")
     if rules.supervisors_only and not person.is_supervisor:
-        reasons.append(Reason("eligibility.supervisor", _("本班期限主管人員參加。")))
+        codes.append("eligibility.supervisor")
     if rules.newcomers_only:
         started = person.agency_start or person.public_service_start
         reference = rules.class_start
         months = rules.newcomer_months
         if started is None or reference is None or months is None or _months_between(started, reference) >= months:
-            reasons.append(
-                Reason("eligibility.newcomer", _("本班期限新進人員（到職 %(m)s 個月內）參加。") % {"m": months or "—"})
-            )
-    return Eligibility(tuple(reasons))
+            codes.append("eligibility.newcomer")
+    return tuple(codes)
+
+
+def reason(code: str, rules: EligibilityRules) -> Reason:
+    """The message for one failed rule, as the UI shows it."""
+    if code == "eligibility.inactive":
+        return Reason(code, _("您目前非在職人員，無法報名。"))
+    if code == "eligibility.not_named":
+        return Reason(code, _("本班期限指定名單人員參加。"))
+    if code == "eligibility.agency":
+        return Reason(code, _("您的服務機關不在本班期的參訓機關範圍內。"))
+    if code == "eligibility.category":
+        names = "、".join(str(PersonnelCategory(c).label) for c in sorted(rules.categories))
+        return Reason(code, _("您的人員類別不符本班期資格：限%(names)s。") % {"names": names})
+    if code == "eligibility.grade":
+        return Reason(
+            code,
+            _("您的官等職等不符本班期資格：%(range)s。")
+            % {"range": grade_range_text(rules.grade_min, rules.grade_max)},
+        )
+    if code == "eligibility.supervisor":
+        return Reason(code, _("本班期限主管人員參加。"))
+    if code == "eligibility.newcomer":
+        return Reason(code, _("本班期限新進人員（到職 %(m)s 個月內）參加。") % {"m": rules.newcomer_months or "—"})
+    raise ValueError(code)
+
+
+def eligibility(person: PersonFacts, rules: EligibilityRules) -> Eligibility:
+    """Every reason `person` may not take a class under `rules` (none means eligible)."""
+    return Eligibility(tuple(reason(code, rules) for code in failures(person, rules)))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ who may register; the catalog page calls `catalog_entries`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -29,6 +29,7 @@ from peili.catalog.models import (
     TrainingPlan,
     Venue,
 )
+from peili.core import versions
 from peili.core.errors import PeiliError
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
@@ -99,14 +100,22 @@ def class_eligibility(person: Person | None, course_class: CourseClass) -> rules
     """Whether `person` may take `course_class`, with every reason when not."""
     if person is None:
         return _no_person()
-    return rules.eligibility(person_facts(person), eligibility_rules(course_class))
+    return rules.eligibility(person_facts(person), class_rules(course_class))
+
+
+def class_rules(course_class: CourseClass, *, newcomer_months_value: int | None = None) -> rules.EligibilityRules:
+    """A class's eligibility rules: from the catalog index for a published class (no query), else
+    read from the class (`eligibility_rules`)."""
+    if course_class.status == ClassStatus.PUBLISHED:
+        found = catalog_index().rules_of(course_class.pk)
+        if found is not None:
+            return found
+    return eligibility_rules(course_class, newcomer_months_value=newcomer_months_value)
 
 
 def person_for_user(user: Any) -> Person | None:
-    person_id = grants_for(user).person_id
-    if person_id is None:
-        return None
-    return Person.objects.select_related("agency").filter(pk=person_id).first()
+    """The account's person with its agency (read once per request with the account's roles)."""
+    return grants_for(user).person
 
 
 # --- the catalog ----------------------------------------------------------------------------------
@@ -119,7 +128,16 @@ class CatalogFilters:
     category: str = ""  # portal category code
     month: date | None = None  # any day of the month
     mode: str = ""
-    agency: Agency | None = None  # classes open to this agency
+    agency_path: str = ""  # classes open to the agency with this materialised path
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryHours:
+    """A class's certified hours in one portal category."""
+
+    code: str
+    name: str
+    hours: Decimal
 
 
 @dataclass(frozen=True)
@@ -127,7 +145,7 @@ class CatalogEntry:
     course_class: CourseClass
     eligibility: rules.Eligibility
     seats_left: int
-    categories: tuple[ClassCategoryHours, ...] = field(default_factory=tuple)
+    categories: tuple[CategoryHours, ...] = field(default_factory=tuple)
 
     @property
     def eligible(self) -> bool:
@@ -146,82 +164,258 @@ def _month_bounds(day: date) -> tuple[date, date]:
     return first, following
 
 
-def _agency_prefixes(agency: Agency) -> list[str]:
-    """'A/B/C/' → ['A/', 'A/B/', 'A/B/C/']: the paths whose subtree contains the agency."""
-    parts = [p for p in agency.path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+@dataclass(frozen=True, slots=True)
+class IndexedClass:
+    """What the catalog filters and orders a published class by, and the index of its eligibility
+    rules in `CatalogIndex.rule_sets` (classes with the same rules share one entry)."""
+
+    id: int
+    title: str  # the course title, casefolded, for the search
+    track: str
+    mode: str
+    start_date: date | None
+    categories: frozenset[str]
+    agency_paths: tuple[str, ...]
+    rule_set: int
+    hours: tuple[CategoryHours, ...]  # the split across portal categories, in code order
 
 
-def catalog_queryset(filters: CatalogFilters | None = None, *, today: date | None = None) -> QuerySet[CourseClass]:
-    """Published classes not yet over, filtered, with everything the catalog shows prefetched."""
-    filters = filters or CatalogFilters()
+@dataclass(frozen=True)
+class CatalogIndex:
+    """Every published class not yet over, in catalog order, with the choices of the filter form.
+
+    Built once per process and day, and again whenever the catalog or policy stamp moves (class,
+    course, hours split, eligibility list, portal category, agency or policy pack written). Seats are
+    not in it: they change with every registration and are read live for the page shown.
+    """
+
+    classes: tuple[IndexedClass, ...]
+    rule_sets: tuple[rules.EligibilityRules, ...]
+    categories: tuple[tuple[str, str], ...]  # portal categories: (code, name)
+    agencies: tuple[tuple[int, str, str], ...]  # active agencies in tree order: (id, path, name)
+    by_id: dict[int, IndexedClass] = field(default_factory=dict, compare=False)
+
+    def rules_of(self, class_id: int) -> rules.EligibilityRules | None:
+        """A published class's eligibility rules (None when the class is not in the catalog)."""
+        found = self.by_id.get(class_id)
+        return self.rule_sets[found.rule_set] if found is not None else None
+
+
+# What the catalog index (and anything rendered from it, such as the filter form) is built from.
+CATALOG_STAMPS = (versions.CATALOG, versions.POLICY, versions.AGENCIES)
+_catalog_indexes = versions.ProcessCache[CatalogIndex](*CATALOG_STAMPS, max_keys=4)
+
+
+def catalog_index(today: date | None = None, *, token: str | None = None) -> CatalogIndex:
+    """`token`: `versions.stamp(*CATALOG_STAMPS)` when the caller has read it already."""
     today = today or timezone.localdate()
-    qs = CourseClass.objects.filter(status=ClassStatus.PUBLISHED).filter(
-        Q(end_date__gte=today) | Q(end_date__isnull=True)
+    return _catalog_indexes.get(today, lambda: _build_index(today), token=token)
+
+
+def _build_index(today: date) -> CatalogIndex:
+    rows = list(
+        CourseClass.objects.filter(status=ClassStatus.PUBLISHED)
+        .filter(Q(end_date__gte=today) | Q(end_date__isnull=True))
+        .order_by("start_date", "course__title", "term", "pk")
+        .values_list(
+            "id",
+            "course__title",
+            "course__track",
+            "delivery_mode",
+            "start_date",
+            "eligible_categories",
+            "grade_min",
+            "grade_max",
+            "supervisors_only",
+            "newcomers_only",
+            "course__organizer__jurisdiction_id",
+        )
     )
-    if filters.q:
-        qs = qs.filter(course__title__icontains=filters.q.strip())
+    ids = [row[0] for row in rows]
+    agency_paths: dict[int, list[str]] = {}
+    for class_id, path in CourseClass.eligible_agencies.through.objects.filter(courseclass_id__in=ids).values_list(
+        "courseclass_id", "agency__path"
+    ):
+        agency_paths.setdefault(class_id, []).append(path)
+    named: dict[int, set[int]] = {}
+    for class_id, person_id in CourseClass.eligible_people.through.objects.filter(courseclass_id__in=ids).values_list(
+        "courseclass_id", "person_id"
+    ):
+        named.setdefault(class_id, set()).add(person_id)
+    split: dict[int, list[CategoryHours]] = {}
+    for class_id, code, name, hours in (
+        ClassCategoryHours.objects.filter(course_class_id__in=ids)
+        .order_by("category__code")
+        .values_list("course_class_id", "category__code", "category__name", "hours")
+    ):
+        split.setdefault(class_id, []).append(CategoryHours(code, name, hours))
+    months: dict[tuple[int, int], int | None] = {}
+    rule_sets: dict[rules.EligibilityRules, int] = {}
+    classes = []
+    for class_id, title, track, mode, start, categories, low, high, supervisors, newcomers, jurisdiction in rows:
+        month_key = (jurisdiction, (start or today).year)
+        if newcomers and month_key not in months:
+            months[month_key] = newcomer_months(*month_key)
+        paths = tuple(sorted(agency_paths.get(class_id, ())))
+        class_rules = rules.EligibilityRules(
+            agency_paths=paths,
+            categories=frozenset(categories or ()),
+            grade_min=low,
+            grade_max=high,
+            supervisors_only=supervisors,
+            newcomers_only=newcomers,
+            newcomer_months=months[month_key] if newcomers else None,
+            named_people=frozenset(named.get(class_id, ())),
+            # only the newcomer rule reads the start: leaving it out lets other classes share rules
+            class_start=start if newcomers else None,
+        )
+        classes.append(
+            IndexedClass(
+                id=class_id,
+                title=title.casefold(),
+                track=track,
+                mode=mode,
+                start_date=start,
+                categories=frozenset(h.code for h in split.get(class_id, ())),
+                agency_paths=paths,
+                rule_set=rule_sets.setdefault(class_rules, len(rule_sets)),
+                hours=tuple(split.get(class_id, ())),
+            )
+        )
+    return CatalogIndex(
+        classes=tuple(classes),
+        by_id={c.id: c for c in classes},
+        rule_sets=tuple(rule_sets),
+        categories=tuple(PortalCategory.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
+        agencies=tuple(Agency.objects.filter(is_active=True).order_by("path").values_list("id", "path", "name")),
+    )
+
+
+def _matches(filters: CatalogFilters) -> Callable[[IndexedClass], bool] | None:
+    """The filters as one predicate over indexed classes (None: no filter)."""
+    tests: list[Callable[[IndexedClass], bool]] = []
+    if q := filters.q.strip().casefold():
+        tests.append(lambda c: q in c.title)
     if filters.track:
-        qs = qs.filter(course__track=filters.track)
+        tests.append(lambda c: c.track == filters.track)
     if filters.mode:
-        qs = qs.filter(delivery_mode=filters.mode)
+        tests.append(lambda c: c.mode == filters.mode)
     if filters.month:
         first, following = _month_bounds(filters.month)
-        qs = qs.filter(start_date__gte=first, start_date__lt=following)
+        tests.append(lambda c: c.start_date is not None and first <= c.start_date < following)
     if filters.category:
-        qs = qs.filter(
-            pk__in=ClassCategoryHours.objects.filter(category__code=filters.category).values("course_class_id")
-        )
-    if filters.agency is not None:
-        open_to = CourseClass.eligible_agencies.through.objects.filter(
-            agency__path__in=_agency_prefixes(filters.agency)
-        )
-        restricted = CourseClass.eligible_agencies.through.objects.values("courseclass_id")
-        qs = qs.filter(Q(pk__in=open_to.values("courseclass_id")) | ~Q(pk__in=restricted))
-    return (
-        qs.select_related("course__organizer")
-        .prefetch_related(
-            Prefetch("eligible_agencies", queryset=Agency.objects.only("id", "path")),
-            Prefetch("eligible_people", queryset=Person.objects.only("id")),
-            Prefetch("category_hours", queryset=ClassCategoryHours.objects.select_related("category")),
-        )
-        .order_by("start_date", "course__title", "term", "pk")
-    )
+        tests.append(lambda c: filters.category in c.categories)
+    if path := filters.agency_path:
+        # open to the agency: no agency restriction, or a restriction whose subtree contains it
+        tests.append(lambda c: not c.agency_paths or any(path.startswith(p) for p in c.agency_paths))
+    if not tests:
+        return None
+    return lambda c: all(test(c) for test in tests)
 
 
-def catalog_entries(user: Any, filters: CatalogFilters | None = None) -> list[CatalogEntry]:
-    """The catalog for `user`: classes they are eligible for first (each group by start date), every
-    other class with its reasons. Eligibility is computed here from prefetched data: the number of
-    queries does not grow with the number of classes."""
-    person = person_for_user(user)
-    facts = person_facts(person) if person is not None else None
-    months_cache: dict[tuple[int, int], int | None] = {}
-    entries = []
-    for course_class in catalog_queryset(filters):
-        months = None
-        if course_class.newcomers_only:
-            key = (
-                course_class.course.organizer.jurisdiction_id,
-                (course_class.start_date or timezone.localdate()).year,
-            )
-            if key not in months_cache:
-                months_cache[key] = newcomer_months(key[0], key[1])
-            months = months_cache[key]
-        result = (
-            rules.eligibility(facts, eligibility_rules(course_class, newcomer_months_value=months))
-            if facts is not None
-            else _no_person()
+class Catalog(Sequence[CatalogEntry]):
+    """The catalog one user sees: classes in order, eligible first; each page loaded on demand.
+
+    Ordering and counting read only the index and the failed-rule codes of each distinct rule set;
+    slicing (`catalog[20:40]`, as Django's `Paginator` and ninja's pagination do) loads just those
+    classes, with their live seat counts, in two queries, and words the reasons for them only.
+    """
+
+    def __init__(
+        self,
+        order: list[IndexedClass],
+        failed: list[tuple[str, ...]],
+        rule_sets: tuple[rules.EligibilityRules, ...],
+        *,
+        has_person: bool,
+    ) -> None:
+        self._order = order
+        self._failed = failed
+        self._rule_sets = rule_sets
+        self._has_person = has_person
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> CatalogEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CatalogEntry]: ...
+    def __getitem__(self, index: int | slice) -> CatalogEntry | list[CatalogEntry]:
+        if isinstance(index, slice):
+            return self._load(self._order[index])
+        return self._load([self._order[index]])[0]
+
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        for start in range(0, len(self._order), 200):
+            yield from self._load(self._order[start : start + 200])
+
+    def _eligibility(self, rule_set: int) -> rules.Eligibility:
+        if not self._has_person:
+            return _no_person()
+        found = self._rule_sets[rule_set]
+        return rules.Eligibility(tuple(rules.reason(code, found) for code in self._failed[rule_set]))
+
+    def _load(self, wanted: list[IndexedClass]) -> list[CatalogEntry]:
+        if not wanted:
+            return []
+        by_id = (
+            CourseClass.objects.select_related("course__organizer").only(*_ENTRY_FIELDS).in_bulk([c.id for c in wanted])
         )
-        entries.append(
+        return [
             CatalogEntry(
-                course_class=course_class,
-                eligibility=result,
-                seats_left=seats_left(course_class),
-                categories=tuple(course_class.category_hours.all()),
+                course_class=by_id[c.id],
+                eligibility=self._eligibility(c.rule_set),
+                seats_left=seats_left(by_id[c.id]),
+                categories=c.hours,
             )
-        )
-    # sorted() is stable: within each group the queryset's date order stays.
-    return sorted(entries, key=lambda e: not e.eligible)
+            for c in wanted
+            if c.id in by_id  # deleted since the index was built
+        ]
+
+
+# What a catalog entry shows (the page and the API's class list); other fields load on access.
+_ENTRY_FIELDS = (
+    "id",
+    "term",
+    "status",
+    "start_date",
+    "end_date",
+    "delivery_mode",
+    "certified_hours",
+    "capacity",
+    "confirmed_count",
+    "waitlist_size",
+    "waitlist_count",
+    "registration_opens_at",
+    "registration_closes_at",
+    "course__id",
+    "course__title",
+    "course__track",
+    "course__organizer__id",
+    "course__organizer__code",
+    "course__organizer__name",
+)
+
+
+def catalog_entries(
+    user: Any, filters: CatalogFilters | None = None, *, today: date | None = None, index: CatalogIndex | None = None
+) -> Catalog:
+    """The catalog for `user`: classes they are eligible for first (each group by start date), every
+    other class with its reasons. Each distinct set of eligibility rules is judged once, by the same
+    pure rule as registration; the number of queries does not grow with the number of classes."""
+    index = index or catalog_index(today)
+    person = person_for_user(user)
+    if person is None:
+        failed: list[tuple[str, ...]] = [("eligibility.no_person",)] * len(index.rule_sets)
+    else:
+        facts = person_facts(person)
+        failed = [rules.failures(facts, rule_set) for rule_set in index.rule_sets]
+    match = _matches(filters or CatalogFilters())
+    shown = index.classes if match is None else [c for c in index.classes if match(c)]
+    eligible = [c for c in shown if not failed[c.rule_set]]
+    others = [c for c in shown if failed[c.rule_set]]
+    return Catalog(eligible + others, failed, index.rule_sets, has_person=person is not None)
 
 
 def class_for_user(user: Any, pk: int) -> CourseClass | None:
@@ -305,8 +499,19 @@ def portal_categories() -> QuerySet[PortalCategory]:
 # --- tracks from the policy pack ------------------------------------------------------------------
 
 
-def track_choices(jurisdiction: Jurisdiction | int, year: int) -> list[tuple[str, str]]:
-    """(key, name) of the tracks/colleges in the effective pack's `categories` taxonomy (may be empty)."""
+# Tracks come from the packs alone; following the catalog's stamps too lets the catalog page read
+# one stamp for everything it keeps.
+_tracks = versions.ProcessCache[tuple[tuple[str, str], ...]](*CATALOG_STAMPS)
+
+
+def track_choices(jurisdiction: Jurisdiction | int, year: int, *, token: str | None = None) -> list[tuple[str, str]]:
+    """(key, name) of the tracks/colleges in the effective pack's `categories` taxonomy (may be empty);
+    kept per process until a pack changes. `token`: `versions.stamp(*CATALOG_STAMPS)` if read already."""
+    key = jurisdiction if isinstance(jurisdiction, int) else jurisdiction.pk
+    return list(_tracks.get((key, year), lambda: tuple(_read_tracks(jurisdiction, year)), token=token))
+
+
+def _read_tracks(jurisdiction: Jurisdiction | int, year: int) -> list[tuple[str, str]]:
     if isinstance(jurisdiction, int):
         jurisdiction = Jurisdiction.objects.get(pk=jurisdiction)
     try:

@@ -31,7 +31,7 @@ from peili.catalog.models import (
     TrainingPlan,
     Venue,
 )
-from peili.core import audit
+from peili.core import audit, versions
 from peili.core.errors import Conflict, PeiliError
 from peili.org.models import Agency, Person
 
@@ -360,6 +360,7 @@ def class_hours_set(
     rows = ClassCategoryHours.objects.bulk_create(
         [ClassCategoryHours(course_class=course_class, category=c, hours=h) for c, h in parts.items()]
     )
+    versions.bump(versions.CATALOG)  # bulk_create sends no signal
     audit.record(
         actor=actor,
         action="class.hours_set",
@@ -467,6 +468,7 @@ def _sync_dates(course_class: CourseClass) -> None:
     span = course_class.sessions.aggregate(first=Min("date"), last=Max("date"))
     course_class.start_date, course_class.end_date = span["first"], span["last"]
     CourseClass.objects.filter(pk=course_class.pk).update(start_date=span["first"], end_date=span["last"])
+    versions.bump(versions.CATALOG)  # QuerySet.update sends no signal
 
 
 def _check_session_fields(course_class: CourseClass, starts_at: time, ends_at: time, hours: Decimal) -> None:

@@ -9,8 +9,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +32,7 @@ from peili.catalog.forms import (
     SessionForm,
 )
 from peili.catalog.models import ClassMaterial, ClassSession, Course, CourseClass, PlanItem, TrainingPlan
-from peili.core import roc
+from peili.core import roc, versions
 from peili.core.errors import PeiliError
 from peili.core.pages import perform
 from peili.core.permissions import allowed, check_page, requires
@@ -45,19 +48,49 @@ def _register_url(course_class: CourseClass) -> str | None:
         return None
 
 
-def _viewer_tracks(request: HttpRequest) -> list[tuple[str, str]]:
+def _viewer_tracks(request: HttpRequest, token: str | None = None) -> list[tuple[str, str]]:
     person = selectors.person_for_user(request.user)
     year = timezone.localdate().year
     if person is not None:
-        return selectors.track_choices(person.agency.jurisdiction_id, year)
+        return selectors.track_choices(person.agency.jurisdiction_id, year, token=token)
     bodies = selectors.organizing_bodies_for_user(request.user)
     return list(selectors.track_names(bodies.values_list("jurisdiction_id", flat=True), year).items())
 
 
+_filter_forms = versions.ProcessCache[str](*selectors.CATALOG_STAMPS, max_keys=512)
+
+
+def _filter_form_html(form: CatalogFilterForm, request: HttpRequest, tracks: list[tuple[str, str]], token: str) -> str:
+    """The filter form's fields as HTML. The same for everyone with the same query, language and
+    tracks, and Django renders each <option> through a template: a valid form's HTML is kept per
+    process (bounded) until the catalog, the agencies or the packs change."""
+    if form.is_bound and not form.is_valid():
+        return render_to_string("_form.html", {"form": form})
+    query = tuple(sorted((k, v) for k, v in request.GET.items() if k != "page"))
+    key = (get_language(), query, tuple(tracks), timezone.localdate())
+    return _filter_forms.get(key, lambda: render_to_string("_form.html", {"form": form}), token=token)
+
+
+_rows = versions.ProcessCache[str](*selectors.CATALOG_STAMPS, max_keys=8192)
+
+
+def _row_html(entry: selectors.CatalogEntry, track_names: dict[str, str], token: str) -> str:
+    """One catalog row. Everything it shows is in the key — the class (its setup is under the
+    stamp), the reasons the viewer fails, the seats left, the track's name and the language — so a
+    row is rendered once and reused by every viewer it looks the same for, until the catalog changes."""
+    course_class = entry.course_class
+    track = track_names.get(course_class.course.track, "")
+    key = (course_class.pk, entry.eligibility.codes, entry.seats_left, track, get_language())
+    context = {"entry": entry, "track_names": track_names}
+    return _rows.get(key, lambda: render_to_string("catalog/_browse_row.html", context), token=token)
+
+
 @requires("catalog.browse")
 def browse(request: HttpRequest) -> HttpResponse:
-    tracks = _viewer_tracks(request)
-    form = CatalogFilterForm(request.GET or None, tracks=tracks)
+    token = versions.stamp(*selectors.CATALOG_STAMPS)
+    tracks = _viewer_tracks(request, token)
+    index = selectors.catalog_index(token=token)
+    form = CatalogFilterForm(request.GET or None, tracks=tracks, categories=index.categories, agencies=index.agencies)
     filters = selectors.CatalogFilters()
     if form.is_valid():
         filters = selectors.CatalogFilters(
@@ -66,12 +99,20 @@ def browse(request: HttpRequest) -> HttpResponse:
             category=form.cleaned_data["category"],
             month=form.month_date(),
             mode=form.cleaned_data["mode"],
-            agency=form.cleaned_data["agency"],
+            agency_path=form.agency_path(),
         )
-    entries = selectors.catalog_entries(request.user, filters)
+    entries = selectors.catalog_entries(request.user, filters, index=index)
     page = Paginator(entries, 20).get_page(request.GET.get("page"))
     return render(
-        request, "catalog/browse.html", {"form": form, "page": page, "track_names": dict(tracks), "count": len(entries)}
+        request,
+        "catalog/browse.html",
+        {
+            "form_html": _filter_form_html(form, request, tracks, token),
+            "page": page,
+            "rows": [mark_safe(_row_html(entry, dict(tracks), token)) for entry in page],  # noqa: S308 (rendered by a template)
+            "track_names": dict(tracks),
+            "count": len(entries),
+        },
     )
 
 

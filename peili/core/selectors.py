@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+
 from peili.core.enums import CalendarOverrideKind
 from peili.core.models import CalendarOverride
 from peili.core.workdays import WorkingCalendar
@@ -12,3 +16,13 @@ def working_calendar() -> WorkingCalendar:
     for day, kind in CalendarOverride.objects.values_list("date", "kind"):
         (days_off if kind == CalendarOverrideKind.DAY_OFF else working).append(day)
     return WorkingCalendar.with_overrides(days_off, working)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def single(queryset: QuerySet[M]) -> M | None:
+    """The one row a filter on a unique key finds, or None — without the ORDER BY that `.first()`
+    adds: ordering a wide `select_related` query costs Django a hash of every selected column,
+    which on the hot paths (every request's account, a registration's class) was a third of the query."""
+    return next(iter(queryset.order_by()[:1]), None)

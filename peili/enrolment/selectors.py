@@ -3,62 +3,49 @@ each role sees (filtered for the user in the same step), rosters and hours so fa
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from peili.catalog import selectors as catalog_selectors
-from peili.catalog.models import ClassSession, CourseClass
+from peili.catalog.models import ClassSession, CourseClass, class_label
 from peili.catalog.rules import Eligibility, SessionSlot, eligibility
+from peili.core import versions
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
 from peili.enrolment.models import Notification, Registration
 from peili.enrolment.rules import RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
 from peili.org.scopes import grants_for
-from peili.policy.models import PolicyPack
 from peili.policy.selectors import effective_pack
 
 # --- the policy ------------------------------------------------------------------------------------
 
-_policy_cache: dict[tuple[int, int], tuple[Any, RegistrationPolicy]] = {}
-_policy_lock = threading.Lock()
-
-
-def _packs_version() -> Any:
-    """Changes whenever any pack is created, edited or removed: one cheap aggregate query."""
-    return tuple(PolicyPack.objects.aggregate(n=Count("id"), at=Max("updated_at"), rev=Max("revision")).values())
+_policies = versions.ProcessCache[RegistrationPolicy](versions.POLICY)
 
 
 def registration_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
-    """The effective pack's `registration` section for a jurisdiction and year.
-
-    Parsing a pack validates its whole document, so the result is kept per process and reused
-    until any pack changes (checked with one aggregate query): the register path stays lean under
-    a burst. Raises `policy.no_pack` / `policy.section_missing` when nothing says how registration
+    """The effective pack's `registration` section for a jurisdiction and year, kept per process
+    until a pack changes (see `peili.core.versions`): the register path reads no pack under a
+    burst. Raises `policy.no_pack` / `policy.section_missing` when nothing says how registration
     works — there is no hard-coded fallback.
     """
-    version = _packs_version()
-    key = (jurisdiction_id, year)
-    cached = _policy_cache.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
+    return _policies.get((jurisdiction_id, year), lambda: _read_policy(jurisdiction_id, year))
+
+
+def _read_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
     from peili.policy.models import Jurisdiction
 
     section = effective_pack(Jurisdiction.objects.get(pk=jurisdiction_id), year).require_registration()
-    policy = RegistrationPolicy(
+    return RegistrationPolicy(
         clash=str(section.clash),
         reminder_days_before=section.reminder_days_before,
         newcomer_months=section.newcomer_months,
         deputy_required=section.deputy_required,
     )
-    with _policy_lock:
-        _policy_cache[key] = (version, policy)
-    return policy
 
 
 def class_year(course_class: CourseClass) -> int:
@@ -75,44 +62,36 @@ def policy_for_class(course_class: CourseClass) -> RegistrationPolicy:
 
 
 def eligibility_of(person: Person, course_class: CourseClass, policy: RegistrationPolicy) -> Eligibility:
-    """The catalog's eligibility rule over the person's and the class's facts (two small queries for
-    the class's agency and named-people lists)."""
-    rules_facts = catalog_selectors.eligibility_rules(course_class, newcomer_months_value=policy.newcomer_months)
+    """The catalog's eligibility rule over the person's and the class's facts (the class's rules come
+    from the catalog index when it is published, else two small queries)."""
+    rules_facts = catalog_selectors.class_rules(course_class, newcomer_months_value=policy.newcomer_months)
     return eligibility(catalog_selectors.person_facts(person), rules_facts)
-
-
-def _slot(session: ClassSession, label: str) -> SessionSlot:
-    return SessionSlot(
-        session_id=session.pk,
-        class_label=label,
-        day=session.date,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        venue_id=session.venue_id,
-    )
 
 
 def clash_slots(person_id: int, course_class_id: int) -> tuple[list[SessionSlot], list[SessionSlot]]:
     """The class's sessions and the sessions of the other classes the person holds (any active
-    registration), in one query."""
-    sessions = (
-        ClassSession.objects.filter(
-            Q(course_class_id=course_class_id)
-            | Q(
-                course_class__registrations__person_id=person_id,
-                course_class__registrations__status__in=ACTIVE_STATUSES,
-            )
-        )
-        .select_related("course_class__course")
-        .distinct()
+    registration), in one query of plain rows."""
+    held_classes = Registration.objects.filter(person_id=person_id, status__in=ACTIVE_STATUSES).values(
+        "course_class_id"
+    )
+    rows = (
+        ClassSession.objects.filter(Q(course_class_id=course_class_id) | Q(course_class_id__in=held_classes))
+        .order_by()
+        .values_list("id", "course_class_id", "date", "starts_at", "ends_at", "venue_id", "course_class__course__title")
+        .annotate(term=F("course_class__term"))
     )
     mine: list[SessionSlot] = []
     held: list[SessionSlot] = []
-    for session in sessions:
-        if session.course_class_id == course_class_id:
-            mine.append(_slot(session, str(session.course_class)))
-        else:
-            held.append(_slot(session, str(session.course_class)))
+    for session_id, class_id, day, starts_at, ends_at, venue_id, title, term in rows:
+        slot = SessionSlot(
+            session_id=session_id,
+            class_label=class_label(title, term),
+            day=day,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_id=venue_id,
+        )
+        (mine if class_id == course_class_id else held).append(slot)
     return mine, held
 
 

@@ -24,6 +24,7 @@ from peili.catalog.rules import Reason
 from peili.core import audit
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
+from peili.core.selectors import single
 from peili.enrolment import rules, selectors
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
 from peili.enrolment.models import Registration, RegistrationEvent
@@ -59,26 +60,29 @@ def _refuse(reason: Reason, *, details: Any = None) -> PeiliError:
 
 
 def _load_class(course_class_id: int) -> CourseClass:
-    """The class with what eligibility reads, fetched *before* the lock so the lock is held briefly."""
-    found = (
-        CourseClass.objects.select_related("course__organizer")
-        .prefetch_related("eligible_agencies", "eligible_people")
-        .filter(pk=course_class_id)
-        .first()
-    )
+    """The class with its course and organizer, fetched *before* the lock so the lock is held
+    briefly (eligibility reads the catalog index, or the class's lists when it is not published)."""
+    found = single(CourseClass.objects.select_related("course__organizer").filter(pk=course_class_id))
     if found is None:
         raise NotFound(ErrorCode.CLASS_NOT_FOUND, _("找不到此班期。"))
     return found
 
 
+def _require_eligible(person: Person, course_class: CourseClass, policy: rules.RegistrationPolicy) -> None:
+    verdict = selectors.eligibility_of(person, course_class, policy)
+    if not verdict.eligible:
+        raise PeiliError(
+            ErrorCode.NOT_ELIGIBLE,
+            "".join(r.message for r in verdict.reasons),
+            details={"reasons": [{"code": r.code, "message": r.message} for r in verdict.reasons]},
+        )
+
+
 def _lock_class(loaded: CourseClass) -> CourseClass:
-    """Lock the class row and return it fresh, carrying the relations already loaded (the course and
-    the eligibility lists are class setup, not what the lock protects)."""
+    """Lock the class row and return it fresh, carrying the course already loaded (class setup, not
+    what the lock protects)."""
     locked = CourseClass.objects.select_for_update().get(pk=loaded.pk)
     locked.course = loaded.course
-    cache = getattr(loaded, "_prefetched_objects_cache", None)
-    if cache is not None:
-        locked._prefetched_objects_cache = cache  # type: ignore[attr-defined]
     return locked
 
 
@@ -231,6 +235,8 @@ def registration_create(
     early = rules.placement(_facts(loaded), consent_needed=loaded.needs_supervisor_consent and not nominated)
     if early.refusal is not None:
         raise _refuse(early.refusal)
+    # Eligibility is class setup and the person's facts, not what the lock protects: judged before it.
+    _require_eligible(person, loaded, policy)
 
     with transaction.atomic():
         locked = _lock_class(loaded)
@@ -240,13 +246,6 @@ def registration_create(
         refusal = rules.window_refusal(facts, registered_at)
         if refusal is not None:
             raise _refuse(refusal)
-        verdict = selectors.eligibility_of(person, locked, policy)
-        if not verdict.eligible:
-            raise PeiliError(
-                ErrorCode.NOT_ELIGIBLE,
-                "".join(r.message for r in verdict.reasons),
-                details={"reasons": [{"code": r.code, "message": r.message} for r in verdict.reasons]},
-            )
         _lock_person(person.pk)
         if Registration.objects.filter(course_class=locked, person=person, status__in=ACTIVE_STATUSES).exists():
             raise PeiliError(ErrorCode.DUPLICATE, _("您已報名本班期，無須重複報名。"))
@@ -447,13 +446,7 @@ def registration_substitute(
         )
         if refusal is not None:
             raise _refuse(refusal)
-        verdict = selectors.eligibility_of(substitute, locked, policy)
-        if not verdict.eligible:
-            raise PeiliError(
-                ErrorCode.NOT_ELIGIBLE,
-                "".join(r.message for r in verdict.reasons),
-                details={"reasons": [{"code": r.code, "message": r.message} for r in verdict.reasons]},
-            )
+        _require_eligible(substitute, locked, policy)
         _lock_person(substitute.pk)
         if Registration.objects.filter(course_class=locked, person=substitute, status__in=ACTIVE_STATUSES).exists():
             raise PeiliError(ErrorCode.DUPLICATE, _("%(name)s 已報名本班期。") % {"name": substitute.name})

@@ -8,4 +8,6 @@ class OrgConfig(AppConfig):
     verbose_name = _("機關與人員")
 
     def ready(self) -> None:
-        from peili.org import permissions  # noqa: F401
+        from peili.org import permissions, signals  # noqa: F401
+
+        signals.connect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from peili.core import versions
 from peili.core.errors import NotFound
 from peili.policy import loader, rules
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
@@ -83,6 +84,9 @@ def fallback_layer(jurisdiction: Jurisdiction, year: int) -> PackLayer | None:
     return layer(pack) if pack is not None else None
 
 
+_effective = versions.ProcessCache[Pack](versions.POLICY)
+
+
 def effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:
     """The rules in force for a jurisdiction in a (Gregorian) year.
 
@@ -92,6 +96,13 @@ def effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:
     `NotFound` ("policy.no_pack") when there is nothing to read, `PeiliError`
     ("policy.section_missing") when a section every pack needs (hours, study, subsidy) is missing.
     """
+    code = jurisdiction if isinstance(jurisdiction, str) else jurisdiction.code
+    return _effective.get((code, year), lambda: _effective_pack(jurisdiction, year))
+
+
+def _effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:
+    """`effective_pack` read and validated afresh (it keeps the result per process: a pack is
+    frozen, and every pack or jurisdiction write bumps the policy stamp)."""
     if isinstance(jurisdiction, str):
         jurisdiction = jurisdiction_by_code(jurisdiction)
     own = _national_pack(jurisdiction, year) if jurisdiction.is_national_default else _latest(jurisdiction, year)

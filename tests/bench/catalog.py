@@ -73,9 +73,10 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=0, help="threads per gthread worker (0: sync workers)")
-    parser.add_argument("--pages", default="browse,search,api", help="which of browse, search, api")
+    parser.add_argument("--pages", default="browse,search,api,floor", help="which of browse, search, api, floor")
     parser.add_argument("--database", default="peili_bench_catalog")
     parser.add_argument("--base-url", default=os.environ.get("PEILI_BENCH_PG", web.BASE_URL))
+    parser.add_argument("--redis", default=web.REDIS_URL, help="Redis for the cache ('' for the database cache)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--seed", type=int, default=20260401)
     return parser.parse_args(argv)
@@ -227,6 +228,9 @@ def main(argv: list[str]) -> dict[str, Any]:
         "browse": "/classes/",
         "search": "/classes/?" + urlencode(SEARCH),
         "api": "/api/v1/classes?page=1",
+        # The floor: a signed-in API call that does almost nothing (the learner's registrations,
+        # none) — what the framework itself costs per request on this machine.
+        "floor": "/api/v1/registrations/mine",
     }
     chosen = [p.strip() for p in args.pages.split(",") if p.strip()]
     figures: dict[str, Any] = {"classes": args.classes, "people": args.people, "paths": paths}
@@ -246,7 +250,9 @@ def main(argv: list[str]) -> dict[str, Any]:
         for name in chosen:
             probe = figures["one_request"][name]
             web.say(f"{name}: {probe['queries']} queries, {probe['cpu_ms']} ms CPU in-process, {probe['bytes']} bytes")
-        with web.gunicorn(url, workers=args.workers, threads=args.threads, log_dir=work) as base:
+        web.empty_redis(args.redis)
+        figures["redis"] = bool(args.redis)
+        with web.gunicorn(url, workers=args.workers, threads=args.threads, log_dir=work, redis=args.redis) as base:
             for name in chosen:
                 requests = [web.Req("GET", paths[name], c.cookie) for c in credentials]
                 load = {"connections": args.connections, "work_dir": work}

@@ -46,6 +46,12 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-consent-variant", action="store_true", help="skip the supervisor-consent variant")
     parser.add_argument("--database", default="peili_bench_reg")
     parser.add_argument("--base-url", default=os.environ.get("PEILI_BENCH_PG", web.BASE_URL))
+    parser.add_argument(
+        "--redis",
+        default=web.REDIS_URL,
+        help="Redis for the cache and the Celery broker, with a Celery worker sending the mail ('' for neither: "
+        "tasks then run inside the request)",
+    )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--seed", type=int, default=20260301)
     return parser.parse_args(argv)
@@ -94,6 +100,21 @@ def _outcome(class_id: int) -> dict[str, Any]:
     }
 
 
+def _drain(url: str, args: argparse.Namespace, work: Any) -> dict[str, Any]:
+    """Start a Celery worker and wait (bounded) until it has taken every queued task: the e-mails the
+    requests queued. The worker runs between bursts, not during them: in production it runs on
+    other machines, and here it would take the web server's cores (building a mail with its .ics
+    costs more CPU than the registration did)."""
+    queued = web.queued_tasks(args.redis)
+    started = time.monotonic()
+    if queued:
+        with web.celery_worker(url, redis=args.redis, log_dir=work):
+            while web.queued_tasks(args.redis) and time.monotonic() - started < 300:
+                time.sleep(0.5)
+    left = web.queued_tasks(args.redis)
+    return {"queued": queued, "left": left, "seconds": round(time.monotonic() - started, 1)}
+
+
 def _burst(
     base: str,
     label: str,
@@ -101,10 +122,15 @@ def _burst(
     credentials: list[web.Credentials],
     args: argparse.Namespace,
     rng: random.Random,
+    *,
+    url: str,
+    work: Any,
 ) -> dict[str, Any]:
     figures = web.http_load(base, _posts(credentials, class_id, rng), connections=args.connections)
     figures["outcome"] = _outcome(class_id)
     figures["refused"] = figures["requests"] - figures["outcome"]["registrations"]
+    if args.redis:
+        figures["mail_tasks"] = _drain(url, args, work)
     web.say(web.summary_line(label, figures))
     web.say(f"{label}: database {json.dumps(figures['outcome'], ensure_ascii=False)}")
     return figures
@@ -161,19 +187,22 @@ def main(argv: list[str]) -> dict[str, Any]:
         web.say(f"world: {args.people} people (+{args.warmup_people} for warm-up), classes {list(classes)}")
 
         servers = [("sync", 0)] + ([("gthread", args.threads)] if args.threads else [])
+        web.empty_redis(args.redis)
+        figures["redis"] = bool(args.redis)
         for kind, threads in servers:
-            with web.gunicorn(url, workers=args.workers, threads=threads, log_dir=work) as base:
+            with web.gunicorn(url, workers=args.workers, threads=threads, log_dir=work, redis=args.redis) as base:
                 warm = web.http_load(
                     base, _posts(warm_credentials, classes[f"warmup_{kind}"].pk, rng), connections=args.connections
                 )
                 web.say(web.summary_line(f"warm-up ({kind})", warm))
-                figures[kind] = _burst(base, kind, classes[kind].pk, credentials, args, rng)
+                _drain(url, args, work)
+                figures[kind] = _burst(base, kind, classes[kind].pk, credentials, args, rng, url=url, work=work)
                 figures[kind]["server"] = f"gunicorn, {args.workers} workers" + (
                     f", gthread × {threads} threads" if threads else ", sync"
                 )
                 if kind == "sync" and not args.no_consent_variant:
                     figures["consent_sync"] = _burst(
-                        base, "consent (sync)", classes["consent_sync"].pk, credentials, args, rng
+                        base, "consent (sync)", classes["consent_sync"].pk, credentials, args, rng, url=url, work=work
                     )
         # SQL of one request: a full class (what 860 of the 1,000 get), then an accepted one.
         figures["one_request_sql"] = {

@@ -30,6 +30,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 BASE_URL = "postgres://postgres@127.0.0.1:5432"
+# Served as in production: Django's cache (version stamps, sessions are still in the database) and
+# Celery's broker in Redis, these two database numbers only (emptied before each run), and a Celery
+# worker taking the e-mails off the request.
+REDIS_URL = "redis://127.0.0.1:6379"
+REDIS_CACHE_DB, REDIS_BROKER_DB = 12, 13
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LOOPBACK = "127.0.0.1"
@@ -153,7 +158,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(url: str) -> dict[str, str]:
+def redis_urls(redis: str | None) -> dict[str, str]:
+    """The environment that points the app at Redis (nothing for the embedded default)."""
+    if not redis:
+        return {}
+    base = redis.rstrip("/")
+    _check_loopback(urlparse(base).hostname)
+    return {"PEILI_CACHE_URL": f"{base}/{REDIS_CACHE_DB}", "CELERY_BROKER_URL": f"{base}/{REDIS_BROKER_DB}"}
+
+
+def empty_redis(redis: str | None) -> None:
+    """Empty the benchmark's two Redis databases (no other database is touched)."""
+    if not redis:
+        return
+    import redis as redis_client
+
+    for number in (REDIS_CACHE_DB, REDIS_BROKER_DB):
+        client = redis_client.Redis.from_url(f"{redis.rstrip('/')}/{number}")
+        try:
+            client.flushdb()
+        finally:
+            client.close()
+
+
+def server_env(url: str, redis: str | None = None) -> dict[str, str]:
     from django.conf import settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PEILI_", "CELERY_"))}
@@ -168,16 +196,70 @@ def server_env(url: str) -> dict[str, str]:
             "PEILI_LOG_LEVEL": "ERROR",
             "PEILI_BASE_URL": f"http://{LOOPBACK}",
             "PYTHONDONTWRITEBYTECODE": "1",
+            **redis_urls(redis),
         }
     )
     return env
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the process group it leads (gunicorn's or celery's workers)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
 @contextlib.contextmanager
-def gunicorn(url: str, *, workers: int = 2, threads: int = 0, log_dir: Path) -> Iterator[str]:
+def celery_worker(url: str, *, redis: str | None, log_dir: Path) -> Iterator[None]:
+    """A Celery worker (one process) for the served app when it has a broker; nothing otherwise."""
+    if not redis:
+        yield
+        return
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        "--app",
+        "config",
+        "worker",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "WARNING",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    log = (log_dir / "celery.log").open("wb")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_env(url, redis), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        yield
+    finally:
+        _stop(process)
+        log.close()
+
+
+def queued_tasks(redis: str | None) -> int:
+    """Tasks still waiting in the broker's default queue (0 without a broker)."""
+    if not redis:
+        return 0
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(f"{redis.rstrip('/')}/{REDIS_BROKER_DB}")
+    try:
+        return int(client.llen("celery"))
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def gunicorn(url: str, *, workers: int = 2, threads: int = 0, log_dir: Path, redis: str | None = None) -> Iterator[str]:
     """The app under gunicorn on a free loopback port; yields its base URL. Sync workers, or gthread
-    workers with `threads` threads each. The server's output (including the console e-mail backend's
-    mails) goes to `log_dir`. Stopped (TERM, then KILL) on the way out."""
+    workers with `threads` threads each; with `redis`, its cache and Celery broker in Redis. The
+    server's output (including the console e-mail backend's mails) goes to `log_dir`. Stopped (TERM,
+    then KILL) on the way out."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -198,7 +280,7 @@ def gunicorn(url: str, *, workers: int = 2, threads: int = 0, log_dir: Path) -> 
         command += ["--worker-class", "gthread", "--threads", str(threads)]
     log = (log_dir / f"gunicorn-{port}.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=ROOT, env=server_env(url), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=ROOT, env=server_env(url, redis), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://{LOOPBACK}:{port}"
     try:
@@ -217,13 +299,7 @@ def gunicorn(url: str, *, workers: int = 2, threads: int = 0, log_dir: Path) -> 
             time.sleep(0.2)
         yield base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # the process group gunicorn leads (its workers)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        _stop(process)
         log.close()
 
 

@@ -98,11 +98,11 @@ def test_catalog_filters(make_class, tree, junior, categories, organizer, today,
     assert titles(month=today + timedelta(days=70)) == ["資安混成"]
     assert sorted(titles(category="522")) == ["教育處專班", "資安混成"]
     # open to agency a1 (under a): classes without an agency restriction only
-    assert sorted(titles(agency=tree["a1"])) == ["資安混成", "領導力"]
+    assert sorted(titles(agency_path=tree["a1"].path)) == ["資安混成", "領導力"]
     # the root's subtree restriction admits its descendants
     only_b.eligible_agencies.set([tree["root"]])
-    assert "教育處專班" in titles(agency=tree["a1"])
-    assert titles(agency=AgencyFactory(jurisdiction=jurisdiction)) == ["領導力", "資安混成"]
+    assert "教育處專班" in titles(agency_path=tree["a1"].path)
+    assert titles(agency_path=AgencyFactory(jurisdiction=jurisdiction).path) == ["領導力", "資安混成"]
 
 
 def test_catalog_query_count_does_not_grow_with_classes(make_class, junior, tree):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from peili.core.errors import NotFound, PeiliError
-from peili.policy import services
-from peili.policy.models import Jurisdiction
+from peili.policy import selectors, services
+from peili.policy.models import Jurisdiction, PolicyPack
 from peili.policy.selectors import effective_pack
 
 
@@ -98,7 +98,16 @@ def test_without_a_national_default_a_partial_pack_is_not_enough(presets):
 
 def test_query_count_is_fixed(presets, django_assert_num_queries):
     with django_assert_num_queries(4):
-        effective_pack("hsinchu-city", 2026)
+        selectors._effective_pack("hsinchu-city", 2026)
+
+
+def test_the_effective_pack_is_kept_until_a_pack_changes(presets, django_assert_num_queries):
+    first = effective_pack("hsinchu-city", 2026)
+    with django_assert_num_queries(1):  # the policy stamp only
+        assert effective_pack("hsinchu-city", 2026) is first
+    pack = PolicyPack.objects.get(jurisdiction__code="hsinchu-city")
+    pack.save()
+    assert effective_pack("hsinchu-city", 2026) is not first
 
 
 def test_the_national_default_reaches_back_for_itself(presets):

@@ -1,0 +1,88 @@
+"""Version stamps of shared data, and caches kept in each process that follow them.
+
+Some reads are the same for everyone and change rarely — the published catalog, the policy packs —
+yet every request needs them. Each worker process keeps what it built from the database in a
+`ProcessCache` and reuses it while the data's *stamp* stays the same.
+
+A stamp is an opaque token in Django's shared cache (Redis when `PEILI_CACHE_URL` is set, else the
+database cache table), so every process and every machine behind the load balancer sees the same
+one: reading it is one cache read. Writers call `bump(name)`: a new token at once (so the writing
+request, or test, reads its own change) and again when the transaction commits (so a process that
+rebuilt between the first bump and the commit — still seeing the old rows — is not left serving
+them). A stamp that is missing (never set, evicted, flushed, rolled back with a test's transaction)
+is replaced by a fresh token: losing a stamp can only make processes rebuild, never serve stale data.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+AGENCIES = "agencies"
+CATALOG = "catalog"
+POLICY = "policy"
+
+_PREFIX = "peili:stamp:"
+
+
+def stamp(*names: str) -> str:
+    """The current token of `names` together (one cache read; a write for each one missing)."""
+    keys = [_PREFIX + name for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return "/".join(str(found[key]) for key in keys)
+
+
+def _renew(name: str) -> None:
+    cache.set(_PREFIX + name, uuid.uuid4().hex, timeout=None)
+
+
+def bump(*names: str) -> None:
+    """`names`' data changed: a new token now and another on commit (see the module's note)."""
+    for name in names:
+        _renew(name)
+        transaction.on_commit(lambda name=name: _renew(name))  # type: ignore[misc]
+
+
+class ProcessCache(Generic[T]):
+    """Values built from the database, kept in this process while `stamp(*names)` stays the same.
+
+    `get(key, build)` returns the value for `key` built under the current stamp, calling `build()`
+    when there is none (or it was built under an older stamp). Values must not be mutated by callers
+    — keep them immutable (frozen dataclasses, tuples). `max_keys` bounds the memory: beyond it the
+    oldest key is dropped.
+    """
+
+    def __init__(self, *names: str, max_keys: int = 256) -> None:
+        self.names = names
+        self.max_keys = max_keys
+        self._values: dict[Hashable, tuple[str, T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T], *, token: str | None = None) -> T:
+        """`token`: `stamp(*names)` when the caller has read it already (one cache read per request)."""
+        current = token if token is not None else stamp(*self.names)
+        found = self._values.get(key)
+        if found is not None and found[0] == current:
+            return found[1]
+        value = build()
+        with self._lock:
+            self._values.pop(key, None)
+            self._values[key] = (current, value)
+            while len(self._values) > self.max_keys:
+                del self._values[next(iter(self._values))]
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
