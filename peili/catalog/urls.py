@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/<int:pk>/", views.class_setup, name="class_setup"),
     path("manage/<int:pk>/edit/", views.class_edit, name="class_edit"),
     path("manage/<int:pk>/sessions/", views.session_add, name="session_add"),
+    path("manage/<int:pk>/sessions/<int:session_id>/", views.session_edit, name="session_edit"),
     path("manage/<int:pk>/sessions/<int:session_id>/delete/", views.session_delete, name="session_delete"),
     path("manage/<int:pk>/hours/", views.hours_set, name="hours_set"),
     path("manage/<int:pk>/materials/", views.material_add, name="material_add"),

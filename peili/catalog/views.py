@@ -346,6 +346,53 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("catalog.manage")
+def session_edit(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    """Change one session's date, times, venue, instructors, topic or hours (clashes refused, naming
+    the other session; the class's dates follow its sessions)."""
+    course_class = _managed_class(request, pk)
+    session = get_object_or_404(
+        ClassSession.objects.prefetch_related("instructors"), pk=session_id, course_class=course_class
+    )
+    if request.method == "POST":
+        form = _session_form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.session_update(
+                    session=session,
+                    date=data["date"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    venue=data["venue"],
+                    instructors=list(data["instructors"]),
+                    topic=data["topic"],
+                    hours=data["hours"],
+                    actor=request.user,
+                )
+            except PeiliError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("已更新節次。"))
+                return redirect("catalog:class_setup", pk=pk)
+    else:
+        form = _session_form(request)
+        form.initial = {
+            "date": session.date,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "topic": session.topic,
+            "venue": session.venue_id,
+            "instructors": [i.pk for i in session.instructors.all()],
+            "hours": session.hours,
+        }
+    return render(
+        request,
+        "catalog/session_form.html",
+        {"form": form, "course_class": course_class, "session": session},
+    )
+
+
+@requires("catalog.manage")
 @require_POST
 def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
     course_class = _managed_class(request, pk)

@@ -84,6 +84,7 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
         "catalog:class_setup": {"pk": pk},
         "catalog:class_edit": {"pk": pk},
         "catalog:session_add": {"pk": pk},
+        "catalog:session_edit": {"pk": pk, "session_id": objects["session"].pk},
         "catalog:session_delete": {"pk": pk, "session_id": objects["session"].pk},
         "catalog:hours_set": {"pk": pk},
         "catalog:material_add": {"pk": pk},

@@ -100,6 +100,54 @@ def test_a_clash_is_shown_naming_the_session(client, organizer, make_class, cour
     assert draft.sessions.count() == 1
 
 
+def test_organizer_edits_a_session_and_the_class_dates_follow(client, organizer, make_class, venue):
+    course_class = make_class(publish=False, days=90)
+    session = course_class.sessions.get()
+    client.force_login(organizer)
+    url = reverse("catalog:session_edit", kwargs={"pk": course_class.pk, "session_id": session.pk})
+    form = client.get(url).content.decode()
+    assert roc.format_short(session.date) in form  # the form starts from the session as it is
+    later = session.date + timedelta(days=7)
+    response = client.post(
+        url,
+        {"date": roc.format_short(later), "starts_at": "13:30", "ends_at": "16:30", "venue": venue.pk, "hours": "3"},
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    course_class.refresh_from_db()
+    assert (session.date, f"{session.starts_at:%H:%M}") == (later, "13:30")
+    assert course_class.start_date == course_class.end_date == later
+    assert AuditEntry.objects.filter(action="session.update").count() == 1
+
+
+def test_a_session_edit_that_clashes_names_the_other_session_and_changes_nothing(client, organizer, make_class, venue):
+    booked = make_class()
+    moving = make_class(publish=False, days=90)
+    session = moving.sessions.get()
+    client.force_login(organizer)
+    page = client.post(
+        reverse("catalog:session_edit", kwargs={"pk": moving.pk, "session_id": session.pk}),
+        {
+            "date": roc.format_short(booked.start_date),
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "venue": venue.pk,
+            "hours": "1",
+        },
+    ).content.decode()
+    assert f"場地已被「{booked}」" in page
+    before = session.date
+    session.refresh_from_db()
+    assert session.date == before
+
+
+def test_class_setup_links_to_the_roster_once_published(client, organizer, make_class):
+    course_class = make_class()
+    client.force_login(organizer)
+    page = client.get(reverse("catalog:class_setup", kwargs={"pk": course_class.pk})).content.decode()
+    assert reverse("enrolment:roster", kwargs={"class_id": course_class.pk}) in page
+
+
 def test_a_learner_cannot_reach_setup_pages(client, learner, make_class, course):
     course_class = make_class(publish=False)
     client.force_login(learner)
