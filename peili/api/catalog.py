@@ -15,7 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from peili.catalog import selectors
 from peili.catalog.enums import DeliveryMode
-from peili.catalog.models import CourseClass, TrainingPlan
+from peili.catalog.models import TrainingPlan
 from peili.core.errors import NotFound, PeiliError
 from peili.core.permissions import api_requires
 from peili.org.models import Agency
@@ -97,36 +97,29 @@ def _eligibility_out(result: object) -> dict[str, Any]:
     return {"eligible": not reasons, "reasons": [{"code": r.code, "message": r.message} for r in reasons]}
 
 
-def _categories(course_class: CourseClass) -> list[CategoryHoursOut]:
-    return [
-        CategoryHoursOut(code=row.category.code, name=row.category.name, hours=row.hours)
-        for row in course_class.category_hours.all()
-    ]
-
-
 def _summary_fields(
-    course_class: CourseClass, eligibility: object, categories: list[Any] | None = None
+    card: selectors.ClassCard, eligibility: object, *, seats_left: int, waitlist_count: int
 ) -> dict[str, Any]:
     return {
-        "id": course_class.pk,
-        "title": str(course_class),
-        "course_title": course_class.course.title,
-        "term": course_class.term,
-        "track": course_class.course.track,
-        "organizer_code": course_class.course.organizer.code,
-        "organizer_name": course_class.course.organizer.name,
-        "status": course_class.status,
-        "delivery_mode": course_class.delivery_mode,
-        "start_date": course_class.start_date,
-        "end_date": course_class.end_date,
-        "certified_hours": course_class.certified_hours,
-        "capacity": course_class.capacity,
-        "seats_left": selectors.seats_left(course_class),
-        "waitlist_size": course_class.waitlist_size,
-        "waitlist_count": course_class.waitlist_count,
-        "registration_opens_at": course_class.registration_opens_at,
-        "registration_closes_at": course_class.registration_closes_at,
-        "categories": categories if categories is not None else _categories(course_class),
+        "id": card.id,
+        "title": card.label,
+        "course_title": card.title,
+        "term": card.term,
+        "track": card.track,
+        "organizer_code": card.organizer_code,
+        "organizer_name": card.organizer_name,
+        "status": card.status,
+        "delivery_mode": card.delivery_mode,
+        "start_date": card.start_date,
+        "end_date": card.end_date,
+        "certified_hours": card.certified_hours,
+        "capacity": card.capacity,
+        "seats_left": seats_left,
+        "waitlist_size": card.waitlist_size,
+        "waitlist_count": waitlist_count,
+        "registration_opens_at": card.registration_opens_at,
+        "registration_closes_at": card.registration_closes_at,
+        "categories": [{"code": h.code, "name": h.name, "hours": h.hours} for h in card.hours],
         "eligibility": _eligibility_out(eligibility),
     }
 
@@ -192,8 +185,9 @@ class _Summaries(Sequence[dict[str, Any]]):
 
 def _summary(entry: selectors.CatalogEntry) -> dict[str, Any]:
     """Plain data: ninja validates the page against `ClassSummaryOut` once, on the way out."""
-    categories = [{"code": h.code, "name": h.name, "hours": h.hours} for h in entry.categories]
-    return _summary_fields(entry.course_class, entry.eligibility, categories)
+    return _summary_fields(
+        entry.card, entry.eligibility, seats_left=entry.seats_left, waitlist_count=entry.waitlist_count
+    )
 
 
 class PlanItemOut(Schema):
@@ -309,7 +303,12 @@ def class_detail(request: HttpRequest, class_id: int) -> ClassDetailOut:
         raise NotFound("class.not_found", _("找不到此班期。"))
     eligibility = selectors.class_eligibility(selectors.person_for_user(request.user), course_class)
     return ClassDetailOut(
-        **_summary_fields(course_class, eligibility),
+        **_summary_fields(
+            selectors.card_of(course_class),
+            eligibility,
+            seats_left=selectors.seats_left(course_class),
+            waitlist_count=course_class.waitlist_count,
+        ),
         summary=course_class.course.summary,
         organiser_type=course_class.organiser_type,
         host_institute=course_class.host_institute,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, overload
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog import rules
-from peili.catalog.enums import ClassStatus
+from peili.catalog.enums import ClassStatus, DeliveryMode
 from peili.catalog.models import (
     ClassCategoryHours,
     ClassSession,
@@ -28,6 +28,7 @@ from peili.catalog.models import (
     PortalCategory,
     TrainingPlan,
     Venue,
+    class_label,
 )
 from peili.core import versions
 from peili.core.errors import PeiliError
@@ -140,16 +141,77 @@ class CategoryHours:
     hours: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class ClassCard:
+    """What the catalog shows of a class, all of it class setup (kept in the catalog index under its
+    stamp); the counters that change with every registration are not here."""
+
+    id: int
+    title: str  # the course's
+    term: int
+    track: str
+    organizer_code: str
+    organizer_name: str
+    status: str
+    delivery_mode: str
+    start_date: date | None
+    end_date: date | None
+    certified_hours: Decimal
+    capacity: int
+    waitlist_size: int
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    hours: tuple[CategoryHours, ...]  # the split across portal categories, in code order
+
+    @property
+    def label(self) -> str:
+        return class_label(self.title, self.term)
+
+    @property
+    def mode_display(self) -> str:
+        return str(DeliveryMode(self.delivery_mode).label)
+
+
+def card_of(course_class: CourseClass) -> ClassCard:
+    """A class's card read from the class (needs `course__organizer` and `category_hours__category`)."""
+    course = course_class.course
+    return ClassCard(
+        id=course_class.pk,
+        title=course.title,
+        term=course_class.term,
+        track=course.track,
+        organizer_code=course.organizer.code,
+        organizer_name=course.organizer.name,
+        status=course_class.status,
+        delivery_mode=course_class.delivery_mode,
+        start_date=course_class.start_date,
+        end_date=course_class.end_date,
+        certified_hours=course_class.certified_hours,
+        capacity=course_class.capacity,
+        waitlist_size=course_class.waitlist_size,
+        registration_opens_at=course_class.registration_opens_at,
+        registration_closes_at=course_class.registration_closes_at,
+        hours=tuple(
+            CategoryHours(row.category.code, row.category.name, row.hours)
+            for row in sorted(course_class.category_hours.all(), key=lambda row: row.category.code)
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
-    course_class: CourseClass
+    card: ClassCard
     eligibility: rules.Eligibility
     seats_left: int
-    categories: tuple[CategoryHours, ...] = field(default_factory=tuple)
+    waitlist_count: int
 
     @property
     def eligible(self) -> bool:
         return self.eligibility.eligible
+
+    @property
+    def categories(self) -> tuple[CategoryHours, ...]:
+        return self.card.hours
 
 
 def seats_left(course_class: CourseClass) -> int:
@@ -177,7 +239,7 @@ class IndexedClass:
     categories: frozenset[str]
     agency_paths: tuple[str, ...]
     rule_set: int
-    hours: tuple[CategoryHours, ...]  # the split across portal categories, in code order
+    card: ClassCard
 
 
 @dataclass(frozen=True)
@@ -229,6 +291,7 @@ def _build_index(today: date) -> CatalogIndex:
             "supervisors_only",
             "newcomers_only",
             "course__organizer__jurisdiction_id",
+            *_CARD_FIELDS,
         )
     )
     ids = [row[0] for row in rows]
@@ -252,7 +315,9 @@ def _build_index(today: date) -> CatalogIndex:
     months: dict[tuple[int, int], int | None] = {}
     rule_sets: dict[rules.EligibilityRules, int] = {}
     classes = []
-    for class_id, title, track, mode, start, categories, low, high, supervisors, newcomers, jurisdiction in rows:
+    for row in rows:
+        class_id, title, track, mode, start, categories, low, high, supervisors, newcomers, jurisdiction = row[:11]
+        card = dict(zip(_CARD_FIELDS, row[11:], strict=True))
         month_key = (jurisdiction, (start or today).year)
         if newcomers and month_key not in months:
             months[month_key] = newcomer_months(*month_key)
@@ -279,7 +344,24 @@ def _build_index(today: date) -> CatalogIndex:
                 categories=frozenset(h.code for h in split.get(class_id, ())),
                 agency_paths=paths,
                 rule_set=rule_sets.setdefault(class_rules, len(rule_sets)),
-                hours=tuple(split.get(class_id, ())),
+                card=ClassCard(
+                    id=class_id,
+                    title=title,
+                    track=track,
+                    delivery_mode=mode,
+                    start_date=start,
+                    organizer_code=card["course__organizer__code"],
+                    organizer_name=card["course__organizer__name"],
+                    term=card["term"],
+                    status=card["status"],
+                    end_date=card["end_date"],
+                    certified_hours=card["certified_hours"],
+                    capacity=card["capacity"],
+                    waitlist_size=card["waitlist_size"],
+                    registration_opens_at=card["registration_opens_at"],
+                    registration_closes_at=card["registration_closes_at"],
+                    hours=tuple(split.get(class_id, ())),
+                ),
             )
         )
     return CatalogIndex(
@@ -289,6 +371,21 @@ def _build_index(today: date) -> CatalogIndex:
         categories=tuple(PortalCategory.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
         agencies=tuple(Agency.objects.filter(is_active=True).order_by("path").values_list("id", "path", "name")),
     )
+
+
+# The card's fields the index reads besides those it filters on.
+_CARD_FIELDS = (
+    "term",
+    "status",
+    "end_date",
+    "certified_hours",
+    "capacity",
+    "waitlist_size",
+    "registration_opens_at",
+    "registration_closes_at",
+    "course__organizer__code",
+    "course__organizer__name",
+)
 
 
 def _matches(filters: CatalogFilters) -> Callable[[IndexedClass], bool] | None:
@@ -357,45 +454,25 @@ class Catalog(Sequence[CatalogEntry]):
         return rules.Eligibility(tuple(rules.reason(code, found) for code in self._failed[rule_set]))
 
     def _load(self, wanted: list[IndexedClass]) -> list[CatalogEntry]:
+        """The entries for `wanted`: cards from the index, counters read live (one small query)."""
         if not wanted:
             return []
-        by_id = (
-            CourseClass.objects.select_related("course__organizer").only(*_ENTRY_FIELDS).in_bulk([c.id for c in wanted])
-        )
+        counters = {
+            pk: (confirmed, waitlisted)
+            for pk, confirmed, waitlisted in CourseClass.objects.filter(pk__in=[c.id for c in wanted])
+            .order_by()
+            .values_list("pk", "confirmed_count", "waitlist_count")
+        }
         return [
             CatalogEntry(
-                course_class=by_id[c.id],
+                card=c.card,
                 eligibility=self._eligibility(c.rule_set),
-                seats_left=seats_left(by_id[c.id]),
-                categories=c.hours,
+                seats_left=max(c.card.capacity - counters[c.id][0], 0),
+                waitlist_count=counters[c.id][1],
             )
             for c in wanted
-            if c.id in by_id  # deleted since the index was built
+            if c.id in counters  # deleted since the index was built
         ]
-
-
-# What a catalog entry shows (the page and the API's class list); other fields load on access.
-_ENTRY_FIELDS = (
-    "id",
-    "term",
-    "status",
-    "start_date",
-    "end_date",
-    "delivery_mode",
-    "certified_hours",
-    "capacity",
-    "confirmed_count",
-    "waitlist_size",
-    "waitlist_count",
-    "registration_opens_at",
-    "registration_closes_at",
-    "course__id",
-    "course__title",
-    "course__track",
-    "course__organizer__id",
-    "course__organizer__code",
-    "course__organizer__name",
-)
 
 
 def catalog_entries(

@@ -57,7 +57,7 @@ def _viewer_tracks(request: HttpRequest, token: str | None = None) -> list[tuple
     return list(selectors.track_names(bodies.values_list("jurisdiction_id", flat=True), year).items())
 
 
-_filter_forms = versions.ProcessCache[str](*selectors.CATALOG_STAMPS, max_keys=512)
+_filter_forms = versions.ProcessCache[str](*selectors.CATALOG_STAMPS, max_keys=256)
 
 
 def _filter_form_html(form: CatalogFilterForm, request: HttpRequest, tracks: list[tuple[str, str]], token: str) -> str:
@@ -78,9 +78,8 @@ def _row_html(entry: selectors.CatalogEntry, track_names: dict[str, str], token:
     """One catalog row. Everything it shows is in the key — the class (its setup is under the
     stamp), the reasons the viewer fails, the seats left, the track's name and the language — so a
     row is rendered once and reused by every viewer it looks the same for, until the catalog changes."""
-    course_class = entry.course_class
-    track = track_names.get(course_class.course.track, "")
-    key = (course_class.pk, entry.eligibility.codes, entry.seats_left, track, get_language())
+    card = entry.card
+    key = (card.id, entry.eligibility.codes, entry.seats_left, track_names.get(card.track, ""), get_language())
     context = {"entry": entry, "track_names": track_names}
     return _rows.get(key, lambda: render_to_string("catalog/_browse_row.html", context), token=token)
 

@@ -228,9 +228,9 @@ def main(argv: list[str]) -> dict[str, Any]:
         "browse": "/classes/",
         "search": "/classes/?" + urlencode(SEARCH),
         "api": "/api/v1/classes?page=1",
-        # The floor: a signed-in API call that does almost nothing (the learner's registrations,
-        # none) — what the framework itself costs per request on this machine.
-        "floor": "/api/v1/registrations/mine",
+        # The floor: a signed-in API call that does nothing but sign in and read the account's roles
+        # — what every signed-in request costs on this machine before any work of its own.
+        "floor": "/api/v1/me",
     }
     chosen = [p.strip() for p in args.pages.split(",") if p.strip()]
     figures: dict[str, Any] = {"classes": args.classes, "people": args.people, "paths": paths}

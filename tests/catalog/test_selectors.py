@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from peili.catalog import selectors, services
 from peili.catalog.enums import DeliveryMode
+from peili.catalog.models import CourseClass
 from peili.catalog.selectors import CatalogFilters
 from tests.factories import AgencyFactory, PersonFactory, UserFactory
 
@@ -63,11 +64,23 @@ def test_catalog_lists_eligible_classes_first_with_reasons(make_class, junior):
     open_sooner = make_class(title="性別主流化", days=45)
     draft = make_class(title="尚未發布", publish=False)
     entries = selectors.catalog_entries(junior)
-    assert [e.course_class for e in entries] == [open_sooner, open_later, restricted]
-    assert draft not in [e.course_class for e in entries]
+    assert [e.card.id for e in entries] == [open_sooner.pk, open_later.pk, restricted.pk]
+    assert draft.pk not in [e.card.id for e in entries]
     assert [e.eligible for e in entries] == [True, True, False]
     assert entries[2].eligibility.reasons[0].message == "您的官等職等不符本班期資格：限薦任第6職等以上。"
     assert entries[0].seats_left == 40
+
+
+def test_seats_are_read_live_while_the_rest_comes_from_the_index(make_class, junior, django_assert_num_queries):
+    course_class = make_class(title="環境教育")
+    (before,) = selectors.catalog_entries(junior)
+    assert before.seats_left == 40
+    # what a registration does: counters move under the class lock, no catalog stamp moves
+    CourseClass.objects.filter(pk=course_class.pk).update(confirmed_count=39, waitlist_count=2)
+    with django_assert_num_queries(2):  # the stamps, and the page's counters
+        (after,) = selectors.catalog_entries(junior)[:1]
+    assert (after.seats_left, after.waitlist_count) == (1, 2)
+    assert after.card is before.card  # the card was kept
 
 
 def test_a_user_without_a_person_sees_every_class_as_not_checkable(make_class, organizer):
@@ -90,7 +103,7 @@ def test_catalog_filters(make_class, tree, junior, categories, organizer, today,
     services.class_hours_set(course_class=leadership, split={categories["523"]: 3}, actor=organizer)
 
     def titles(**kwargs):
-        return [e.course_class.course.title for e in selectors.catalog_entries(junior, CatalogFilters(**kwargs))]
+        return [e.card.title for e in selectors.catalog_entries(junior, CatalogFilters(**kwargs))]
 
     assert titles(q="資安") == ["資安混成"]
     assert titles(track="leadership") == ["領導力"]
