@@ -1,7 +1,7 @@
 """Courses and their classes (班期): the year's plan, sessions, venues, instructors, eligibility.
 
-Counters on `CourseClass` (`confirmed_count`, `waitlist_count`) are written only by the
-enrolment services while they hold the class row's lock; everything else reads them.
+Counters on `CourseClass` (`confirmed_count`, `waitlist_count`, `pending_count`) are written only
+by the enrolment services while they hold the class row's lock; everything else reads them.
 """
 
 from django.conf import settings
@@ -194,6 +194,7 @@ class CourseClass(models.Model):
     # Kept by the enrolment services under the class row's lock.
     confirmed_count = models.PositiveIntegerField(_("已錄取人數"), default=0)
     waitlist_count = models.PositiveIntegerField(_("候補人數"), default=0)
+    pending_count = models.PositiveIntegerField(_("待主管同意人數"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("建立者"),

@@ -92,14 +92,14 @@ def _lock_person(person_id: int) -> None:
     list(Person.objects.select_for_update(of=("self",)).filter(pk=person_id).order_by().values_list("pk", flat=True))
 
 
-def _facts(course_class: CourseClass, *, pending: int = 0) -> rules.ClassFacts:
+def _facts(course_class: CourseClass) -> rules.ClassFacts:
     return rules.ClassFacts(
         status=course_class.status,
         capacity=course_class.capacity,
         waitlist_size=course_class.waitlist_size,
         confirmed=course_class.confirmed_count,
         waitlisted=course_class.waitlist_count,
-        pending=pending,
+        pending=course_class.pending_count,
         needs_consent=course_class.needs_supervisor_consent,
         opens_at=course_class.registration_opens_at,
         closes_at=course_class.registration_closes_at,
@@ -107,14 +107,23 @@ def _facts(course_class: CourseClass, *, pending: int = 0) -> rules.ClassFacts:
     )
 
 
-def _count(course_class: CourseClass, status: str, delta: int) -> None:
-    """Move a class counter by `delta` with F() (we hold the row's lock) and keep the copy in step."""
-    if status == S.CONFIRMED:
-        CourseClass.objects.filter(pk=course_class.pk).update(confirmed_count=F("confirmed_count") + delta)
-        course_class.confirmed_count += delta
-    elif status == S.WAITLISTED:
-        CourseClass.objects.filter(pk=course_class.pk).update(waitlist_count=F("waitlist_count") + delta)
-        course_class.waitlist_count += delta
+_COUNTERS: dict[str, str] = {
+    S.CONFIRMED: "confirmed_count",
+    S.WAITLISTED: "waitlist_count",
+    S.PENDING_CONSENT: "pending_count",
+}
+
+
+def _count(course_class: CourseClass, status: str, delta: int, *, then: str | None = None) -> None:
+    """Move the counter of `status` by `delta` — and, with `then`, the counter of that status by
+    `-delta` (a registration moving from one to the other) — in one UPDATE with F() (we hold the
+    row's lock), keeping the copy in step."""
+    changes = {name: d for name, d in ((_COUNTERS.get(status), delta), (_COUNTERS.get(then or ""), -delta)) if name}
+    if not changes:
+        return
+    CourseClass.objects.filter(pk=course_class.pk).update(**{name: F(name) + d for name, d in changes.items()})
+    for name, d in changes.items():
+        setattr(course_class, name, getattr(course_class, name) + d)
 
 
 def _history(
@@ -230,8 +239,9 @@ def registration_create(
     elif meal not in Meal.values:
         raise PeiliError(ErrorCode.MEAL_REQUIRED, _("請選擇用餐（葷食、素食或不用餐）。"))
     # A class already full is refused without taking its lock: under a burst most requests are
-    # these, and they must not queue behind the ones still getting seats. Counters only fill up
-    # between reads (a cancellation promotes from the waitlist), so a full reading stays full.
+    # these, and they must not queue behind the ones still getting seats. The counters (confirmed,
+    # waitlisted, awaiting consent) are one row read at one moment, so the refusal is exactly what
+    # the locked path would have said at that moment.
     early = rules.placement(_facts(loaded), consent_needed=loaded.needs_supervisor_consent and not nominated)
     if early.refusal is not None:
         raise _refuse(early.refusal)
@@ -256,12 +266,7 @@ def registration_create(
                 clash.refusal, details={"clashes": [{"code": r.code, "message": r.message} for r in clash.warnings]}
             )
         consent_needed = locked.needs_supervisor_consent and not nominated
-        pending = (
-            Registration.objects.filter(course_class=locked, status=S.PENDING_CONSENT).count()
-            if locked.needs_supervisor_consent
-            else 0
-        )
-        outcome = rules.placement(_facts(locked, pending=pending), consent_needed=consent_needed)
+        outcome = rules.placement(_facts(locked), consent_needed=consent_needed)
         if outcome.refusal is not None:
             raise _refuse(outcome.refusal)
         assert outcome.status is not None
@@ -331,7 +336,7 @@ def registration_consent(
         else:
             reg.status = S.WAITLISTED
         reg.save(update_fields=["status", "consent_by", "consent_at", "consent_note", "updated_at"])
-        _count(locked, reg.status, +1)
+        _count(locked, reg.status, +1, then=S.PENDING_CONSENT)
         _save_history(
             [
                 _history(
@@ -350,10 +355,11 @@ def registration_consent(
 def registration_decline(
     *, registration: Registration | int, actor: Any, note: str = "", now: datetime | None = None
 ) -> Registration:
-    """The supervisor does not consent; the registration never held a seat, so no counter moves."""
+    """The supervisor does not consent; the registration never held a seat, only its place in the
+    queue of those awaiting consent."""
     current = _fresh(registration)
     with transaction.atomic():
-        CourseClass.objects.select_for_update().filter(pk=current.course_class_id).first()
+        locked = CourseClass.objects.select_for_update().get(pk=current.course_class_id)
         reg = _fresh(current.pk)
         if reg.status != S.PENDING_CONSENT:
             raise Conflict(
@@ -364,6 +370,7 @@ def registration_decline(
         reg.consent_at = now or timezone.now()
         reg.consent_note = note[:200]
         reg.save(update_fields=["status", "consent_by", "consent_at", "consent_note", "updated_at"])
+        _count(locked, S.PENDING_CONSENT, -1)
         _save_history(
             [
                 _history(

@@ -29,7 +29,7 @@ def reg(person, course_class, **kw):
 def state(course_class) -> dict:
     course_class.refresh_from_db()
     return {
-        "counters": (course_class.confirmed_count, course_class.waitlist_count),
+        "counters": (course_class.confirmed_count, course_class.waitlist_count, course_class.pending_count),
         "registrations": list(Registration.objects.order_by("id").values_list("person_id", "status")),
         "events": RegistrationEvent.objects.count(),
         "audit": AuditEntry.objects.filter(action__startswith="enrolment.").count(),
@@ -45,7 +45,7 @@ def test_seats_then_waitlist_then_full(course_class, staff):
         reg(extra, course_class)
     assert info.value.code == "registration.full"
     assert state(course_class) == before
-    assert before["counters"] == (5, 3)
+    assert before["counters"] == (5, 3, 0)
     assert before["events"] == 8
     first = AuditEntry.objects.filter(action="enrolment.register").order_by("id").first()
     assert first.actor == staff[0].user
@@ -149,6 +149,43 @@ def test_consent_confirms_then_waitlists_by_original_time(packs, body, staff, bo
     course_class.refresh_from_db()
     assert (course_class.confirmed_count, course_class.waitlist_count) == (1, 1)
     assert AuditEntry.objects.filter(action="enrolment.consent").count() == 3
+
+
+def counters_match_registrations(course_class: CourseClass) -> bool:
+    course_class.refresh_from_db()
+    statuses = list(Registration.objects.filter(course_class=course_class).values_list("status", flat=True))
+    return (course_class.confirmed_count, course_class.waitlist_count, course_class.pending_count) == (
+        statuses.count(S.CONFIRMED),
+        statuses.count(S.WAITLISTED),
+        statuses.count(S.PENDING_CONSENT),
+    )
+
+
+def test_the_pending_counter_follows_every_transition(packs, body, staff, boss):
+    course_class = make_class(body, needs_supervisor_consent=True, capacity=1, waitlist_size=2)
+    first, second, third = (reg(p, course_class).registration for p in staff[:3])
+    assert counters_match_registrations(course_class)
+    assert course_class.pending_count == 3
+    services.registration_consent(registration=first, actor=boss.user)
+    assert counters_match_registrations(course_class)
+    services.registration_decline(registration=second, actor=boss.user)
+    assert counters_match_registrations(course_class)
+    services.registration_cancel(registration=third, actor=staff[2].user)
+    assert counters_match_registrations(course_class)
+    assert (course_class.confirmed_count, course_class.waitlist_count, course_class.pending_count) == (1, 0, 0)
+
+
+def test_a_consent_class_whose_queue_is_full_is_refused_before_its_lock(packs, body, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course_class = make_class(body, needs_supervisor_consent=True, capacity=1, waitlist_size=2)
+    for person in staff[:3]:
+        reg(person, course_class)
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(PeiliError) as info:
+        reg(staff[3], course_class)
+    assert info.value.code == "registration.full"
+    assert not [q for q in ctx.captured_queries if "enrolment_registration" in q["sql"] or "FOR UPDATE" in q["sql"]]
 
 
 def test_decline_and_no_second_decision(packs, body, staff, boss):
