@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import translation
 
 
 @shared_task(name="enrolment.notify_registration", ignore_result=True)
@@ -11,7 +13,11 @@ def notify_registration(registration_id: int, kind: str) -> None:
     """Email and in-app notice about one registration (confirmed, waitlisted, promoted, consent…)."""
     from peili.enrolment.notifications import registration_notice
 
-    registration_notice(registration_id, kind)
+    # In the site's language, not whichever the triggering request had (tasks run eagerly in the
+    # request when no broker is configured): a supervisor's notice must not come out in English
+    # because the learner had switched the page to English.
+    with translation.override(settings.LANGUAGE_CODE):
+        registration_notice(registration_id, kind)
 
 
 @shared_task(name="enrolment.send_class_reminders", ignore_result=True)
@@ -21,4 +27,5 @@ def send_class_reminders() -> int:
     running it twice a day sends nothing twice."""
     from peili.enrolment.notifications import class_reminders
 
-    return class_reminders()
+    with translation.override(settings.LANGUAGE_CODE):
+        return class_reminders()

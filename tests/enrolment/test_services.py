@@ -305,6 +305,19 @@ def test_consent_request_goes_to_the_supervisor_with_a_link(
     assert Notification.objects.get(user=boss.user).kind == "consent_request"
 
 
+def test_a_notice_is_written_in_the_site_language_whatever_the_request_used(
+    packs, body, staff, boss, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    course_class = make_class(body, needs_supervisor_consent=True)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        reg(staff[0], course_class)  # the learner had switched the page to English
+    notice = Notification.objects.get(user=boss.user)
+    assert notice.title.endswith("待您同意")
+    assert mail.outbox[0].subject.endswith("待您同意")
+
+
 def test_promotion_is_told(course_class, staff, django_capture_on_commit_callbacks):
     regs = [reg(p, course_class).registration for p in staff[:6]]
     with django_capture_on_commit_callbacks(execute=True):
