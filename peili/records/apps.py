@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    name = "peili.records"
+    label = "records"
+    verbose_name = _("學習紀錄與時數")

@@ -1,0 +1,165 @@
+"""Pure rules of the hours ledger: which year hours count towards, whether a category split adds
+up, how a year's hours stand against the jurisdiction's yearly rule, and when certification is due.
+No ORM, no request: inputs are plain values and the policy pack's frozen sections; outputs carry
+reason codes and the Chinese the UI shows ("尚缺 環境教育 2 小時").
+
+Hours are `Decimal` with one decimal place, as the portal certifies them; nothing here rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from peili.core.workdays import WorkingCalendar
+from peili.policy.schema import CertificationRule, HoursRule, MandatoryCategory
+from peili.records.enums import CertificationStatus
+
+ZERO = Decimal(0)
+YEARLY_MINIMUM = "yearly_minimum"
+
+
+def learning_year(end: date) -> int:
+    """Hours count towards the year in which the learning ended (a class from 12/30 to 1/2 counts
+    towards the new year)."""
+    return end.year
+
+
+def split_total(split: Mapping[str, Decimal]) -> Decimal:
+    return sum(split.values(), ZERO)
+
+
+def split_matches(certified: Decimal, split: Mapping[str, Decimal]) -> bool:
+    """A course's split across portal category codes adds up to its certified hours exactly, and no
+    part is negative (an empty split is allowed only for zero hours)."""
+    return all(hours >= 0 for hours in split.values()) and split_total(split) == certified
+
+
+def add_splits(splits: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
+    """Hours per category code over many records."""
+    totals: dict[str, Decimal] = {}
+    for split in splits:
+        for code, hours in split.items():
+            totals[code] = totals.get(code, ZERO) + hours
+    return totals
+
+
+# --- the yearly rule ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A requirement not yet met: `key` is `yearly_minimum`, a mandatory category's key, or
+    `<category>.<floor>` for a floor inside one (民主治理價值 › 性別主流化)."""
+
+    key: str
+    name: str
+    required: Decimal
+    counted: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return self.required - self.counted
+
+    @property
+    def message(self) -> str:
+        return _("尚缺 %(name)s %(hours)s 小時") % {"name": self.name, "hours": hours_text(self.missing)}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's year against the yearly rule: hours counted per requirement and what is short."""
+
+    total: Decimal
+    counted: dict[str, Decimal] = field(default_factory=dict)  # requirement key → hours counted
+    shortfalls: tuple[Shortfall, ...] = ()
+
+    @property
+    def meets(self) -> bool:
+        return not self.shortfalls
+
+    @property
+    def missing(self) -> Decimal:
+        """Hours still needed for the yearly minimum (mandatory shortfalls are inside it)."""
+        return next((s.missing for s in self.shortfalls if s.key == YEARLY_MINIMUM), ZERO)
+
+
+def hours_text(hours: Decimal) -> str:
+    """3 → "3", 2.50 → "2.5", 20 → "20": hours as people write them."""
+    return format(hours.normalize(), "f")
+
+
+def category_codes(category: MandatoryCategory) -> frozenset[str]:
+    """The portal codes whose hours count towards a mandatory category: its own and its floors'."""
+    codes = set(category.portal_codes)
+    for floor in category.floors.values():
+        codes.update(floor.portal_codes)
+    return frozenset(codes)
+
+
+def _counted(by_code: Mapping[str, Decimal], codes: Iterable[str]) -> Decimal:
+    return sum((by_code.get(code, ZERO) for code in set(codes)), ZERO)
+
+
+def standing(total: Decimal, by_code: Mapping[str, Decimal], rule: HoursRule) -> Standing:
+    """How a year's hours stand: `total` is every certified hour that ended in the year (whatever
+    its category), `by_code` the same hours split by portal category code.
+
+    Each mandatory category counts the hours of its portal codes (its floors' codes included); a
+    floor (性別主流化 ≥ 1 h inside 民主治理價值) is checked on its own codes; the yearly minimum on
+    the total — mandatory hours count towards it too. Shortfalls come in the pack's order, the
+    yearly minimum first.
+    """
+    counted: dict[str, Decimal] = {YEARLY_MINIMUM: total}
+    shortfalls: list[Shortfall] = []
+    minimum = Decimal(rule.yearly_minimum)
+    if total < minimum:
+        shortfalls.append(Shortfall(YEARLY_MINIMUM, _("全年學習時數"), minimum, total))
+    for key, category in rule.mandatory.items():
+        hours = _counted(by_code, category_codes(category))
+        counted[key] = hours
+        if hours < category.hours:
+            shortfalls.append(Shortfall(key, category.name, Decimal(category.hours), hours))
+        for floor_key, floor in category.floors.items():
+            floor_hours = _counted(by_code, floor.portal_codes)
+            full_key = f"{key}.{floor_key}"
+            counted[full_key] = floor_hours
+            if floor_hours < floor.hours:
+                name = _("%(category)s（%(floor)s）") % {"category": category.name, "floor": floor.name}
+                shortfalls.append(Shortfall(full_key, name, Decimal(floor.hours), floor_hours))
+    return Standing(total=total, counted=counted, shortfalls=tuple(shortfalls))
+
+
+# --- certification --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Certification:
+    """A closed class's certification on the national portal: its deadline and where it stands."""
+
+    due: date
+    status: CertificationStatus
+    working_days_left: int  # 0 once due or done
+
+
+def certification(
+    end: date, rule: CertificationRule, calendar: WorkingCalendar, *, today: date, uploaded_on: date | None
+) -> Certification:
+    """Hours are certified within the pack's N working days after the class ends (001: 7 working
+    days; the end day is not counted). Uploaded: done. Otherwise due until the deadline's end, then
+    overdue."""
+    due = calendar.nth_working_day_after(end, rule.deadline_working_days)
+    if uploaded_on is not None:
+        return Certification(due=due, status=CertificationStatus.DONE, working_days_left=0)
+    if today > due:
+        return Certification(due=due, status=CertificationStatus.OVERDUE, working_days_left=0)
+    left = 0
+    day = today
+    while day < due:
+        day = calendar.nth_working_day_after(day, 1)
+        left += 1
+    return Certification(due=due, status=CertificationStatus.DUE, working_days_left=left)
