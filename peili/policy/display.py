@@ -24,6 +24,7 @@ from peili.policy.schema import (
     MonthDay,
     OverseasStudyRule,
     PackOrigin,
+    PortalFormat,
     RegistrationRule,
     SectionBase,
     StudyRule,
@@ -340,6 +341,17 @@ def _registration_rows(rule: RegistrationRule) -> Iterator[Row]:
     )
 
 
+def _portal_rows(rule: PortalFormat) -> Iterator[Row]:
+    yield Row("portal.max_rows_per_file", _("每檔筆數上限"), _("每檔 %(n)s 筆") % {"n": f"{rule.max_rows_per_file:,}"})
+    yield Row("portal.degree_credit_code", _("學位學分代碼"), rule.degree_credit_code)
+    yield Row("portal.hours_unit_code", _("訓練總數單位代碼"), rule.hours_unit_code)
+    yield Row(
+        "portal.city_codes",
+        _("上課縣市代碼"),
+        "、".join(f"{name} {code}" for name, code in rule.city_codes.items()) or _("未設定"),
+    )
+
+
 def section_rows(name: str, section: SectionBase) -> list[Row]:
     if isinstance(section, HoursRule):
         rows = list(_hours_rows(section))
@@ -357,6 +369,8 @@ def section_rows(name: str, section: SectionBase) -> list[Row]:
         rows = list(_overseas_rows(section))
     elif isinstance(section, RegistrationRule):
         rows = list(_registration_rows(section))
+    elif isinstance(section, PortalFormat):
+        rows = list(_portal_rows(section))
     else:  # pragma: no cover - every section type is listed above
         raise TypeError(type(section).__name__)
     if section.note:

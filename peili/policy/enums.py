@@ -30,6 +30,7 @@ class Section(models.TextChoices):
     CATEGORIES = "categories", _("訓練類別")
     OVERSEAS_STUDY = "overseas_study", _("出國進修")
     REGISTRATION = "registration", _("報名")
+    PORTAL = "portal", _("終身學習入口網上傳")
 
 
 class ClashHandling(models.TextChoices):

@@ -27,6 +27,7 @@ from peili.policy.schema import (
     Pack,
     PackLayer,
     PackOrigin,
+    PortalFormat,
     RegistrationRule,
     SectionBase,
     StudyQuota,
@@ -161,6 +162,7 @@ def effective_from(jurisdiction_code: str, year: int, own: PackLayer | None, fal
         categories=_optional(sections, Section.CATEGORIES, CategoryTaxonomy),
         overseas_study=_optional(sections, Section.OVERSEAS_STUDY, OverseasStudyRule),
         registration=_optional(sections, Section.REGISTRATION, RegistrationRule),
+        portal=_optional(sections, Section.PORTAL, PortalFormat),
         origins={name: origin for name, (_value, origin) in sections.items()},
         inherited=tuple(name for name, (_value, origin) in sections.items() if origin != own_origin),
     )

@@ -248,6 +248,19 @@ class RegistrationRule(SectionBase):
     deputy_required: StrictBool
 
 
+# --- the national portal's upload file (終身學習入口網站) -------------------------------------------
+
+
+class PortalFormat(SectionBase):
+    """What the national lifelong-learning portal's batch upload file needs: its row limit and the
+    fixed codes ordinary training is reported with (see docs/research/national-portal-upload.md)."""
+
+    max_rows_per_file: Annotated[StrictInt, Field(ge=1, le=100_000)]
+    degree_credit_code: PortalCode  # 學位學分: 6 = 無 (ordinary training)
+    hours_unit_code: PortalCode  # 訓練總數單位: 1 = 小時
+    city_codes: dict[Text, PortalCode] = Field(default_factory=dict)  # 上課縣市 name → code
+
+
 # --- the document and the effective pack --------------------------------------------------------
 
 
@@ -265,6 +278,7 @@ class PackDocument(Frozen):
     categories: CategoryTaxonomy | None = None
     overseas_study: OverseasStudyRule | None = None
     registration: RegistrationRule | None = None
+    portal: PortalFormat | None = None
 
     def section(self, name: str) -> SectionBase | None:
         value = getattr(self, name)
@@ -312,6 +326,7 @@ class Pack:
     categories: CategoryTaxonomy | None = None
     overseas_study: OverseasStudyRule | None = None
     registration: RegistrationRule | None = None
+    portal: PortalFormat | None = None
     origins: Mapping[str, PackOrigin] = field(default_factory=dict)
     inherited: tuple[str, ...] = ()
 
@@ -343,6 +358,11 @@ class Pack:
         if self.registration is None:
             raise self._missing(Section.REGISTRATION)
         return self.registration
+
+    def require_portal(self) -> PortalFormat:
+        if self.portal is None:
+            raise self._missing(Section.PORTAL)
+        return self.portal
 
     def _missing(self, section: Section) -> PeiliError:
         return PeiliError(

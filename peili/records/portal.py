@@ -1,0 +1,206 @@
+"""The national lifelong-learning portal's batch upload file (公務人員終身學習入口網站), made from
+plain rows. Pure: no ORM; the codes and the row limit come from the pack's `portal` section.
+
+One row per person, class and portal category code (a class whose hours are split across codes
+goes out as several rows). The file is Big5 as Windows writes it (Python's `cp950`, which has 碁 and
+銹), CRLF line ends, no quoting: a comma inside a value is written full-width (，), a double quote
+as an apostrophe (Big5 has no full-width one) and a line break as a space, so no value can break a
+row. Text is NFC-normalised first; a character cp950 cannot write (堃, 喆, 犇, private-use 造字 …)
+is reported, with its row and column, before any file is made — never replaced by `?`. What is
+known of the format, and from where, is in docs/research/national-portal-upload.md.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from peili.core import roc
+from peili.core.errors import PeiliError
+from peili.policy.schema import PortalFormat
+
+ENCODING = "cp950"
+HEADER = (
+    "*身分證字號",
+    "*課程名稱",
+    "*開課起始日期",
+    "*開課起始時間",
+    "*開課結束日期",
+    "*開課結束時間",
+    "*姓名",
+    "*學位學分",
+    "*課程類別代碼",
+    "*上課縣市",
+    "*期別",
+    "*訓練總數",
+    "*訓練總數單位",
+    "訓練成績",
+    "證件字號",
+    "出勤上課狀況",
+    "生日",
+    "*學習性質",
+    "*數位時數",
+    "*實體時數",
+    "課程代碼",
+    "*實際上課起始日期",
+    "*實際上課起始時間",
+    "*實際上課結束日期",
+    "*實際上課結束時間",
+)
+# 學習性質: 1 數位, 2 實體, 3 混成.
+MODES = {"digital": "1", "classroom": "2", "blended": "3"}
+
+
+@dataclass(frozen=True)
+class PortalRow:
+    """One person's certified hours in one portal category for one class."""
+
+    national_id: str
+    name: str
+    course_title: str
+    starts: datetime  # the class's first session (local time)
+    ends: datetime  # the class's last session
+    category_code: str
+    city_code: str
+    term: int
+    hours: Decimal  # 訓練總數: this row's hours
+    mode: str  # digital | classroom | blended
+    digital_hours: Decimal
+    classroom_hours: Decimal
+    attended_from: datetime  # 實際上課起訖: what the person attended
+    attended_to: datetime
+    course_code: str = ""
+    score: str = ""
+    certificate_no: str = ""
+    attendance: str = ""
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1-based, as the organizer counts the people listed
+    column: str
+    code: str
+    message: str
+
+
+def _day(value: date) -> str:
+    return roc.format_exchange(value)
+
+
+def _time(value: datetime) -> str:
+    return f"{value:%H:%M}:00"
+
+
+def _hours(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def cells(row: PortalRow, fmt: PortalFormat) -> tuple[str, ...]:
+    """The row's 25 values, in the header's order, before cleaning."""
+    return (
+        row.national_id,
+        row.course_title,
+        _day(row.starts.date()),
+        _time(row.starts),
+        _day(row.ends.date()),
+        _time(row.ends),
+        row.name,
+        fmt.degree_credit_code,
+        row.category_code,
+        row.city_code,
+        str(row.term),
+        _hours(row.hours),
+        fmt.hours_unit_code,
+        row.score,
+        row.certificate_no,
+        row.attendance,
+        _day(row.birth_date) if row.birth_date else "",
+        MODES[row.mode],
+        _hours(row.digital_hours),
+        _hours(row.classroom_hours),
+        row.course_code,
+        _day(row.attended_from.date()),
+        _time(row.attended_from),
+        _day(row.attended_to.date()),
+        _time(row.attended_to),
+    )
+
+
+def clean(value: str) -> str:
+    """NFC, and nothing that could break a row: a full-width comma, an apostrophe for a double quote,
+    spaces for line breaks."""
+    text = unicodedata.normalize("NFC", value)
+    text = text.replace(",", "，").replace('"', "'")
+    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+
+
+def _not_big5(row: int, column: str, char: str) -> Problem:
+    message = _("第 %(row)d 筆「%(column)s」的「%(char)s」（U+%(code)s）無法以 Big5 上傳，請先更正或改用通用字。")
+    return Problem(
+        row,
+        column,
+        "portal.not_big5",
+        message % {"row": row, "column": column, "char": char, "code": f"{ord(char):04X}"},
+    )
+
+
+def problems(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[Problem]:
+    """Everything that stops the file being made: characters Big5 cannot write, hours that do not add up."""
+    found: list[Problem] = []
+    for number, row in enumerate(rows, start=1):
+        for column, value in zip(HEADER, cells(row, fmt), strict=True):
+            for char in clean(value):
+                try:
+                    char.encode(ENCODING)
+                except UnicodeEncodeError:
+                    found.append(_not_big5(number, column.lstrip("*"), char))
+        if row.digital_hours + row.classroom_hours != row.hours:
+            found.append(
+                Problem(
+                    number,
+                    "訓練總數",
+                    "portal.hours_mismatch",
+                    _("第 %(row)d 筆數位時數 %(d)s 加實體時數 %(c)s 不等於訓練總數 %(h)s。")
+                    % {
+                        "row": number,
+                        "d": _hours(row.digital_hours),
+                        "c": _hours(row.classroom_hours),
+                        "h": _hours(row.hours),
+                    },
+                )
+            )
+    return found
+
+
+def _line(values: Sequence[str]) -> bytes:
+    return (",".join(clean(v) for v in values) + "\r\n").encode(ENCODING)
+
+
+def _chunks(rows: Sequence[PortalRow], size: int) -> Iterator[Sequence[PortalRow]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def upload_files(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[bytes]:
+    """The upload files for `rows`, each with the header and at most `fmt.max_rows_per_file` rows.
+
+    Refused (`portal.problems`, every problem in `details`) when any row cannot be written; nothing
+    is made then. No rows: no file.
+    """
+    found = problems(rows, fmt)
+    if found:
+        raise PeiliError(
+            "portal.problems",
+            _("有 %(n)d 個問題須先更正，才能產生上傳檔。") % {"n": len(found)},
+            details=[{"row": p.row, "column": p.column, "code": p.code, "message": p.message} for p in found],
+        )
+    header = _line(HEADER)
+    return [
+        header + b"".join(_line(cells(row, fmt)) for row in chunk) for chunk in _chunks(rows, fmt.max_rows_per_file)
+    ]
