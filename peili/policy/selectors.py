@@ -42,9 +42,13 @@ def pack_revisions(pack: PolicyPack) -> QuerySet[PolicyPackRevision]:
 
 
 def layer(pack: PolicyPack) -> PackLayer:
-    """A stored pack as a validated document with its origin (jurisdiction, year, revision)."""
+    """A stored pack as a validated document with its origin (jurisdiction, year, revision).
+
+    Read from its YAML, not from `data`: PostgreSQL's jsonb keeps keys in its own order, and the
+    order of tracks, mandatory categories and floors is the pack author's (shortfalls, filter
+    choices and plan totals follow it). Effective packs are kept per process, so parsing is rare."""
     return PackLayer(
-        document=loader.from_data(pack.data),
+        document=loader.load(pack.source),
         origin=PackOrigin(
             jurisdiction_code=pack.jurisdiction.code,
             jurisdiction_name=pack.jurisdiction.name,

@@ -53,7 +53,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "policy/pack_detail.html",
         {
             "pack": pack,
-            "document": loader.from_data(pack.data),
+            "document": loader.load(pack.source),  # the author's key order (see selectors.layer)
             "sections": display.describe(sections, own),
             "can_manage": allowed(request.user, "policy.manage_packs"),
         },

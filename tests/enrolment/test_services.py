@@ -14,6 +14,7 @@ from peili.core.models import AuditEntry
 from peili.enrolment import services
 from peili.enrolment.enums import RegistrationStatus as S
 from peili.enrolment.models import Notification, Registration, RegistrationEvent
+from peili.policy.services import pack_update
 from tests.enrolment.conftest import make_class
 from tests.factories import PersonFactory
 
@@ -120,8 +121,9 @@ def test_clash_warns_by_default_and_refuses_when_the_pack_says(course_class, bod
     done = reg(staff[0], other)
     assert [w.code for w in done.warnings] == ["registration.clash"]
     pack = next(p for p in packs if p.jurisdiction.code == "hsinchu-city")
-    pack.data["registration"]["clash"] = "refuse"
-    pack.save()
+    refusing = pack.source.replace("clash: warn", "clash: refuse", 1)
+    assert refusing != pack.source
+    pack_update(pack=pack, source=refusing, actor=None, note="時間衝突改為拒絕")
     third = make_class(body, title="行政中立", start=course_class.start_date, sessions=((11, 13),))
     with pytest.raises(PeiliError) as info:
         reg(staff[0], third)
