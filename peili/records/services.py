@@ -1,0 +1,170 @@
+"""Every write of the hours ledger. A record is created with its category split; a correction
+supersedes it with a reason (nothing is updated or deleted); each write recomputes the standing of
+the person's year(s) it touched in the same transaction, and is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from peili.catalog.models import CourseClass
+from peili.core import audit
+from peili.core.errors import Conflict, PeiliError
+from peili.org.models import Person
+from peili.policy.selectors import effective_pack
+from peili.records import rules
+from peili.records.enums import RecordSource
+from peili.records.models import LearningRecord, RecordHours, YearStanding
+
+RECORD_FIELDS = (
+    "year",
+    "source",
+    "title",
+    "provider",
+    "start_date",
+    "end_date",
+    "certified_hours",
+    "digital_hours",
+    "classroom_hours",
+    "mode",
+    "external_key",
+)
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """What a learning record says."""
+
+    title: str
+    start_date: date
+    end_date: date
+    certified_hours: Decimal
+    mode: str
+    split: Mapping[str, Decimal]  # portal category code → hours
+    digital_hours: Decimal = Decimal(0)
+    classroom_hours: Decimal = Decimal(0)
+    provider: str = ""
+    source: str = RecordSource.CLASS
+    course_class: CourseClass | None = None
+    external_key: str = ""
+
+
+def _check(data: RecordData) -> None:
+    """Refusals with a code and the reason; nothing is written when one applies."""
+    hours = rules.hours_text
+    if data.end_date < data.start_date:
+        raise PeiliError("record.dates", _("結束日期不得早於開始日期。"))
+    if data.digital_hours + data.classroom_hours != data.certified_hours:
+        raise PeiliError(
+            "record.hours_mismatch",
+            _("數位時數 %(d)s 加實體時數 %(c)s 須等於認證時數 %(h)s。")
+            % {"d": hours(data.digital_hours), "c": hours(data.classroom_hours), "h": hours(data.certified_hours)},
+        )
+    if not rules.split_matches(data.certified_hours, data.split):
+        raise PeiliError(
+            "record.split_mismatch",
+            _("各學習類別時數合計 %(total)s 小時，須等於認證時數 %(hours)s 小時。")
+            % {"total": hours(rules.split_total(data.split)), "hours": hours(data.certified_hours)},
+        )
+
+
+def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
+    _check(data)
+    if (
+        data.external_key
+        and LearningRecord.objects.filter(
+            source=data.source, external_key=data.external_key, superseded_by__isnull=True
+        ).exists()
+    ):
+        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
+    record = LearningRecord.objects.create(
+        person=person,
+        year=rules.learning_year(data.end_date),
+        source=data.source,
+        course_class=data.course_class,
+        title=data.title,
+        provider=data.provider,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        certified_hours=data.certified_hours,
+        digital_hours=data.digital_hours,
+        classroom_hours=data.classroom_hours,
+        mode=data.mode,
+        external_key=data.external_key,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    RecordHours.objects.bulk_create(
+        [RecordHours(record=record, code=code, hours=hours) for code, hours in sorted(data.split.items()) if hours]
+    )
+    return record
+
+
+def _snapshot(record: LearningRecord) -> dict[str, Any]:
+    data = audit.snapshot(record, RECORD_FIELDS)
+    data["split"] = {row.code: str(row.hours) for row in record.hours.order_by("code")}
+    return data
+
+
+@transaction.atomic
+def record_create(*, person: Person, data: RecordData, actor: Any) -> LearningRecord:
+    """Add certified learning to a person's ledger and bring their year's standing up to date."""
+    record = _write(person, data, actor)
+    standing_refresh(person, record.year)
+    audit.record(actor=actor, action="record.create", target=record, after=_snapshot(record))
+    return record
+
+
+@transaction.atomic
+def record_supersede(*, record: LearningRecord, data: RecordData, reason: str, actor: Any) -> LearningRecord:
+    """Correct a record: a new record takes its place, the old one stays in the history pointing at
+    it, with the reason. Both years' standings are brought up to date (a correction may move the
+    learning to another year)."""
+    reason = reason.strip()
+    if not reason:
+        raise PeiliError("record.reason_required", _("更正學習紀錄須說明原因。"))
+    old = LearningRecord.objects.select_for_update().select_related("person__agency").get(pk=record.pk)
+    if old.superseded_by_id is not None:
+        raise Conflict("record.superseded", _("這筆紀錄已被更正過，請更正最新的那一筆。"))
+    before = _snapshot(old)
+    # Out of the ledger first — pointing at itself until its successor exists — so the successor may
+    # carry the same external key (unique among current records). All in one transaction.
+    LearningRecord.objects.filter(pk=old.pk).update(superseded_by=old.pk)
+    new = _write(old.person, data, actor)
+    LearningRecord.objects.filter(pk=old.pk).update(superseded_by=new.pk, reason=reason[:300])
+    for year in {old.year, new.year}:
+        standing_refresh(old.person, year)
+    audit.record(actor=actor, action="record.supersede", target=new, before=before, after=_snapshot(new), note=reason)
+    return new
+
+
+def standing_refresh(person: Person, year: int) -> YearStanding:
+    """Recompute one person's standing for one year from their current records, under the yearly
+    rule of their agency's jurisdiction in that year (needs `person.agency`)."""
+    current = LearningRecord.objects.filter(person=person, year=year, superseded_by__isnull=True)
+    totals = current.aggregate(total=Sum("certified_hours"), records=Count("id"))
+    by_code = {
+        row["code"]: row["hours"]
+        for row in RecordHours.objects.filter(record__in=current).values("code").annotate(hours=Sum("hours"))
+    }
+    rule = effective_pack(person.agency.jurisdiction, year).hours
+    result = rules.standing(totals["total"] or Decimal(0), by_code, rule)
+    standing, _created = YearStanding.objects.update_or_create(
+        person=person,
+        year=year,
+        defaults={
+            "total": result.total,
+            "counted": {key: rules.hours_text(hours) for key, hours in result.counted.items()},
+            "shortfall_keys": [s.key for s in result.shortfalls],
+            "missing": result.missing,
+            "meets": result.meets,
+            "records": totals["records"],
+        },
+    )
+    return standing

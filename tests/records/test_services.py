@@ -1,0 +1,177 @@
+"""Writing the ledger: records with their split, corrections that supersede and never delete, the
+standing of each touched year kept current, every write audited, refusals that write nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from peili.core.errors import PeiliError
+from peili.core.models import AuditEntry
+from peili.policy.models import Jurisdiction, PolicyPack
+from peili.policy.services import pack_update, presets_load
+from peili.records import services
+from peili.records.models import LearningRecord, RecordHours, YearStanding
+from tests.factories import AgencyFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def person():
+    presets_load(actor=None)
+    pack = PolicyPack.objects.get(jurisdiction__code="national")
+    # The portal codes of the yearly rule's categories (the preset leaves them to be filled in).
+    source = pack.source
+    for name, code in (
+        ("當前政府重大政策", "101"),
+        ("環境教育", "201"),
+        ("民主治理價值", "301"),
+        ("性別主流化", "303"),
+    ):
+        head, tail = source.split(f"name: {name}\n", 1)
+        hours_line, codes_line, rest = tail.split("\n", 2)
+        assert codes_line.strip() == "portal_codes: []"
+        filled = codes_line.replace("[]", '["' + code + '"]')
+        source = f"{head}name: {name}\n{hours_line}\n{filled}\n{rest}"
+    pack_update(pack=pack, source=source, actor=None, note="填入入口網代碼")
+    agency = AgencyFactory(jurisdiction=Jurisdiction.objects.get(code="national"))
+    return PersonFactory(agency=agency)
+
+
+@pytest.fixture
+def officer():
+    return UserFactory()
+
+
+def data(**overrides) -> services.RecordData:
+    values = {
+        "title": "環境教育：淨零轉型",
+        "start_date": date(2026, 5, 4),
+        "end_date": date(2026, 5, 4),
+        "certified_hours": D(3),
+        "classroom_hours": D(3),
+        "mode": "classroom",
+        "split": {"201": D(3)},
+    }
+    values.update(overrides)
+    return services.RecordData(**values)
+
+
+def standing(person, year=2026) -> YearStanding:
+    return YearStanding.objects.get(person=person, year=year)
+
+
+def test_a_record_with_its_split_updates_the_years_standing(person, officer):
+    record = services.record_create(person=person, data=data(), actor=officer)
+    assert (record.year, list(record.hours.values_list("code", "hours"))) == (2026, [("201", D(3))])
+    current = standing(person)
+    assert (current.total, current.records, current.meets) == (D(3), 1, False)
+    assert current.counted["environmental_education"] == "3"
+    assert current.missing == D(17)
+    assert current.shortfall_keys == [  # in the pack's order, on PostgreSQL too
+        "yearly_minimum",
+        "major_policy",
+        "environmental_education",
+        "democratic_governance",
+        "democratic_governance.gender_mainstreaming",
+    ]
+    entry = AuditEntry.objects.get(action="record.create")
+    assert (entry.actor, entry.after["split"]) == (officer, {"201": "3.0"})
+
+
+def test_a_full_year_meets_the_rule(person, officer):
+    services.record_create(
+        person=person,
+        data=data(
+            certified_hours=D(20),
+            classroom_hours=D(20),
+            split={"101": D(1), "201": D(4), "301": D(4), "303": D(1), "522": D(10)},
+        ),
+        actor=officer,
+    )
+    assert standing(person).meets
+    assert standing(person).shortfall_keys == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"split": {"201": D(2)}}, "record.split_mismatch"),
+        ({"classroom_hours": D(2)}, "record.hours_mismatch"),
+        ({"end_date": date(2026, 5, 3)}, "record.dates"),
+    ],
+)
+def test_refusals_write_nothing(person, officer, overrides, code):
+    with pytest.raises(PeiliError) as caught:
+        services.record_create(person=person, data=data(**overrides), actor=officer)
+    assert caught.value.code == code
+    assert (LearningRecord.objects.count(), RecordHours.objects.count(), YearStanding.objects.count()) == (0, 0, 0)
+    assert not AuditEntry.objects.filter(action__startswith="record.").exists()
+
+
+def test_split_refusal_says_the_totals_in_chinese(person, officer):
+    with pytest.raises(PeiliError) as caught:
+        services.record_create(person=person, data=data(split={"201": D("2.5")}), actor=officer)
+    assert caught.value.message == "各學習類別時數合計 2.5 小時，須等於認證時數 3 小時。"
+
+
+def test_a_correction_supersedes_and_keeps_the_history(person, officer):
+    first = services.record_create(person=person, data=data(external_key="portal:42"), actor=officer)
+    second = services.record_supersede(
+        record=first,
+        data=data(certified_hours=D(4), classroom_hours=D(4), split={"201": D(4)}, external_key="portal:42"),
+        reason="時數登打錯誤",
+        actor=officer,
+    )
+    first.refresh_from_db()
+    assert (first.superseded_by, first.reason) == (second, "時數登打錯誤")
+    assert LearningRecord.objects.count() == 2  # nothing deleted
+    assert (standing(person).total, standing(person).records) == (D(4), 1)
+    assert "environmental_education" not in standing(person).shortfall_keys
+    entry = AuditEntry.objects.get(action="record.supersede")
+    assert (entry.before["certified_hours"], entry.after["certified_hours"], entry.note) == ("3.0", "4", "時數登打錯誤")
+
+
+def test_a_correction_into_another_year_updates_both_years(person, officer):
+    first = services.record_create(person=person, data=data(), actor=officer)
+    services.record_supersede(
+        record=first,
+        data=data(start_date=date(2025, 12, 30), end_date=date(2025, 12, 31)),
+        reason="日期登打錯誤",
+        actor=officer,
+    )
+    assert (standing(person, 2026).total, standing(person, 2026).records) == (D(0), 0)
+    assert standing(person, 2025).total == D(3)
+
+
+def test_a_record_is_corrected_once_and_only_with_a_reason(person, officer):
+    first = services.record_create(person=person, data=data(), actor=officer)
+    with pytest.raises(PeiliError) as caught:
+        services.record_supersede(record=first, data=data(), reason="  ", actor=officer)
+    assert caught.value.code == "record.reason_required"
+    services.record_supersede(record=first, data=data(), reason="補登講座", actor=officer)
+    with pytest.raises(PeiliError) as caught:
+        services.record_supersede(record=first, data=data(), reason="再改一次", actor=officer)
+    assert caught.value.code == "record.superseded"
+    assert LearningRecord.objects.count() == 2
+
+
+def test_the_same_external_record_is_not_entered_twice(person, officer):
+    services.record_create(person=person, data=data(external_key="portal:7"), actor=officer)
+    with pytest.raises(PeiliError) as caught:
+        services.record_create(person=person, data=data(external_key="portal:7"), actor=officer)
+    assert caught.value.code == "record.duplicate"
+    assert LearningRecord.objects.count() == 1
+
+
+def test_a_failed_correction_leaves_the_original_in_the_ledger(person, officer):
+    first = services.record_create(person=person, data=data(external_key="portal:9"), actor=officer)
+    with pytest.raises(PeiliError):
+        services.record_supersede(record=first, data=data(split={"201": D(1)}), reason="錯誤更正", actor=officer)
+    first.refresh_from_db()
+    assert first.superseded_by is None
+    assert standing(person).total == D(3)
