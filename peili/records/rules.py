@@ -93,6 +93,30 @@ def hours_text(hours: Decimal) -> str:
     return format(hours.normalize(), "f")
 
 
+def requirement_names(rule: HoursRule) -> dict[str, str]:
+    """Requirement key → the name people read: the yearly minimum, each mandatory category, each
+    floor as 「民主治理價值（性別主流化）」 — the keys `standing` counts and reports under."""
+    names = {YEARLY_MINIMUM: _("全年學習時數")}
+    for key, category in rule.mandatory.items():
+        names[key] = category.name
+        for floor_key, floor in category.floors.items():
+            names[f"{key}.{floor_key}"] = _("%(category)s（%(floor)s）") % {
+                "category": category.name,
+                "floor": floor.name,
+            }
+    return names
+
+
+def requirement_hours(rule: HoursRule) -> dict[str, Decimal]:
+    """Requirement key → the hours it requires (the same keys as `requirement_names`)."""
+    required = {YEARLY_MINIMUM: Decimal(rule.yearly_minimum)}
+    for key, category in rule.mandatory.items():
+        required[key] = Decimal(category.hours)
+        for floor_key, floor in category.floors.items():
+            required[f"{key}.{floor_key}"] = Decimal(floor.hours)
+    return required
+
+
 def category_codes(category: MandatoryCategory) -> frozenset[str]:
     """The portal codes whose hours count towards a mandatory category: its own and its floors'."""
     codes = set(category.portal_codes)
@@ -114,23 +138,23 @@ def standing(total: Decimal, by_code: Mapping[str, Decimal], rule: HoursRule) ->
     the total — mandatory hours count towards it too. Shortfalls come in the pack's order, the
     yearly minimum first.
     """
+    names = requirement_names(rule)
     counted: dict[str, Decimal] = {YEARLY_MINIMUM: total}
     shortfalls: list[Shortfall] = []
     minimum = Decimal(rule.yearly_minimum)
     if total < minimum:
-        shortfalls.append(Shortfall(YEARLY_MINIMUM, _("全年學習時數"), minimum, total))
+        shortfalls.append(Shortfall(YEARLY_MINIMUM, names[YEARLY_MINIMUM], minimum, total))
     for key, category in rule.mandatory.items():
         hours = _counted(by_code, category_codes(category))
         counted[key] = hours
         if hours < category.hours:
-            shortfalls.append(Shortfall(key, category.name, Decimal(category.hours), hours))
+            shortfalls.append(Shortfall(key, names[key], Decimal(category.hours), hours))
         for floor_key, floor in category.floors.items():
             floor_hours = _counted(by_code, floor.portal_codes)
             full_key = f"{key}.{floor_key}"
             counted[full_key] = floor_hours
             if floor_hours < floor.hours:
-                name = _("%(category)s（%(floor)s）") % {"category": category.name, "floor": floor.name}
-                shortfalls.append(Shortfall(full_key, name, Decimal(floor.hours), floor_hours))
+                shortfalls.append(Shortfall(full_key, names[full_key], Decimal(floor.hours), floor_hours))
     return Standing(total=total, counted=counted, shortfalls=tuple(shortfalls))
 
 

@@ -144,6 +144,75 @@ def record_supersede(*, record: LearningRecord, data: RecordData, reason: str, a
     return new
 
 
+def _standing_row(person_id: int, year: int, result: rules.Standing, records: int) -> YearStanding:
+    return YearStanding(
+        person_id=person_id,
+        year=year,
+        total=result.total,
+        counted={key: rules.hours_text(hours) for key, hours in result.counted.items()},
+        shortfall_keys=[s.key for s in result.shortfalls],
+        missing=result.missing,
+        meets=result.meets,
+        records=records,
+    )
+
+
+STANDING_FIELDS = ["total", "counted", "shortfall_keys", "missing", "meets", "records", "updated_at"]
+
+
+def standings_recompute(*, year: int, agency_path: str = "") -> int:
+    """Recompute a year's standing for everyone (or an agency subtree by its path): the active
+    people and anyone with a record that year — people with no learning at all get their standing
+    too. Three grouped queries and a bulk upsert; the yearly rule is read once per jurisdiction.
+    Returns the number of standings written.
+
+    Called when a pack changes the yearly rule or its portal codes, and by `peili compliance
+    --recompute`. Record writes keep single standings current themselves (`standing_refresh`).
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from peili.policy.models import Jurisdiction
+
+    current = LearningRecord.objects.filter(year=year, superseded_by__isnull=True)
+    people = Person.objects.filter(Q(is_active=True) | Q(pk__in=current.values("person_id")))
+    if agency_path:
+        people = people.filter(agency__path__startswith=agency_path)
+        current = current.filter(person__agency__path__startswith=agency_path)
+    jurisdiction_of = dict(people.order_by().values_list("pk", "agency__jurisdiction_id"))
+    totals = {
+        row["person_id"]: (row["total"], row["records"])
+        for row in current.order_by().values("person_id").annotate(total=Sum("certified_hours"), records=Count("id"))
+    }
+    by_code: dict[int, dict[str, Decimal]] = {}
+    for split in (
+        RecordHours.objects.filter(record__in=current)
+        .order_by()
+        .values("record__person_id", "code")
+        .annotate(hours=Sum("hours"))
+    ):
+        by_code.setdefault(split["record__person_id"], {})[split["code"]] = split["hours"]
+    jurisdictions = Jurisdiction.objects.in_bulk(set(jurisdiction_of.values()))
+    hours_rules = {pk: effective_pack(j, year).hours for pk, j in jurisdictions.items()}
+    now = timezone.now()
+    rows = []
+    for person_id, jurisdiction_id in jurisdiction_of.items():
+        total, records = totals.get(person_id, (Decimal(0), 0))
+        result = rules.standing(total, by_code.get(person_id, {}), hours_rules[jurisdiction_id])
+        standing = _standing_row(person_id, year, result, records)
+        standing.updated_at = now
+        rows.append(standing)
+    with transaction.atomic():
+        YearStanding.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["person", "year"],
+            update_fields=STANDING_FIELDS,
+            batch_size=2000,
+        )
+    return len(rows)
+
+
 def standing_refresh(person: Person, year: int) -> YearStanding:
     """Recompute one person's standing for one year from their current records, under the yearly
     rule of their agency's jurisdiction in that year (needs `person.agency`)."""
@@ -155,16 +224,10 @@ def standing_refresh(person: Person, year: int) -> YearStanding:
     }
     rule = effective_pack(person.agency.jurisdiction, year).hours
     result = rules.standing(totals["total"] or Decimal(0), by_code, rule)
+    row = _standing_row(person.pk, year, result, totals["records"])
     standing, _created = YearStanding.objects.update_or_create(
         person=person,
         year=year,
-        defaults={
-            "total": result.total,
-            "counted": {key: rules.hours_text(hours) for key, hours in result.counted.items()},
-            "shortfall_keys": [s.key for s in result.shortfalls],
-            "missing": result.missing,
-            "meets": result.meets,
-            "records": totals["records"],
-        },
+        defaults={name: getattr(row, name) for name in STANDING_FIELDS if name != "updated_at"},
     )
     return standing
