@@ -6,3 +6,6 @@ class RecordsConfig(AppConfig):
     name = "peili.records"
     label = "records"
     verbose_name = _("學習紀錄與時數")
+
+    def ready(self) -> None:
+        from peili.records import permissions  # noqa: F401

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peili.org.models import Agency
+from django.db.models import Prefetch
+
+from peili.org.models import Agency, Person
 from peili.org.rules import mask_national_id
 from peili.policy.models import Jurisdiction
 from peili.policy.schema import HoursRule
 from peili.policy.selectors import effective_pack
 from peili.records import rules
-from peili.records.models import YearStanding
+from peili.records.models import LearningRecord, RecordHours, YearStanding
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,26 @@ def compliance_rows(year: int, *, agency: Agency | None = None) -> list[Complian
             )
         )
     return out
+
+
+def transcript(person_id: int, year: int | None = None) -> list[LearningRecord]:
+    """A person's current records (corrections shown as the record that replaced them), newest
+    first, each with its split — two queries on the (person, year) index."""
+    records = LearningRecord.objects.filter(person_id=person_id, superseded_by__isnull=True)
+    if year is not None:
+        records = records.filter(year=year)
+    return list(
+        records.order_by("-end_date", "-id").prefetch_related(
+            Prefetch("hours", queryset=RecordHours.objects.order_by("code"))
+        )
+    )
+
+
+def year_standing(person: Person, year: int) -> rules.Standing:
+    """A person's standing in `year`, computed from their records under their jurisdiction's rule
+    (one person's year: a few rows; the stored `YearStanding` is what lists read)."""
+    current = transcript(person.pk, year)
+    total = sum((r.certified_hours for r in current), Decimal(0))
+    by_code = rules.add_splits({h.code: h.hours for h in r.hours.all()} for r in current)
+    rule = effective_pack(person.agency.jurisdiction, year).hours
+    return rules.standing(total, by_code, rule)
