@@ -16,8 +16,7 @@ from peili.accounts import services
 from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
 from peili.accounts.models import User
 from peili.core import audit
-from peili.core.errors import PeiliError
-from peili.core.pages import perform
+from peili.core.pages import perform, submit
 from peili.core.permissions import PUBLIC, requires
 from peili.org.models import Person, RoleAssignment
 
@@ -78,12 +77,14 @@ def users(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(**form.cleaned_data, actor=request.user)
-        except PeiliError as error:
-            form.add_error("username", error.message)
-        else:
-            messages.success(request, _("已建立帳號。"))
+        user = submit(
+            request,
+            form,
+            lambda: services.user_create(**form.cleaned_data, actor=request.user),
+            _("已建立帳號。"),
+            field="username",
+        )
+        if user is not None:
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -96,27 +97,30 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if "national_id" in request.POST:
         link_form = LinkPersonForm(request.POST)
         if link_form.is_valid():
-            try:
-                services.user_link_person(
+            linked = submit(
+                request,
+                link_form,
+                lambda: services.user_link_person(
                     user=account, national_id=link_form.cleaned_data["national_id"], actor=request.user
-                )
-            except PeiliError as error:
-                link_form.add_error("national_id", error.message)
-            else:
-                messages.success(request, _("已連結人員。"))
+                ),
+                _("已連結人員。"),
+                field="national_id",
+            )
+            if linked is not None:
                 return redirect("accounts:user_detail", pk=pk)
     elif request.method == "POST" and form.is_valid():
-        try:
-            services.role_assign(
+        assigned = submit(
+            request,
+            form,
+            lambda: services.role_assign(
                 user=account,
                 role=form.cleaned_data["role"],
                 agency=form.cleaned_data["agency"],
                 actor=request.user,
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已指派角色。"))
+            ),
+            _("已指派角色。"),
+        )
+        if assigned is not None:
             return redirect("accounts:user_detail", pk=pk)
     assignments = account.role_assignments.select_related("agency")
     person = Person.objects.filter(user=account).select_related("agency").first()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from peili.catalog.enums import DeliveryMode, OrganiserType
-from peili.catalog.models import Instructor, PortalCategory, Venue
+from peili.catalog.models import ClassSession, Instructor, PortalCategory, Venue
 from peili.core import roc
 from peili.core.forms import ROCDateField
 from peili.org.enums import PersonnelCategory
@@ -181,6 +181,22 @@ class SessionForm(forms.Form):
         instructor_field = self.fields["instructors"]
         assert isinstance(instructor_field, forms.ModelMultipleChoiceField)
         instructor_field.queryset = instructors
+
+    def session_values(self) -> dict[str, Any]:
+        """The session as `services.session_add` and `session_update` take it."""
+        return {**self.cleaned_data, "instructors": list(self.cleaned_data["instructors"])}
+
+    @staticmethod
+    def initial_from(session: ClassSession) -> dict[str, Any]:
+        return {
+            "date": session.date,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "topic": session.topic,
+            "venue": session.venue_id,
+            "instructors": [i.pk for i in session.instructors.all()],
+            "hours": session.hours,
+        }
 
 
 HOURS_ROWS = 4

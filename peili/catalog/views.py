@@ -34,7 +34,7 @@ from peili.catalog.forms import (
 from peili.catalog.models import ClassMaterial, ClassSession, Course, CourseClass, PlanItem, TrainingPlan
 from peili.core import roc, versions
 from peili.core.errors import PeiliError
-from peili.core.pages import perform
+from peili.core.pages import perform, submit
 from peili.core.permissions import allowed, check_page, requires
 
 # --- the catalog ----------------------------------------------------------------------------------
@@ -198,8 +198,10 @@ def course_create(request: HttpRequest) -> HttpResponse:
     form = CourseForm(request.POST or None, initial=initial, bodies=bodies, tracks=_course_tracks(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            course = services.course_create(
+        course = submit(
+            request,
+            form,
+            lambda: services.course_create(
                 organizer=data["organizer"],
                 title=data["title"],
                 track=data["track"],
@@ -207,11 +209,10 @@ def course_create(request: HttpRequest) -> HttpResponse:
                 summary=data["summary"],
                 plan_item=plan_item,
                 actor=request.user,
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已建立課程，請接著設定班期。"))
+            ),
+            _("已建立課程，請接著設定班期。"),
+        )
+        if course is not None:
             return redirect("catalog:class_create", course_id=course.pk)
     return render(request, "catalog/course_form.html", {"form": form, "plan_item": plan_item})
 
@@ -233,18 +234,19 @@ def class_create(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _managed_course(request, course_id)
     form = ClassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            course_class = services.class_create(
+        course_class = submit(
+            request,
+            form,
+            lambda: services.class_create(
                 course=course,
                 eligible_agencies=form.cleaned_data["eligible_agencies"],
                 eligible_people=form.cleaned_data["named_list"],
                 actor=request.user,
                 **form.class_values(),
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已建立班期草稿，請安排節次與時數。"))
+            ),
+            _("已建立班期草稿，請安排節次與時數。"),
+        )
+        if course_class is not None:
             return redirect("catalog:class_setup", pk=course_class.pk)
     return render(request, "catalog/class_form.html", {"form": form, "course": course, "course_class": None})
 
@@ -257,18 +259,19 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["named_list"] = "\n".join(course_class.eligible_people.values_list("national_id", flat=True))
     form = ClassForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.class_update(
+        done = submit(
+            request,
+            form,
+            lambda: services.class_update(
                 course_class=course_class,
                 eligible_agencies=form.cleaned_data["eligible_agencies"],
                 eligible_people=form.cleaned_data["named_list"],
                 actor=request.user,
                 **form.class_values(),
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已更新班期。"))
+            ),
+            _("已更新班期。"),
+        )
+        if done is not None:
             return redirect("catalog:class_setup", pk=course_class.pk)
     return render(
         request, "catalog/class_form.html", {"form": form, "course": course_class.course, "course_class": course_class}
@@ -323,23 +326,13 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     form = _session_form(request, request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.session_add(
-                course_class=course_class,
-                date=data["date"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                venue=data["venue"],
-                instructors=list(data["instructors"]),
-                topic=data["topic"],
-                hours=data["hours"],
-                actor=request.user,
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已新增節次。"))
+        done = submit(
+            request,
+            form,
+            lambda: services.session_add(course_class=course_class, actor=request.user, **form.session_values()),
+            _("已新增節次。"),
+        )
+        if done is not None:
             return redirect("catalog:class_setup", pk=pk)
     return _setup_page(request, course_class, session_form=form)
 
@@ -355,35 +348,17 @@ def session_edit(request: HttpRequest, pk: int, session_id: int) -> HttpResponse
     if request.method == "POST":
         form = _session_form(request, request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.session_update(
-                    session=session,
-                    date=data["date"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    venue=data["venue"],
-                    instructors=list(data["instructors"]),
-                    topic=data["topic"],
-                    hours=data["hours"],
-                    actor=request.user,
-                )
-            except PeiliError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("已更新節次。"))
+            done = submit(
+                request,
+                form,
+                lambda: services.session_update(session=session, actor=request.user, **form.session_values()),
+                _("已更新節次。"),
+            )
+            if done is not None:
                 return redirect("catalog:class_setup", pk=pk)
     else:
         form = _session_form(request)
-        form.initial = {
-            "date": session.date,
-            "starts_at": session.starts_at,
-            "ends_at": session.ends_at,
-            "topic": session.topic,
-            "venue": session.venue_id,
-            "instructors": [i.pk for i in session.instructors.all()],
-            "hours": session.hours,
-        }
+        form.initial = SessionForm.initial_from(session)
     return render(
         request,
         "catalog/session_form.html",
@@ -406,12 +381,15 @@ def hours_set(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     form = _hours_form(course_class, request.POST)
     if form.is_valid():
-        try:
-            services.class_hours_set(course_class=course_class, split=form.cleaned_data["split"], actor=request.user)
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已儲存學習類別時數。"))
+        done = submit(
+            request,
+            form,
+            lambda: services.class_hours_set(
+                course_class=course_class, split=form.cleaned_data["split"], actor=request.user
+            ),
+            _("已儲存學習類別時數。"),
+        )
+        if done is not None:
             return redirect("catalog:class_setup", pk=pk)
     return _setup_page(request, course_class, hours_form=form)
 
@@ -422,17 +400,19 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.material_add(
+        done = submit(
+            request,
+            form,
+            lambda: services.material_add(
                 course_class=course_class,
                 title=form.cleaned_data["title"],
                 file=form.cleaned_data["file"],
                 actor=request.user,
-            )
-        except PeiliError as error:
-            form.add_error("file", error.message)
-        else:
-            messages.success(request, _("已上傳課程資料。"))
+            ),
+            _("已上傳課程資料。"),
+            field="file",
+        )
+        if done is not None:
             return redirect("catalog:class_setup", pk=pk)
     return _setup_page(request, course_class, material_form=form)
 
@@ -499,14 +479,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         year = data["year"] + roc.ROC_OFFSET
-        try:
-            plan = services.plan_create(
+        plan = submit(
+            request,
+            form,
+            lambda: services.plan_create(
                 organizer=data["organizer"], year=year, title=data["title"], note=data["note"], actor=request.user
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已建立年度計畫草稿，請新增計畫項目。"))
+            ),
+            _("已建立年度計畫草稿，請新增計畫項目。"),
+        )
+        if plan is not None:
             return redirect("catalog:plan_detail", pk=plan.pk)
     return render(request, "catalog/plan_form.html", {"form": form})
 
@@ -548,14 +529,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tracks = selectors.track_choices(plan.organizer.jurisdiction_id, plan.year)
     form = PlanItemForm(request.POST, tracks=tracks)
     if form.is_valid():
-        try:
-            services.plan_item_add(
+        done = submit(
+            request,
+            form,
+            lambda: services.plan_item_add(
                 plan=plan, allowed_tracks=[k for k, _name in tracks], actor=request.user, **form.cleaned_data
-            )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已新增計畫項目。"))
+            ),
+            _("已新增計畫項目。"),
+        )
+        if done is not None:
             return redirect("catalog:plan_detail", pk=pk)
     return _plan_page(request, plan, item_form=form)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core import roc
-from peili.core.errors import PeiliError
+from peili.core.pages import submit
 from peili.core.permissions import allowed, check_page, requires
 from peili.org import selectors, services
 from peili.org.forms import AgencyForm, HeadcountForm, PeopleFilterForm
@@ -81,17 +81,17 @@ def _agency_form_view(request: HttpRequest, agency: Agency | None) -> HttpRespon
     form = AgencyForm(request.POST or None, initial=initial, editing=agency is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            if agency is None:
-                agency = services.agency_create(actor=request.user, **data)
-            else:
-                data.pop("code")
-                agency = services.agency_update(agency=agency, actor=request.user, **data)
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已儲存機關資料。"))
-            return redirect("org:agency_detail", code=agency.code)
+        current = agency
+
+        def save() -> Agency:
+            if current is None:
+                return services.agency_create(actor=request.user, **data)
+            data.pop("code")
+            return services.agency_update(agency=current, actor=request.user, **data)
+
+        saved = submit(request, form, save, _("已儲存機關資料。"))
+        if saved is not None:
+            return redirect("org:agency_detail", code=saved.code)
     return render(request, "org/agency_form.html", {"form": form, "agency": agency})
 
 

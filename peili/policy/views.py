@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
+from peili.core.pages import submit
 from peili.core.permissions import allowed, requires
 from peili.core.roc import ROC_OFFSET
 from peili.policy import display, loader, selectors, services
@@ -230,25 +231,14 @@ def _jurisdiction_form_view(request: HttpRequest, jurisdiction: Jurisdiction | N
     form = JurisdictionForm(request.POST or None, initial=initial, editing=jurisdiction is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        common = {"name": data["name"], "is_national_default": data["is_national_default"], "actor": request.user}
+
+        def save() -> Jurisdiction:
             if jurisdiction is None:
-                services.jurisdiction_create(
-                    code=data["code"],
-                    name=data["name"],
-                    is_national_default=data["is_national_default"],
-                    actor=request.user,
-                )
-            else:
-                services.jurisdiction_update(
-                    jurisdiction=jurisdiction,
-                    name=data["name"],
-                    is_national_default=data["is_national_default"],
-                    actor=request.user,
-                )
-        except PeiliError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("已儲存轄區。"))
+                return services.jurisdiction_create(code=data["code"], **common)
+            return services.jurisdiction_update(jurisdiction=jurisdiction, **common)
+
+        if submit(request, form, save, _("已儲存轄區。")) is not None:
             return redirect("policy:packs")
     return render(request, "policy/jurisdiction_form.html", {"form": form, "jurisdiction": jurisdiction})
 
