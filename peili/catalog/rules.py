@@ -153,6 +153,11 @@ def eligibility(person: PersonFacts, rules: EligibilityRules) -> Eligibility:
     return Eligibility(tuple(reason(code, rules) for code in failures(person, rules)))
 
 
+def free_seats(*, capacity: int, confirmed: int) -> int:
+    """Seats still free in a class (never negative)."""
+    return max(0, capacity - confirmed)
+
+
 @dataclass(frozen=True)
 class SessionSlot:
     """A session reduced to what clashes are about."""

@@ -215,7 +215,7 @@ class CatalogEntry:
 
 
 def seats_left(course_class: CourseClass) -> int:
-    return max(course_class.capacity - course_class.confirmed_count, 0)
+    return rules.free_seats(capacity=course_class.capacity, confirmed=course_class.confirmed_count)
 
 
 def _month_bounds(day: date) -> tuple[date, date]:
@@ -467,7 +467,7 @@ class Catalog(Sequence[CatalogEntry]):
             CatalogEntry(
                 card=c.card,
                 eligibility=self._eligibility(c.rule_set),
-                seats_left=max(c.card.capacity - counters[c.id][0], 0),
+                seats_left=rules.free_seats(capacity=c.card.capacity, confirmed=counters[c.id][0]),
                 waitlist_count=counters[c.id][1],
             )
             for c in wanted

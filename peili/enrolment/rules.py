@@ -128,10 +128,6 @@ def waitlist_order(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
     return sorted(entries, key=lambda e: (e.registered_at, e.registration_id))
 
 
-def free_seats(*, capacity: int, confirmed: int) -> int:
-    return max(0, capacity - confirmed)
-
-
 @dataclass(frozen=True)
 class ClashCheck:
     refusal: Reason | None

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog.models import CourseClass
-from peili.catalog.rules import Reason
+from peili.catalog.rules import Reason, free_seats
 from peili.core import audit
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
@@ -172,7 +172,7 @@ def _notify_for_status(registration: Registration) -> None:
 def _promote(course_class: CourseClass, *, actor: Any, now: datetime) -> list[Registration]:
     """Fill free seats from the waitlist in order (registration time, then id). Caller holds the lock,
     so each waitlisted person is promoted exactly once however many cancellations race."""
-    free = rules.free_seats(capacity=course_class.capacity, confirmed=course_class.confirmed_count)
+    free = free_seats(capacity=course_class.capacity, confirmed=course_class.confirmed_count)
     if free == 0 or course_class.waitlist_count == 0:
         return []
     promoted = list(selectors.waitlist(course_class.pk)[:free])

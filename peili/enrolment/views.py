@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peili.catalog import selectors as catalog_selectors
 from peili.catalog.models import CourseClass
 from peili.core import roc
 from peili.core.errors import PeiliError
@@ -118,7 +119,7 @@ def register(request: HttpRequest, class_id: int) -> HttpResponse:
             "verdict": verdict,
             "existing": existing,
             "policy": policy,
-            "seats_left": rules.free_seats(capacity=course_class.capacity, confirmed=course_class.confirmed_count),
+            "seats_left": catalog_selectors.seats_left(course_class),
         },
     )
 
