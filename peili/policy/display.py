@@ -346,6 +346,9 @@ def _portal_rows(rule: PortalFormat) -> Iterator[Row]:
     yield Row("portal.degree_credit_code", _("學位學分代碼"), rule.degree_credit_code)
     yield Row("portal.hours_unit_code", _("訓練總數單位代碼"), rule.hours_unit_code)
     yield Row(
+        "portal.mode_codes", _("學習性質代碼"), "、".join(f"{mode} {code}" for mode, code in rule.mode_codes.items())
+    )
+    yield Row(
         "portal.city_codes",
         _("上課縣市代碼"),
         "、".join(f"{name} {code}" for name, code in rule.city_codes.items()) or _("未設定"),

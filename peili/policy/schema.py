@@ -258,6 +258,7 @@ class PortalFormat(SectionBase):
     max_rows_per_file: Annotated[StrictInt, Field(ge=1, le=100_000)]
     degree_credit_code: PortalCode  # 學位學分: 6 = 無 (ordinary training)
     hours_unit_code: PortalCode  # 訓練總數單位: 1 = 小時
+    mode_codes: dict[Key, PortalCode]  # 學習性質 by learning mode: digital 1, classroom 2, blended 3
     city_codes: dict[Text, PortalCode] = Field(default_factory=dict)  # 上課縣市 name → code
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from peili.core import roc
 from peili.core.errors import PeiliError
 from peili.policy.schema import PortalFormat
+from peili.records.rules import hours_text
 
 ENCODING = "cp950"
 HEADER = (
@@ -52,8 +53,6 @@ HEADER = (
     "*實際上課結束日期",
     "*實際上課結束時間",
 )
-# 學習性質: 1 數位, 2 實體, 3 混成.
-MODES = {"digital": "1", "classroom": "2", "blended": "3"}
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,6 @@ def _time(value: datetime) -> str:
     return f"{value:%H:%M}:00"
 
 
-def _hours(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def cells(row: PortalRow, fmt: PortalFormat) -> tuple[str, ...]:
     """The row's 25 values, in the header's order, before cleaning."""
     return (
@@ -115,15 +110,15 @@ def cells(row: PortalRow, fmt: PortalFormat) -> tuple[str, ...]:
         row.category_code,
         row.city_code,
         str(row.term),
-        _hours(row.hours),
+        hours_text(row.hours),
         fmt.hours_unit_code,
         row.score,
         row.certificate_no,
         row.attendance,
         _day(row.birth_date) if row.birth_date else "",
-        MODES[row.mode],
-        _hours(row.digital_hours),
-        _hours(row.classroom_hours),
+        fmt.mode_codes[row.mode],
+        hours_text(row.digital_hours),
+        hours_text(row.classroom_hours),
         row.course_code,
         _day(row.attended_from.date()),
         _time(row.attended_from),
@@ -151,9 +146,16 @@ def _not_big5(row: int, column: str, char: str) -> Problem:
 
 
 def problems(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[Problem]:
-    """Everything that stops the file being made: characters Big5 cannot write, hours that do not add up."""
+    """Everything that stops the file being made: a learning mode the pack has no portal code for,
+    characters Big5 cannot write, hours that do not add up."""
     found: list[Problem] = []
     for number, row in enumerate(rows, start=1):
+        if row.mode not in fmt.mode_codes:
+            message = _("第 %(row)d 筆的學習性質「%(mode)s」在政策參數中沒有入口網代碼。")
+            found.append(
+                Problem(number, "學習性質", "portal.unknown_mode", message % {"row": number, "mode": row.mode})
+            )
+            continue
         for column, value in zip(HEADER, cells(row, fmt), strict=True):
             for char in clean(value):
                 try:
@@ -169,9 +171,9 @@ def problems(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[Problem]:
                     _("第 %(row)d 筆數位時數 %(d)s 加實體時數 %(c)s 不等於訓練總數 %(h)s。")
                     % {
                         "row": number,
-                        "d": _hours(row.digital_hours),
-                        "c": _hours(row.classroom_hours),
-                        "h": _hours(row.hours),
+                        "d": hours_text(row.digital_hours),
+                        "c": hours_text(row.classroom_hours),
+                        "h": hours_text(row.hours),
                     },
                 )
             )

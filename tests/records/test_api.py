@@ -9,14 +9,14 @@ import pytest
 
 from peili.records import services
 from tests.factories import AgencyFactory, PersonFactory, UserFactory, grant
-from tests.records.test_services import data, person  # noqa: F401 (the fixture)
+from tests.records.conftest import data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
 @pytest.fixture
-def learner(person):  # noqa: F811
+def learner(person):
     person.user = UserFactory()
     person.save()
     services.record_create(person=person, data=data(external_key="x:1"), actor=None)

@@ -15,14 +15,14 @@ from openpyxl import load_workbook
 from peili.records import services
 from peili.records.models import YearStanding
 from tests.factories import AgencyFactory, PersonFactory
-from tests.records.test_services import data, person  # noqa: F401 (the fixture)
+from tests.records.conftest import data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
 @pytest.fixture
-def office(person):  # noqa: F811
+def office(person):
     """`person` in a bureau with a school below it; a colleague with no learning; one at the school."""
     bureau = person.agency
     school = AgencyFactory(jurisdiction=bureau.jurisdiction, parent=bureau)

@@ -18,7 +18,13 @@ from peili.records import portal
 D = Decimal
 EXPECTED = Path(__file__).parent / "fixtures" / "portal-upload.expected.csv"
 FORMAT = PortalFormat.model_validate(
-    {"max_rows_per_file": 3000, "degree_credit_code": "6", "hours_unit_code": "1", "city_codes": {"新竹市": "30"}}
+    {
+        "max_rows_per_file": 3000,
+        "degree_credit_code": "6",
+        "hours_unit_code": "1",
+        "mode_codes": {"digital": "1", "classroom": "2", "blended": "3"},
+        "city_codes": {"新竹市": "30"},
+    }
 )
 
 # 王小明: a two-day classroom class in 新竹市 whose 6.5 hours split across two category codes (two rows);
@@ -118,4 +124,12 @@ def test_hours_that_do_not_add_up_are_reported():
     found = portal.problems([replace(SPLIT, digital_hours=D(1))], FORMAT)
     assert [(p.code, p.message) for p in found] == [
         ("portal.hours_mismatch", "第 1 筆數位時數 1 加實體時數 4 不等於訓練總數 4。")
+    ]
+
+
+def test_a_learning_mode_without_a_portal_code_is_reported():
+    without_blended = FORMAT.model_copy(update={"mode_codes": {"digital": "1", "classroom": "2"}})
+    found = portal.problems([replace(SPLIT, mode="blended")], without_blended)
+    assert [(p.code, p.message) for p in found] == [
+        ("portal.unknown_mode", "第 1 筆的學習性質「blended」在政策參數中沒有入口網代碼。")
     ]

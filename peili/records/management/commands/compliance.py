@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from peili.core.roc import ROC_OFFSET
 from peili.org.models import Agency
 from peili.records import selectors, services
 
@@ -44,7 +45,7 @@ def _cells(row: selectors.ComplianceRow) -> list[Any]:
         row.name,
         row.agency_code,
         row.agency_name,
-        row.year - 1911,
+        row.year - ROC_OFFSET,
         row.total,
         row.missing,
         _("是") if row.meets else _("否"),
