@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "peili.org",
     "peili.catalog",
     "peili.enrolment",
+    "peili.attendance",
     "peili.records",
 ]
 

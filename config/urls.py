@@ -14,5 +14,7 @@ urlpatterns = [
     path("policy/", include("peili.policy.urls")),
     path("classes/", include("peili.catalog.urls")),
     path("registrations/", include("peili.enrolment.urls")),
+    path("attendance/", include("peili.attendance.urls")),
+    path("records/", include("peili.records.urls")),
     path("", include("peili.core.urls")),
 ]

@@ -57,15 +57,16 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-# Each app may keep its part of the matrix in tests/<app>/matrix.py with:
+# Each app may keep its part of the matrix in tests/<app>/matrix.py (or several parts, in
+# tests/<app>/matrix_<part>.py) with:
 #   EXPECTED: dict[permission, set[role]]     who gets through each of its named permissions
 #   build(world) -> None                      create the objects its routes need (into world.extra)
 #   route_kwargs(world) -> dict[url name, kwargs]
 #   api_path_params(world) -> dict["{placeholder}", value]
 # so that apps extend the matrix without editing this file.
 APP_MATRICES = [
-    importlib.import_module(f"tests.{path.parent.name}.matrix")
-    for path in sorted(Path(__file__).parent.glob("*/matrix.py"))
+    importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("*/matrix*.py"))
 ]
 for _module in APP_MATRICES:
     EXPECTED.update(_module.EXPECTED)

@@ -4,14 +4,15 @@ the person's year(s) it touched in the same transaction, and is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog.models import CourseClass
@@ -163,22 +164,40 @@ STANDING_FIELDS = ["total", "counted", "shortfall_keys", "missing", "meets", "re
 def standings_recompute(*, year: int, agency_path: str = "") -> int:
     """Recompute a year's standing for everyone (or an agency subtree by its path): the active
     people and anyone with a record that year — people with no learning at all get their standing
-    too. Three grouped queries and a bulk upsert; the yearly rule is read once per jurisdiction.
-    Returns the number of standings written.
+    too. Returns the number of standings written.
 
     Called when a pack changes the yearly rule or its portal codes, and by `peili compliance
     --recompute`. Record writes keep single standings current themselves (`standing_refresh`).
     """
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from peili.policy.models import Jurisdiction
-
     current = LearningRecord.objects.filter(year=year, superseded_by__isnull=True)
     people = Person.objects.filter(Q(is_active=True) | Q(pk__in=current.values("person_id")))
     if agency_path:
         people = people.filter(agency__path__startswith=agency_path)
         current = current.filter(person__agency__path__startswith=agency_path)
+    return _recompute(year, people, current)
+
+
+def standings_refresh_for(pairs: Iterable[tuple[int, int]]) -> int:
+    """Recompute the standing of each `(person id, year)` in `pairs` — what a bulk write (an import,
+    a class's completion) touched — a few grouped queries per year, not one per person. Returns the
+    number of standings written."""
+    by_year: dict[int, set[int]] = {}
+    for person_id, year in pairs:
+        by_year.setdefault(year, set()).add(person_id)
+    written = 0
+    for year, person_ids in sorted(by_year.items()):
+        ids = sorted(person_ids)
+        people = Person.objects.filter(pk__in=ids)
+        current = LearningRecord.objects.filter(year=year, superseded_by__isnull=True, person_id__in=ids)
+        written += _recompute(year, people, current)
+    return written
+
+
+def _recompute(year: int, people: QuerySet[Person], current: QuerySet[LearningRecord]) -> int:
+    """The standings of `people` in `year` from their `current` records: three grouped queries and a
+    bulk upsert; the yearly rule is read once per jurisdiction."""
+    from peili.policy.models import Jurisdiction
+
     jurisdiction_of = dict(people.order_by().values_list("pk", "agency__jurisdiction_id"))
     totals = {
         row["person_id"]: (row["total"], row["records"])
