@@ -118,6 +118,9 @@ class AbsenceRule(Frozen):
     threshold: Ratio
     comparison: Annotated[AbsenceComparison, Field(strict=False)]
     unexcused_forfeits: StrictBool
+    # Minutes of late arrival (and, separately, of early leave) in one session that are tolerated;
+    # beyond them the minutes count as absence without leave. 0: every minute counts (不得遲到早退).
+    late_grace_minutes: Annotated[StrictInt, Field(ge=0, le=120)] = 0
 
 
 class AttendanceRule(SectionBase):

@@ -123,6 +123,32 @@ def record_create(*, person: Person, data: RecordData, actor: Any) -> LearningRe
 
 
 @transaction.atomic
+def records_write(*, items: Iterable[tuple[Person, RecordData]], actor: Any, note: str = "") -> list[LearningRecord]:
+    """Add several records (a class's completers, say) and bring every touched standing up to date
+    in a few grouped queries; one audit entry per record."""
+    written = [_write(person, data, actor) for person, data in items]
+    standings_refresh_for((record.person_id, record.year) for record in written)
+    for record in written:
+        audit.record(actor=actor, action="record.create", target=record, after=_snapshot(record), note=note)
+    return written
+
+
+@transaction.atomic
+def record_withdraw(*, record: LearningRecord, reason: str, actor: Any) -> LearningRecord:
+    """Take a record out of the ledger without a replacement (hours granted by mistake): it points
+    at itself as superseded, keeps its rows and gets the reason — nothing is deleted."""
+    if not reason.strip():
+        raise PeiliError("record.reason_required", _("請說明更正原因。"))
+    old = LearningRecord.objects.select_for_update().filter(pk=record.pk).first()
+    if old is None or old.superseded_by_id is not None:
+        raise Conflict("record.already_superseded", _("這筆學習紀錄已經更正過了，請重新整理後再試。"))
+    LearningRecord.objects.filter(pk=old.pk).update(superseded_by=old.pk, reason=reason[:300])
+    standing_refresh(old.person, old.year)
+    audit.record(actor=actor, action="record.withdraw", target=old, before=_snapshot(old), note=reason)
+    return old
+
+
+@transaction.atomic
 def record_supersede(*, record: LearningRecord, data: RecordData, reason: str, actor: Any) -> LearningRecord:
     """Correct a record: a new record takes its place, the old one stays in the history pointing at
     it, with the reason. Both years' standings are brought up to date (a correction may move the

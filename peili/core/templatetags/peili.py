@@ -61,3 +61,17 @@ def roc_year(value: Any) -> str:
 @register.filter
 def ntd(value: Any) -> str:
     return money.format_ntd(value)
+
+
+@register.filter
+def hours(value: Any) -> str:
+    """Hours as people write them, to two decimals at most: 3, 2.5, 0.25 (exact fractions too)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    return format(amount.normalize(), "f") if amount else "0"

@@ -204,6 +204,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     from peili.catalog.demo import catalog_demo_load
 
     catalog_demo_load(actor=actor)
+    from peili.attendance.demo import attendance_demo_load
+
+    attendance_demo_load(actor=actor)
     if created:
         audit.record(
             actor=actor,

@@ -1,0 +1,286 @@
+"""Reads for attendance, completion and certification."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from peili.attendance import rules
+from peili.attendance.models import Attendance, ClassClosing, Completion
+from peili.catalog.enums import ClassStatus
+from peili.catalog.models import ClassSession, CourseClass
+from peili.catalog.selectors import classes_for_manager
+from peili.core.selectors import working_calendar
+from peili.enrolment.enums import RegistrationStatus
+from peili.enrolment.models import Registration
+from peili.org.models import Person
+from peili.policy.schema import AbsenceRule, PortalFormat
+from peili.policy.selectors import effective_pack
+from peili.records import rules as record_rules
+from peili.records.enums import CertificationStatus
+from peili.records.portal import PortalRow
+
+
+def sessions_today_for(person: Person, today: date) -> QuerySet[ClassSession]:
+    """Today's sessions of the classes the person is confirmed in (where a typed code may apply)."""
+    classes = Registration.objects.filter(person=person, status=RegistrationStatus.CONFIRMED).values("course_class_id")
+    return ClassSession.objects.filter(
+        course_class_id__in=classes, date=today, course_class__status=ClassStatus.PUBLISHED
+    ).select_related("course_class")
+
+
+def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
+    return (
+        ClassSession.objects.select_related("course_class__course__organizer", "venue")
+        .filter(pk=session_id, course_class__in=classes_for_manager(user))
+        .first()
+    )
+
+
+def confirmed(course_class: CourseClass) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(course_class=course_class, status=RegistrationStatus.CONFIRMED)
+        .select_related("person__agency", "person__unit")
+        .order_by("person__agency__path", "person__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    registration: Registration
+    attendance: Attendance | None
+
+
+def roster(session: ClassSession) -> list[RosterLine]:
+    """Everyone confirmed in the session's class with their attendance in it (two queries)."""
+    marks = {row.registration_id: row for row in Attendance.objects.filter(session=session)}
+    return [RosterLine(r, marks.get(r.pk)) for r in confirmed(session.course_class)]
+
+
+def signed_count(session: ClassSession, kind: str) -> int:
+    field = "signed_in_at" if kind == "in" else "signed_out_at"
+    return Attendance.objects.filter(
+        session=session, registration__status=RegistrationStatus.CONFIRMED, **{f"{field}__isnull": False}
+    ).count()
+
+
+# --- completion --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionLine:
+    registration: Registration
+    outcome: rules.Outcome
+    sessions_present: int
+    missing_sign_out: int  # sessions signed in, not out, where others did sign out
+
+
+@dataclass(frozen=True)
+class CompletionPreview:
+    course_class: CourseClass
+    rule: AbsenceRule | None
+    sessions: int
+    rows: list[CompletionLine]
+
+    @property
+    def completes(self) -> int:
+        return sum(1 for row in self.rows if row.outcome.completes)
+
+
+def absence_rule(course_class: CourseClass) -> AbsenceRule | None:
+    """The absence rule of the organizer's jurisdiction in the class's year (None: the pack has no
+    attendance section — nobody forfeits hours by the rule then, and the page says so)."""
+    year = (course_class.end_date or course_class.start_date or timezone.localdate()).year
+    pack = effective_pack(course_class.course.organizer.jurisdiction, year)
+    return pack.attendance.absence if pack.attendance is not None else None
+
+
+def completion_preview(course_class: CourseClass) -> CompletionPreview:
+    """What the absence rule decides for each confirmed person from the roster: a handful of queries
+    for the whole class."""
+    rule = absence_rule(course_class)
+    sessions = list(course_class.sessions.all())
+    registrations = list(confirmed(course_class))
+    marks: dict[tuple[int, int], Attendance] = {
+        (row.registration_id, row.session_id): row
+        for row in Attendance.objects.filter(session__course_class=course_class)
+    }
+    signs_out = {session_id for (_reg, session_id), row in marks.items() if row.signed_out_at is not None}
+    rows = []
+    for registration in registrations:
+        facts = []
+        present = missing_out = 0
+        for session in sessions:
+            mark = marks.get((registration.pk, session.pk))
+            is_present = mark is not None and mark.signed_in_at is not None
+            present += is_present
+            if is_present and session.pk in signs_out and mark is not None and mark.signed_out_at is None:
+                missing_out += 1
+            facts.append(
+                rules.SessionFacts(
+                    hours=session.hours,
+                    present=is_present,
+                    leave_hours=mark.leave_hours if mark else Decimal(0),
+                    late_minutes=mark.late_minutes if mark else 0,
+                    early_minutes=mark.early_minutes if mark else 0,
+                )
+            )
+        outcome = rules.completion(facts, rule)
+        rows.append(CompletionLine(registration, outcome, present, missing_out))
+    return CompletionPreview(course_class, rule, len(sessions), rows)
+
+
+def completions(course_class: CourseClass) -> QuerySet[Completion]:
+    return (
+        Completion.objects.filter(closing__course_class=course_class)
+        .select_related("registration__person__agency", "record")
+        .order_by("registration__person__agency__path", "registration__person__name", "pk")
+    )
+
+
+# --- certification -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificationLine:
+    course_class: CourseClass
+    closing: ClassClosing | None
+    certification: record_rules.Certification | None  # None: the pack sets no deadline
+    completes: int
+
+    @property
+    def status(self) -> str:
+        if self.closing is None:
+            return "to_close"
+        return self.certification.status if self.certification else CertificationStatus.DUE
+
+
+def certification_lines(user: Any, today: date, *, status: str = "") -> list[CertificationLine]:
+    """The organizer's classes that have ended: those still to close, then each closed class's
+    certification deadline and status (due, overdue, done), the most urgent first."""
+    calendar = working_calendar()
+    classes = (
+        classes_for_manager(user)
+        .filter(status__in=[ClassStatus.PUBLISHED, ClassStatus.CLOSED], end_date__lte=today)
+        .select_related("course__organizer__jurisdiction", "closing")
+        .prefetch_related(Prefetch("closing__completions", queryset=Completion.objects.filter(completes=True)))
+    )
+    lines = []
+    for course_class in classes:
+        closing = getattr(course_class, "closing", None)
+        certification = None
+        if course_class.end_date is not None:
+            pack = effective_pack(course_class.course.organizer.jurisdiction, course_class.end_date.year)
+            if pack.certification is not None:
+                certification = record_rules.certification(
+                    course_class.end_date,
+                    pack.certification,
+                    calendar,
+                    today=today,
+                    uploaded_on=closing.uploaded_on if closing else None,
+                )
+        completes = len(closing.completions.all()) if closing else 0
+        lines.append(CertificationLine(course_class, closing, certification, completes))
+    if status:
+        lines = [line for line in lines if line.status == status]
+    order = {"overdue": 0, "to_close": 1, "due": 2, "done": 3}
+    far = date.max
+    lines.sort(
+        key=lambda line: (
+            order.get(line.status, 9),
+            line.certification.due if line.certification else far,
+            line.course_class.pk,
+        )
+    )
+    return lines
+
+
+def _session_bounds(sessions: Sequence[ClassSession]) -> tuple[datetime, datetime]:
+    first, last = sessions[0], sessions[-1]
+    return datetime.combine(first.date, first.starts_at), datetime.combine(last.date, last.ends_at)
+
+
+def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[PortalRow]:
+    """The upload rows of closed classes: one per completer and category code. A blended class's
+    digital hours go to its rows first, so each row's digital and classroom hours add up."""
+    rows: list[PortalRow] = []
+    for closing in closings:
+        course_class = closing.course_class
+        sessions = list(course_class.sessions.all())
+        if sessions:
+            starts, ends = _session_bounds(sessions)
+        else:
+            starts = datetime.combine(course_class.start_date or course_class.end_date, datetime.min.time())  # type: ignore[arg-type]
+            ends = datetime.combine(course_class.end_date, datetime.min.time())  # type: ignore[arg-type]
+        present = _present_sessions(course_class, sessions)
+        split = sorted((row.category.code, row.hours) for row in course_class.category_hours.select_related("category"))
+        for completion in completions(course_class).filter(completes=True):
+            person = completion.registration.person
+            attended = present.get(completion.registration_id) or sessions
+            attended_from, attended_to = _session_bounds(attended) if attended else (starts, ends)
+            digital_left = course_class.digital_hours
+            for code, hours in split:
+                if not hours:
+                    continue
+                digital = min(digital_left, hours)
+                digital_left -= digital
+                rows.append(
+                    PortalRow(
+                        national_id=person.national_id,
+                        name=person.name,
+                        course_title=course_class.course.title,
+                        starts=starts,
+                        ends=ends,
+                        category_code=code,
+                        city_code=fmt.city_codes.get(course_class.city, ""),
+                        term=course_class.term,
+                        hours=hours,
+                        mode=course_class.delivery_mode,
+                        digital_hours=digital,
+                        classroom_hours=hours - digital,
+                        attended_from=attended_from,
+                        attended_to=attended_to,
+                        course_code=course_class.course.code,
+                    )
+                )
+    return rows
+
+
+def _present_sessions(course_class: CourseClass, sessions: list[ClassSession]) -> dict[int, list[ClassSession]]:
+    by_id = {session.pk: session for session in sessions}
+    present: dict[int, list[ClassSession]] = {}
+    for registration_id, session_id in (
+        Attendance.objects.filter(session__course_class=course_class, signed_in_at__isnull=False)
+        .order_by("session__date", "session__starts_at")
+        .values_list("registration_id", "session_id")
+    ):
+        present.setdefault(registration_id, []).append(by_id[session_id])
+    return present
+
+
+def closings_for_manager(user: Any, ids: Sequence[int]) -> list[ClassClosing]:
+    return list(
+        ClassClosing.objects.filter(course_class__in=classes_for_manager(user), course_class_id__in=list(ids))
+        .select_related("course_class__course__organizer__jurisdiction")
+        .order_by("course_class_id")
+    )
+
+
+def today_sessions_for_manager(user: Any, today: date) -> QuerySet[ClassSession]:
+    """The sessions in the coming week of the organizer's published classes (to open sign-in)."""
+    return (
+        ClassSession.objects.filter(
+            course_class__in=classes_for_manager(user),
+            course_class__status=ClassStatus.PUBLISHED,
+            date__gte=today,
+            date__lte=today + timedelta(days=6),
+        )
+        .select_related("course_class__course")
+        .order_by("date", "starts_at")
+    )

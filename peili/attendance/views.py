@@ -1,0 +1,403 @@
+"""Pages of attendance, completion and certification.
+
+Organizers: the certification dashboard (what to close, what is due or overdue, the upload file),
+a class's attendance and completion, a session's roster and its sign-in screen. Learners: the page a
+scanned QR code opens, and the typed-code page.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from datetime import datetime
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from peili.attendance import rules, selectors, services
+from peili.attendance.enums import Kind, Mark
+from peili.attendance.forms import CloseForm, CodeForm, CorrectForm, RosterForm, UploadedForm
+from peili.attendance.models import Completion
+from peili.catalog.models import ClassSession, CourseClass
+from peili.core.errors import PeiliError
+from peili.core.pages import perform, submit
+from peili.core.permissions import PUBLIC, check_page, requires
+from peili.org.models import Person
+from peili.org.scopes import grants_for
+from peili.policy.selectors import effective_pack
+from peili.records import portal
+
+CRLF = b"\r\n"
+TICKET_SALT = "peili.attendance.ticket"
+TICKET_SECONDS = 300  # a scan must be confirmed within five minutes (time to sign in first)
+
+
+def _class(request: HttpRequest, pk: int) -> CourseClass:
+    course_class = get_object_or_404(
+        CourseClass.objects.select_related("course__organizer__jurisdiction").prefetch_related("sessions__venue"), pk=pk
+    )
+    check_page(request.user, "attendance.manage_object", course_class)
+    return course_class
+
+
+def _session(request: HttpRequest, session_id: int) -> ClassSession:
+    session = get_object_or_404(
+        ClassSession.objects.select_related("course_class__course__organizer", "venue"), pk=session_id
+    )
+    check_page(request.user, "attendance.manage_object", session.course_class)
+    return session
+
+
+def _kind(kind: str) -> str:
+    if kind not in Kind.values:
+        raise Http404(kind)
+    return kind
+
+
+# --- organizer: dashboard ---------------------------------------------------------------------------
+
+
+STATUS_FILTERS = [
+    ("", _("全部")),
+    ("to_close", _("待結訓")),
+    ("due", _("待上傳")),
+    ("overdue", _("逾期未上傳")),
+    ("done", _("已上傳認證")),
+]
+
+
+@requires("attendance.manage")
+def certification(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    if status not in {key for key, _label in STATUS_FILTERS}:
+        status = ""
+    lines = selectors.certification_lines(request.user, today, status=status)
+    counts: dict[str, int] = {}
+    for line in selectors.certification_lines(request.user, today) if status else lines:
+        counts[line.status] = counts.get(line.status, 0) + 1
+    return render(
+        request,
+        "attendance/certification.html",
+        {
+            "lines": lines,
+            "status": status,
+            "filters": [
+                (key, label, counts.get(key, 0) if key else sum(counts.values())) for key, label in STATUS_FILTERS
+            ],
+            "sessions": selectors.today_sessions_for_manager(request.user, today)[:50],
+            "uploaded_form": UploadedForm(initial={"uploaded_on": today}),
+            "today": today,
+        },
+    )
+
+
+def _closings(request: HttpRequest) -> list[Any]:
+    ids = [int(value) for value in request.POST.getlist("class") + request.GET.getlist("class") if value.isdigit()]
+    return selectors.closings_for_manager(request.user, ids)
+
+
+@requires("attendance.manage")
+def portal_file(request: HttpRequest) -> HttpResponse:
+    """The national portal's upload file(s) for the chosen closed classes: one CSV, or a ZIP when
+    the rows need several files. Problems (characters Big5 cannot write …) are listed instead."""
+    closings = _closings(request)
+    if not closings:
+        messages.error(request, _("請先勾選已結訓的班期。"))
+        return redirect("attendance:certification")
+    jurisdiction = closings[0].course_class.course.organizer.jurisdiction
+    fmt = effective_pack(jurisdiction, timezone.localdate().year).portal
+    if fmt is None:
+        messages.error(request, _("政策參數沒有入口網上傳檔的設定（portal），請洽系統管理者。"))
+        return redirect("attendance:certification")
+    rows = selectors.portal_rows(closings, fmt)
+    try:
+        files = portal.upload_files(rows, fmt)
+    except PeiliError as error:
+        return render(
+            request,
+            "attendance/portal_problems.html",
+            {"error": error, "problems": error.details or [], "closings": closings},
+            status=400,
+        )
+    if not files:
+        messages.error(request, _("勾選的班期沒有完訓人員，沒有可上傳的資料。"))
+        return redirect("attendance:certification")
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    if len(files) == 1:
+        response = HttpResponse(files[0], content_type="text/csv; charset=big5")
+        response["Content-Disposition"] = f'attachment; filename="portal-{stamp}.csv"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, content in enumerate(files):
+            first = number * fmt.max_rows_per_file + 1
+            last = first + content.count(CRLF) - 2  # less the header and the last line's end
+            archive.writestr(f"portal-{stamp}_({first}~{last}).csv", content)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="portal-{stamp}.zip"'
+    return response
+
+
+@requires("attendance.manage")
+@require_POST
+def mark_uploaded(request: HttpRequest) -> HttpResponse:
+    closings = _closings(request)
+    form = UploadedForm(request.POST)
+    if not closings:
+        messages.error(request, _("請先勾選已結訓的班期。"))
+    elif not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        on = form.cleaned_data["uploaded_on"]
+        perform(
+            request,
+            lambda: services.certification_mark_uploaded(closings=closings, on=on, actor=request.user),
+            _("已將 %(n)d 個班期標示為已上傳入口網。") % {"n": len(closings)},
+        )
+    return redirect("attendance:certification")
+
+
+# --- organizer: a class -----------------------------------------------------------------------------
+
+
+@requires("attendance.manage")
+def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _class(request, pk)
+    closing = getattr(course_class, "closing", None) if hasattr(course_class, "closing") else None
+    sessions = list(course_class.sessions.all())
+    counts = {session.pk: selectors.signed_count(session, Kind.SIGN_IN) for session in sessions}
+    return render(
+        request,
+        "attendance/class.html",
+        {
+            "course_class": course_class,
+            "closing": closing,
+            "sessions": [(session, counts[session.pk]) for session in sessions],
+            "completions": list(selectors.completions(course_class)) if closing else [],
+            "confirmed": selectors.confirmed(course_class).count(),
+            "certification": _certification(course_class, closing),
+        },
+    )
+
+
+def _certification(course_class: CourseClass, closing: Any) -> Any:
+    if course_class.end_date is None:
+        return None
+    from peili.core.selectors import working_calendar
+    from peili.records import rules as record_rules
+
+    pack = effective_pack(course_class.course.organizer.jurisdiction, course_class.end_date.year)
+    if pack.certification is None:
+        return None
+    return record_rules.certification(
+        course_class.end_date,
+        pack.certification,
+        working_calendar(),
+        today=timezone.localdate(),
+        uploaded_on=closing.uploaded_on if closing else None,
+    )
+
+
+@requires("attendance.manage")
+def roster(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    lines = selectors.roster(session)
+    form = RosterForm(request.POST or None, lines=lines, session_hours=session.hours)
+    if request.method == "POST" and form.is_valid():
+        changed = submit(
+            request,
+            form,
+            lambda: services.roster_save(session=session, entries=form.entries(), actor=request.user),
+            _("已儲存出勤紀錄。"),
+        )
+        if changed is not None:
+            return redirect("attendance:roster", session_id=session.pk)
+    return render(
+        request,
+        "attendance/roster.html",
+        {"session": session, "course_class": session.course_class, "form": form},
+    )
+
+
+def _screen_context(request: HttpRequest, session: ClassSession, kind: str) -> dict[str, Any]:
+    now = time.time()
+    window = rules.window_at(now, services.qr_period())
+    key = services.token_key()
+    token = rules.token(key, session.pk, kind, window)
+    url = request.build_absolute_uri(reverse("attendance:scan", kwargs={"token": token}))
+    label = _("%(kind)s QR code：%(title)s") % {"kind": Kind(kind).label, "title": session.course_class.course.title}
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, svgclass="qr-code", lineclass=None, title=label, omitsize=True, light="#fff"
+    )
+    return {
+        "session": session,
+        "kind": kind,
+        "kind_label": Kind(kind).label,
+        "svg": svg,
+        "scan_url": url,
+        "code": rules.short_code(key, session.pk, kind, window),
+        "signed": selectors.signed_count(session, kind),
+        "confirmed": selectors.confirmed(session.course_class).count(),
+        "period": services.qr_period(),
+    }
+
+
+@requires("attendance.manage")
+def screen(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
+    """The sign-in (or sign-out) screen for a projector or tablet: the QR code and the typed code
+    change every period (htmx swaps the panel); the count of people signed so far."""
+    session = _session(request, session_id)
+    context = _screen_context(request, session, _kind(kind))
+    template = "attendance/_screen_panel.html" if request.htmx else "attendance/screen.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+# --- organizer: closing and corrections -------------------------------------------------------------
+
+
+@requires("attendance.manage")
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    course_class = _class(request, pk)
+    if hasattr(course_class, "closing"):
+        return redirect("attendance:class", pk=course_class.pk)
+    preview = selectors.completion_preview(course_class)
+    form = CloseForm(request.POST or None, lines=preview.rows)
+    if request.method == "POST" and form.is_valid():
+        closing = submit(
+            request,
+            form,
+            lambda: services.class_close(course_class=course_class, corrections=form.corrections(), actor=request.user),
+            _("已結訓，完訓人員的時數已登錄。"),
+        )
+        if closing is not None:
+            return redirect("attendance:class", pk=course_class.pk)
+    return render(request, "attendance/close.html", {"course_class": course_class, "preview": preview, "form": form})
+
+
+@requires("attendance.manage")
+def correct(request: HttpRequest, completion_id: int) -> HttpResponse:
+    completion = get_object_or_404(
+        Completion.objects.select_related("closing__course_class__course__organizer", "registration__person"),
+        pk=completion_id,
+    )
+    course_class = completion.closing.course_class
+    check_page(request.user, "attendance.manage_object", course_class)
+    form = CorrectForm(request.POST or None, initial={"completes": "0" if completion.completes else "1"})
+    if request.method == "POST" and form.is_valid():
+        done = submit(
+            request,
+            form,
+            lambda: services.completion_correct(
+                completion=completion,
+                completes=form.cleaned_data["completes"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            ),
+            _("已更正完訓結果。"),
+        )
+        if done is not None:
+            return redirect("attendance:class", pk=course_class.pk)
+    return render(
+        request, "attendance/correct.html", {"completion": completion, "course_class": course_class, "form": form}
+    )
+
+
+# --- learners: scanning and typing a code ------------------------------------------------------------
+
+
+def _my_person(request: HttpRequest) -> Person:
+    person_id = grants_for(request.user).person_id
+    person = Person.objects.select_related("agency").filter(pk=person_id).first() if person_id else None
+    if person is None:
+        raise Http404("no person")
+    return person
+
+
+@requires(PUBLIC)
+def scan(request: HttpRequest, token: str) -> HttpResponse:
+    """What a scanned QR code opens. The code must be fresh now; the scan is then held for a few
+    minutes in a signed ticket, so that signing in to Peili first does not make it expire."""
+    try:
+        found = rules.token_check(services.token_key(), token, now=time.time(), period=services.qr_period())
+    except rules.TokenError as error:
+        expired = error.code == "attendance.token_expired"
+        message = (
+            _("這個 QR code 已經過期，請掃描現場畫面上最新的 QR code。")
+            if expired
+            else _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")
+        )
+        return render(request, "attendance/scan_error.html", {"message": message, "code": error.code}, status=400)
+    ticket = signing.dumps({"s": found.session_id, "k": found.kind, "t": time.time()}, salt=TICKET_SALT)
+    return redirect("attendance:check", ticket=ticket)
+
+
+@requires("attendance.sign_in")
+def check(request: HttpRequest, ticket: str) -> HttpResponse:
+    try:
+        payload = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_SECONDS)
+    except signing.SignatureExpired:
+        return render(
+            request,
+            "attendance/scan_error.html",
+            {
+                "message": _("掃描後超過五分鐘未確認，請重新掃描現場畫面上的 QR code。"),
+                "code": "attendance.ticket_expired",
+            },
+            status=400,
+        )
+    except signing.BadSignature:
+        return render(
+            request,
+            "attendance/scan_error.html",
+            {"message": _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"), "code": "attendance.token_invalid"},
+            status=400,
+        )
+    session = get_object_or_404(ClassSession.objects.select_related("course_class__course", "venue"), pk=payload["s"])
+    kind = _kind(payload["k"])
+    scanned_at = datetime.fromtimestamp(payload["t"], tz=timezone.get_current_timezone())
+    signed = None
+    if request.method == "POST":
+        person = _my_person(request)
+        try:
+            signed = services.sign(
+                person=person, session=session, kind=kind, at=scanned_at, method=Mark.QR, actor=request.user
+            )
+        except PeiliError as error:
+            messages.error(request, error.message)
+    return render(
+        request,
+        "attendance/check.html",
+        {"session": session, "kind": kind, "kind_label": Kind(kind).label, "signed": signed},
+    )
+
+
+@requires("attendance.sign_in")
+def code(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    signed = None
+    if request.method == "POST" and form.is_valid():
+        person = _my_person(request)
+        signed = submit(
+            request,
+            form,
+            lambda: services.sign_by_code(
+                person=person,
+                code=form.cleaned_data["code"],
+                kind=form.cleaned_data["kind"],
+                at=timezone.now(),
+                actor=request.user,
+            ),
+            _("完成。"),
+            field="code",
+        )
+    return render(request, "attendance/code.html", {"form": form, "signed": signed})

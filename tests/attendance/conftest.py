@@ -1,0 +1,63 @@
+"""Fixtures for attendance: a Hsinchu class (strict 1/3, unexcused absence forfeits) that ended
+yesterday, with two 3-hour sessions, a category split, and three confirmed learners."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from peili.catalog.models import ClassCategoryHours, ClassSession, PortalCategory
+from peili.enrolment.enums import RegistrationStatus
+from peili.enrolment.models import Registration
+from tests.enrolment.conftest import body, make_class, organizer_user, packs  # noqa: F401
+from tests.factories import PersonFactory, UserFactory
+
+
+def add_session(course_class, day, begin, end):
+    return ClassSession.objects.create(
+        course_class=course_class, date=day, starts_at=time(begin), ends_at=time(end), hours=end - begin
+    )
+
+
+def confirm(course_class, person):
+    return Registration.objects.create(
+        course_class=course_class, person=person, status=RegistrationStatus.CONFIRMED, registered_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def ended(packs, body):  # noqa: F811
+    """A class of 6 certified hours (two sessions of 3) that ended yesterday, split 4 + 2."""
+    day = timezone.localdate() - timedelta(days=1)
+    course_class = make_class(
+        body,
+        title="性別主流化與環境教育",
+        start=day,
+        sessions=((9, 12), (13, 16)),
+        certified_hours=Decimal(6),
+        classroom_hours=Decimal(6),
+        capacity=10,
+        city="新竹市",
+    )
+    for code, name, hours in (("201", "環境教育", 4), ("303", "性別主流化", 2)):
+        category, _ = PortalCategory.objects.get_or_create(code=code, defaults={"name": name})
+        ClassCategoryHours.objects.create(course_class=course_class, category=category, hours=Decimal(hours))
+    return course_class
+
+
+@pytest.fixture
+def learners(ended, tree):
+    people = [
+        PersonFactory(agency=tree["b"], name=name, user=UserFactory(username=f"learner-{i}"))
+        for i, name in enumerate(("王小明", "林美華", "陳志強"))
+    ]
+    return [confirm(ended, person) for person in people]
+
+
+@pytest.fixture
+def today_class(packs, body):  # noqa: F811
+    """A class with a session today, 09:00–12:00."""
+    return make_class(body, title="今日課程", start=timezone.localdate(), sessions=((9, 12),))

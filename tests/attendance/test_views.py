@@ -1,0 +1,149 @@
+"""The attendance pages through the Django test client."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+from peili.attendance.models import Attendance, ClassClosing, Completion
+from peili.catalog.enums import ClassStatus
+from peili.records.models import LearningRecord
+from tests.attendance.conftest import confirm
+from tests.factories import PersonFactory, UserFactory
+
+
+def test_the_screen_shows_a_qr_code_that_signs_a_learner_in(client, today_class, organizer_user, tree):
+    session = today_class.sessions.get()
+    client.force_login(organizer_user)
+    page = client.get(reverse("attendance:screen", args=[session.pk, "in"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<svg" in html
+    assert 'class="qr-code"' in html
+    assert re.search(r'class="attendance-code"[^>]*>.*?\d{6}</p>', html, re.S)
+    scan_url = re.search(r'data-scan-url="([^"]+)"', html).group(1)
+    partial = client.get(reverse("attendance:screen", args=[session.pk, "in"]), HTTP_HX_REQUEST="true")
+    assert partial.content.decode().startswith('<div id="screen-panel"')
+
+    # The learner's phone: not signed in yet → the scan is held in a ticket, then the sign-in page.
+    learner = UserFactory(username="phone")
+    registration = confirm(today_class, PersonFactory(agency=tree["b"], user=learner))
+    phone = client.__class__()
+    held = phone.get(scan_url)
+    assert held.status_code == 302
+    assert "/attendance/check/" in held["Location"]
+    to_login = phone.get(held["Location"])
+    assert to_login.status_code == 302
+    assert to_login["Location"].startswith(reverse("accounts:login"))
+    phone.force_login(learner)
+    confirm_page = phone.get(held["Location"])
+    assert "確認簽到" in confirm_page.content.decode()
+    done = phone.post(held["Location"])
+    assert "簽到完成" in done.content.decode()
+    assert Attendance.objects.get(registration=registration, session=session).signed_in_at is not None
+
+
+def test_a_bad_scan_gets_a_clear_answer(client):
+    page = client.get(reverse("attendance:scan", args=["1-in-1-abc"]))
+    assert page.status_code == 400
+    assert "無法辨識這個 QR code" in page.content.decode()
+
+
+def test_the_roster_page_saves_ticks_and_shows_errors(client, ended, learners, organizer_user):
+    session = ended.sessions.order_by("starts_at").first()
+    client.force_login(organizer_user)
+    url = reverse("attendance:roster", args=[session.pk])
+    assert client.get(url).status_code == 200
+    data = {}
+    for registration in learners:
+        pk = registration.pk
+        data.update({f"in_{pk}": "on", f"late_{pk}": "0", f"early_{pk}": "0", f"leave_{pk}": "0"})
+    data[f"leave_{learners[1].pk}"] = "4"  # longer than the 3-hour session
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert not Attendance.objects.exists()
+    data[f"leave_{learners[1].pk}"] = "1"
+    assert client.post(url, data).status_code == 302
+    assert Attendance.objects.filter(session=session, signed_in_at__isnull=False).count() == 3
+
+
+def test_closing_through_the_page_with_a_correction(client, ended, learners, organizer_user):
+    client.force_login(organizer_user)
+    url = reverse("attendance:close", args=[ended.pk])
+    page = client.get(url).content.decode()
+    assert "未完訓：未請假缺課" in page  # nobody signed in, and Hsinchu forfeits unexcused absence
+    data = {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": ""}
+    refused = client.post(url, data)
+    assert "更正完訓結果須說明原因" in refused.content.decode()
+    assert not ClassClosing.objects.exists()
+    data[f"reason_{learners[0].pk}"] = "紙本簽到表為證"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    ended.refresh_from_db()
+    assert ended.status == ClassStatus.CLOSED
+    assert Completion.objects.filter(completes=True).count() == 1
+    assert LearningRecord.objects.get().person_id == learners[0].person_id
+    detail = client.get(reverse("attendance:class", args=[ended.pk])).content.decode()
+    assert "紙本簽到表為證" in detail
+
+
+def test_correcting_after_closing_and_the_dashboard(client, ended, learners, organizer_user):
+    client.force_login(organizer_user)
+    client.post(
+        reverse("attendance:close", args=[ended.pk]),
+        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
+    )
+    completion = Completion.objects.get(registration=learners[0])
+    url = reverse("attendance:correct", args=[completion.pk])
+    assert client.post(url, {"completes": "0", "reason": ""}).status_code == 200
+    assert client.post(url, {"completes": "0", "reason": "誤植"}).status_code == 302
+    assert not LearningRecord.objects.filter(superseded_by__isnull=True).exists()
+
+    board = client.get(reverse("attendance:certification")).content.decode()
+    assert str(ended) in board
+    assert "待上傳" in board
+
+
+def test_the_portal_file_download_and_marking_uploaded(client, ended, learners, organizer_user):
+    client.force_login(organizer_user)
+    client.post(
+        reverse("attendance:close", args=[ended.pk]),
+        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
+    )
+    response = client.post(reverse("attendance:portal_file"), {"class": [str(ended.pk)]})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=big5"
+    text = response.content.decode("cp950")
+    assert text.startswith("*身分證字號,")
+    assert learners[0].person.national_id in text
+    today = timezone.localdate()
+    response = client.post(
+        reverse("attendance:mark_uploaded"), {"class": [str(ended.pk)], "uploaded_on": f"{today:%Y-%m-%d}"}
+    )
+    assert response.status_code == 302
+    assert ClassClosing.objects.get().uploaded_on == today
+
+
+def test_the_portal_file_lists_problems_instead_of_a_broken_file(client, ended, learners, organizer_user):
+    person = learners[0].person
+    person.name = "林喆"
+    person.save()
+    client.force_login(organizer_user)
+    client.post(
+        reverse("attendance:close", args=[ended.pk]),
+        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
+    )
+    response = client.get(reverse("attendance:portal_file") + f"?class={ended.pk}")
+    assert response.status_code == 400
+    assert "喆" in response.content.decode()
+
+
+def test_the_code_page_refuses_a_wrong_code(client, today_class, tree):
+    learner = UserFactory(username="typist")
+    confirm(today_class, PersonFactory(agency=tree["b"], user=learner))
+    client.force_login(learner)
+    page = client.post(reverse("attendance:code"), {"kind": "in", "code": "12345"})
+    assert "請輸入現場畫面上的六位數字" in page.content.decode()
+    assert not Attendance.objects.exists()
