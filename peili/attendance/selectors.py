@@ -212,13 +212,14 @@ def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[Por
     rows: list[PortalRow] = []
     for closing in closings:
         course_class = closing.course_class
-        sessions = list(course_class.sessions.all())
+        sessions = list(course_class.sessions.select_related("venue"))
         if sessions:
             starts, ends = _session_bounds(sessions)
         else:
             starts = datetime.combine(course_class.start_date or course_class.end_date, datetime.min.time())  # type: ignore[arg-type]
             ends = datetime.combine(course_class.end_date, datetime.min.time())  # type: ignore[arg-type]
         present = _present_sessions(course_class, sessions)
+        place = next((str(s.venue) for s in sessions if s.venue is not None), "")
         split = sorted((row.category.code, row.hours) for row in course_class.category_hours.select_related("category"))
         for completion in completions(course_class).filter(completes=True):
             person = completion.registration.person
@@ -247,6 +248,9 @@ def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[Por
                         attended_from=attended_from,
                         attended_to=attended_to,
                         course_code=course_class.course.code,
+                        agency_code=person.agency.code,
+                        summary=course_class.course.summary,
+                        place=place,
                     )
                 )
     return rows

@@ -108,20 +108,26 @@ def _closings(request: HttpRequest) -> list[Any]:
 
 @requires("attendance.manage")
 def portal_file(request: HttpRequest) -> HttpResponse:
-    """The national portal's upload file(s) for the chosen closed classes: one CSV, or a ZIP when
-    the rows need several files. Problems (characters Big5 cannot write …) are listed instead."""
+    """The national portal's upload file(s) for the chosen closed classes — or, with
+    `file=environment`, the separate environmental-education file: one CSV, or a ZIP when the rows
+    need several files. Problems (characters Big5 cannot write …) are listed instead of a file."""
     closings = _closings(request)
     if not closings:
         messages.error(request, _("請先勾選已結訓的班期。"))
         return redirect("attendance:certification")
-    jurisdiction = closings[0].course_class.course.organizer.jurisdiction
-    fmt = effective_pack(jurisdiction, timezone.localdate().year).portal
+    environment = (request.POST.get("file") or request.GET.get("file")) == "environment"
+    pack = effective_pack(closings[0].course_class.course.organizer.jurisdiction, timezone.localdate().year)
+    fmt = pack.portal
     if fmt is None:
         messages.error(request, _("政策參數沒有入口網上傳檔的設定（portal），請洽系統管理者。"))
         return redirect("attendance:certification")
     rows = selectors.portal_rows(closings, fmt)
+    codes = portal.environment_codes(fmt, pack.hours) if environment else frozenset()
+    if environment and not codes:
+        messages.error(request, _("政策參數尚未設定環境教育的課程類別代碼，無法產生環境教育時數檔。"))
+        return redirect("attendance:certification")
     try:
-        files = portal.upload_files(rows, fmt)
+        files = portal.environment_files(rows, fmt, codes) if environment else portal.upload_files(rows, fmt)
     except PeiliError as error:
         return render(
             request,
@@ -130,21 +136,21 @@ def portal_file(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     if not files:
-        messages.error(request, _("勾選的班期沒有完訓人員，沒有可上傳的資料。"))
+        messages.error(request, _("勾選的班期沒有可上傳的完訓時數。"))
         return redirect("attendance:certification")
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    name = f"{'env' if environment else 'portal'}-{timezone.localdate():%Y-%m-%d}"
     if len(files) == 1:
         response = HttpResponse(files[0], content_type="text/csv; charset=big5")
-        response["Content-Disposition"] = f'attachment; filename="portal-{stamp}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, content in enumerate(files):
             first = number * fmt.max_rows_per_file + 1
             last = first + content.count(CRLF) - 2  # less the header and the last line's end
-            archive.writestr(f"portal-{stamp}_({first}~{last}).csv", content)
+            archive.writestr(f"{name}_({first}~{last}).csv", content)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="portal-{stamp}.zip"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
     return response
 
 

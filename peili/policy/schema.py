@@ -254,6 +254,14 @@ class RegistrationRule(SectionBase):
 # --- the national portal's upload file (終身學習入口網站) -------------------------------------------
 
 
+class EnvironmentFile(Frozen):
+    """The separate environmental-education file (環境教育終身學習網): which yearly-rule category's
+    portal codes go in it, and its fixed course-method code."""
+
+    requirement: Key  # a key of hours.mandatory, e.g. environmental_education
+    method_code: PortalCode  # 課程方法代碼
+
+
 class PortalFormat(SectionBase):
     """What the national lifelong-learning portal's batch upload file needs: its row limit and the
     fixed codes ordinary training is reported with (see docs/research/national-portal-upload.md)."""
@@ -263,6 +271,7 @@ class PortalFormat(SectionBase):
     hours_unit_code: PortalCode  # 訓練總數單位: 1 = 小時
     mode_codes: dict[Key, PortalCode]  # 學習性質 by learning mode: digital 1, classroom 2, blended 3
     city_codes: dict[Text, PortalCode] = Field(default_factory=dict)  # 上課縣市 name → code
+    environment: EnvironmentFile | None = None
 
 
 # --- the document and the effective pack --------------------------------------------------------

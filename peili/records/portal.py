@@ -13,7 +13,7 @@ known of the format, and from where, is in docs/research/national-portal-upload.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from peili.core import roc
 from peili.core.errors import PeiliError
-from peili.policy.schema import PortalFormat
+from peili.policy.schema import HoursRule, PortalFormat
 from peili.records.rules import hours_text
 
 ENCODING = "cp950"
@@ -78,6 +78,32 @@ class PortalRow:
     certificate_no: str = ""
     attendance: str = ""
     birth_date: date | None = None
+    agency_code: str = ""  # the learner's agency (the environmental-education file)
+    summary: str = ""  # 內容概要 (the environmental-education file)
+    place: str = ""  # 實施地點 (the environmental-education file)
+
+
+# The environmental-education file (環境教育終身學習網): its own 18 columns, no times.
+ENVIRONMENT_HEADER = (
+    "*年度",
+    "*學員所屬機關(構)代碼",
+    "*身分證字號",
+    "*課程名稱",
+    "*上課起始日期",
+    "*姓名",
+    "*課程方法代碼",
+    "*課程類別代碼",
+    "*內容概要",
+    "*實施縣市",
+    "實施地點",
+    "*期別",
+    "*上課結束日期",
+    "*課程時數",
+    "*學習性質",
+    "*數位時數",
+    "*實體時數",
+    "課程代碼",
+)
 
 
 @dataclass(frozen=True)
@@ -127,6 +153,31 @@ def cells(row: PortalRow, fmt: PortalFormat) -> tuple[str, ...]:
     )
 
 
+def environment_cells(row: PortalRow, fmt: PortalFormat) -> tuple[str, ...]:
+    """The row's 18 values for the environmental-education file, before cleaning."""
+    method = fmt.environment.method_code if fmt.environment else ""
+    return (
+        str(row.ends.year - roc.ROC_OFFSET),
+        row.agency_code,
+        row.national_id,
+        row.course_title,
+        _day(row.starts.date()),
+        row.name,
+        method,
+        row.category_code,
+        row.summary or row.course_title,
+        row.city_code,
+        row.place,
+        str(row.term),
+        _day(row.ends.date()),
+        hours_text(row.hours),
+        fmt.mode_codes[row.mode],
+        hours_text(row.digital_hours),
+        hours_text(row.classroom_hours),
+        row.course_code,
+    )
+
+
 def clean(value: str) -> str:
     """NFC, and nothing that could break a row: a full-width comma, an apostrophe for a double quote,
     spaces for line breaks."""
@@ -145,9 +196,15 @@ def _not_big5(row: int, column: str, char: str) -> Problem:
     )
 
 
-def problems(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[Problem]:
+Layout = tuple[tuple[str, ...], Callable[[PortalRow, PortalFormat], tuple[str, ...]]]
+PORTAL: Layout = (HEADER, cells)
+ENVIRONMENT: Layout = (ENVIRONMENT_HEADER, environment_cells)
+
+
+def problems(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = PORTAL) -> list[Problem]:
     """Everything that stops the file being made: a learning mode the pack has no portal code for,
     characters Big5 cannot write, hours that do not add up."""
+    header, cells_of = layout
     found: list[Problem] = []
     for number, row in enumerate(rows, start=1):
         if row.mode not in fmt.mode_codes:
@@ -156,7 +213,7 @@ def problems(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[Problem]:
                 Problem(number, "學習性質", "portal.unknown_mode", message % {"row": number, "mode": row.mode})
             )
             continue
-        for column, value in zip(HEADER, cells(row, fmt), strict=True):
+        for column, value in zip(header, cells_of(row, fmt), strict=True):
             for char in clean(value):
                 try:
                     char.encode(ENCODING)
@@ -189,20 +246,35 @@ def _chunks(rows: Sequence[PortalRow], size: int) -> Iterator[Sequence[PortalRow
         yield rows[start : start + size]
 
 
-def upload_files(rows: Sequence[PortalRow], fmt: PortalFormat) -> list[bytes]:
+def upload_files(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = PORTAL) -> list[bytes]:
     """The upload files for `rows`, each with the header and at most `fmt.max_rows_per_file` rows.
 
     Refused (`portal.problems`, every problem in `details`) when any row cannot be written; nothing
     is made then. No rows: no file.
     """
-    found = problems(rows, fmt)
+    header, cells_of = layout
+    found = problems(rows, fmt, layout)
     if found:
         raise PeiliError(
             "portal.problems",
             _("有 %(n)d 個問題須先更正，才能產生上傳檔。") % {"n": len(found)},
             details=[{"row": p.row, "column": p.column, "code": p.code, "message": p.message} for p in found],
         )
-    header = _line(HEADER)
+    first = _line(header)
     return [
-        header + b"".join(_line(cells(row, fmt)) for row in chunk) for chunk in _chunks(rows, fmt.max_rows_per_file)
+        first + b"".join(_line(cells_of(row, fmt)) for row in chunk) for chunk in _chunks(rows, fmt.max_rows_per_file)
     ]
+
+
+def environment_codes(fmt: PortalFormat, hours: HoursRule) -> frozenset[str]:
+    """The category codes whose hours go out in the environmental-education file (the codes of the
+    yearly-rule category the pack names); empty when the pack names none or lists no codes."""
+    if fmt.environment is None or fmt.environment.requirement not in hours.mandatory:
+        return frozenset()
+    return frozenset(hours.mandatory[fmt.environment.requirement].portal_codes)
+
+
+def environment_files(rows: Sequence[PortalRow], fmt: PortalFormat, codes: frozenset[str]) -> list[bytes]:
+    """The environmental-education file(s): the rows in `codes` only, in that file's 18 columns,
+    with the same encoding, cleaning, problems and row limit as the portal's file."""
+    return upload_files([row for row in rows if row.category_code in codes], fmt, ENVIRONMENT)

@@ -147,3 +147,15 @@ def test_the_code_page_refuses_a_wrong_code(client, today_class, tree):
     page = client.post(reverse("attendance:code"), {"kind": "in", "code": "12345"})
     assert "請輸入現場畫面上的六位數字" in page.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_the_environment_file_needs_the_packs_codes(client, ended, learners, organizer_user):
+    client.force_login(organizer_user)
+    client.post(
+        reverse("attendance:close", args=[ended.pk]),
+        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
+    )
+    response = client.post(
+        reverse("attendance:portal_file") + "?file=environment", {"class": [str(ended.pk)]}, follow=True
+    )
+    assert "尚未設定環境教育的課程類別代碼" in response.content.decode()

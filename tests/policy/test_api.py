@@ -75,6 +75,7 @@ def test_effective_pack(organizer_client, presets):
         "threshold": {"numerator": 1, "denominator": 3},
         "comparison": "strict",
         "unexcused_forfeits": True,
+        "late_grace_minutes": 0,
     }
     assert body["sections"]["overseas_study"] is None
 

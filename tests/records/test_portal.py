@@ -133,3 +133,32 @@ def test_a_learning_mode_without_a_portal_code_is_reported():
     assert [(p.code, p.message) for p in found] == [
         ("portal.unknown_mode", "第 1 筆的學習性質「blended」在政策參數中沒有入口網代碼。")
     ]
+
+
+# --- the environmental-education file -----------------------------------------------------------------
+
+ENV_EXPECTED = Path(__file__).parent / "fixtures" / "environment-upload.expected.csv"
+ENV_FORMAT = PortalFormat.model_validate(
+    {**FORMAT.model_dump(), "environment": {"requirement": "environmental_education", "method_code": "1"}}
+)
+
+
+def test_the_environment_file_matches_the_hand_made_file_byte_for_byte():
+    """Only the rows of the environmental-education codes, in that file's 18 columns (made by hand
+    with iconv: tests/records/fixtures/environment-upload.expected.csv)."""
+    env_row = replace(
+        ROWS[1], agency_code="376570100A", summary="淨零轉型與氣候變遷調適", place="301 研習教室", course_code="ENV-01"
+    )
+    (content,) = portal.environment_files([ROWS[0], env_row], ENV_FORMAT, frozenset({"201"}))
+    assert content == ENV_EXPECTED.read_bytes()
+
+
+def test_the_environment_file_refuses_what_big5_cannot_write():
+    env_row = replace(ROWS[1], place="堃園教室")
+    with pytest.raises(PeiliError) as error:
+        portal.environment_files([env_row], ENV_FORMAT, frozenset({"201"}))
+    assert error.value.details[0]["column"] == "實施地點"
+
+
+def test_no_environment_codes_no_environment_file():
+    assert portal.environment_files(ROWS, ENV_FORMAT, frozenset()) == []
