@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from peili.catalog import selectors as catalog_selectors
@@ -188,24 +188,13 @@ def classes_open_for_nomination() -> QuerySet[CourseClass]:
 
 
 def hours_this_year(person_ids: Iterable[int], year: int) -> dict[int, Decimal]:
-    """Certified hours of each person's confirmed registrations in classes starting in `year`.
+    """Each person's certified hours in `year`, from the hours ledger's yearly standing (kept
+    current by every write of the ledger); 0 for someone with no learning that year."""
+    from peili.records.models import YearStanding
 
-    A stand-in until the hours ledger (records app, next issue) exists: it counts what people are
-    booked on, not what was attended and certified — replace the body with a ledger query then.
-    """
     ids = list(person_ids)
     totals = {pk: Decimal(0) for pk in ids}
-    rows = (
-        Registration.objects.filter(
-            person_id__in=ids,
-            status=RegistrationStatus.CONFIRMED,
-            course_class__start_date__year=year,
-        )
-        .values("person_id")
-        .annotate(total=Sum("course_class__certified_hours"))
-    )
-    for row in rows:
-        totals[row["person_id"]] = row["total"] or Decimal(0)
+    totals.update(YearStanding.objects.filter(person_id__in=ids, year=year).values_list("person_id", "total"))
     return totals
 
 

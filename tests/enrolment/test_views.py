@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,11 +101,19 @@ def test_consent_link_needs_a_post(client, packs, body, staff, boss):
 
 
 def test_nominate_page_shows_hours_and_nominates(client, course_class, staff, personnel):
+    from peili.enrolment.selectors import class_year
+    from peili.records.models import YearStanding
+
+    year = class_year(course_class)
+    YearStanding.objects.create(person=staff[0], year=year, total=Decimal("7.5"), missing=0, meets=False, records=2)
     client.force_login(personnel)
     url = reverse("enrolment:nominate") + f"?course_class={course_class.pk}"
     page = client.get(url).content.decode()
     assert staff[0].name in page
     assert "本年度時數" in page
+    # The hours come from the ledger: 7.5 certified this year, the others none (listed first).
+    assert "7.5" in page
+    assert page.index(staff[1].name) < page.index(staff[0].name)
     client.post(url, {"person": [staff[0].pk, staff[1].pk]})
     assert Registration.objects.filter(source="nominated").count() == 2
 
