@@ -35,6 +35,38 @@ def sessions_today_for(person: Person, today: date) -> QuerySet[ClassSession]:
     ).select_related("course_class")
 
 
+def today_card(user: Any, today: date) -> dict[str, Any] | None:
+    """The home page's card for a learner with class today: what, when, and the sign-in page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from peili.org.scopes import grants_for
+
+    person_id = grants_for(user).person_id
+    if person_id is None:
+        return None
+    sessions = list(
+        ClassSession.objects.filter(
+            course_class__registrations__person_id=person_id,
+            course_class__registrations__status=RegistrationStatus.CONFIRMED,
+            course_class__status=ClassStatus.PUBLISHED,
+            date=today,
+        )
+        .select_related("course_class__course")
+        .order_by("starts_at")
+    )
+    if not sessions:
+        return None
+    text = "、".join(f"{s.starts_at:%H:%M} {s.course_class.course.title}" for s in sessions)
+    return {
+        "title": _("今天的課程"),
+        "figure": len(sessions),
+        "text": text + _("。到場請掃描現場的 QR code 簽到。"),
+        "url": reverse("attendance:code"),
+        "link": _("輸入簽到碼"),
+    }
+
+
 def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
     return (
         ClassSession.objects.select_related("course_class__course__organizer", "venue")

@@ -20,9 +20,14 @@ from peili.core.selectors import working_calendar
 
 @requires("accounts.signed_in")
 def home(request: HttpRequest) -> HttpResponse:
+    from peili.attendance.selectors import today_card
     from peili.org.selectors import home_summary
 
-    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+    summary = home_summary(request.user)
+    card = today_card(request.user, summary["today"])
+    if card is not None:
+        summary["cards"].insert(0, card)
+    return render(request, "core/home.html", {"summary": summary})
 
 
 @requires("core.view_audit")

@@ -159,3 +159,13 @@ def test_the_environment_file_needs_the_packs_codes(client, ended, learners, org
         reverse("attendance:portal_file") + "?file=environment", {"class": [str(ended.pk)]}, follow=True
     )
     assert "尚未設定環境教育的課程類別代碼" in response.content.decode()
+
+
+def test_the_home_page_tells_a_learner_about_todays_class(client, today_class, tree):
+    learner = UserFactory(username="home")
+    confirm(today_class, PersonFactory(agency=tree["b"], user=learner))
+    client.force_login(learner)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "今天的課程" in page
+    assert "09:00 今日課程" in page
+    assert reverse("attendance:code") in page
