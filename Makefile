@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	bash scripts/ensure_system_packages.sh
 
 run: install
 	$(BIN)/peili migrate --no-input

@@ -15,8 +15,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import api_requires
+from peili.core.roc import ROC_OFFSET
+from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
-from peili.org.selectors import agencies_for_user
 from peili.records import selectors
 
 router = Router(tags=["學習紀錄與時數"])
@@ -24,6 +25,7 @@ router = Router(tags=["學習紀錄與時數"])
 
 class SplitOut(Schema):
     code: str
+    name: str  # the portal category's name; "" for a code the catalog does not know
     hours: Decimal
 
 
@@ -51,6 +53,15 @@ class ShortfallOut(Schema):
     message: str
 
 
+class RequirementOut(Schema):
+    key: str
+    name: str
+    required: Decimal
+    counted: Decimal
+    met: bool
+    is_floor: bool  # a floor inside a mandatory category (性別主流化), checked on its own
+
+
 class TranscriptOut(Schema):
     person_id: int
     year: int
@@ -58,7 +69,38 @@ class TranscriptOut(Schema):
     meets: bool
     missing: Decimal
     shortfalls: list[ShortfallOut]
+    requirements: list[RequirementOut]
     records: list[RecordOut]
+
+
+class BandOut(Schema):
+    lower: Decimal
+    upper: Decimal | None  # null: no upper bound; equal to lower (0): exactly no hours
+    label: str
+    people: int
+
+
+class ShortOfOut(Schema):
+    key: str
+    name: str
+    required: Decimal
+    people: int
+
+
+class SummaryOut(Schema):
+    agency_code: str
+    agency_name: str
+    year: int
+    people: int
+    meets: int
+    short: int
+    none: int
+    total_hours: Decimal
+    average_hours: Decimal | None
+    top_fraction: Decimal
+    top_share: Decimal | None
+    distribution: list[BandOut]
+    short_of: list[ShortOfOut]
 
 
 class ComplianceOut(Schema):
@@ -75,15 +117,14 @@ class ComplianceOut(Schema):
     short_of: list[str]
 
 
-@router.get("/mine", response=TranscriptOut, summary="我的學習紀錄與年度時數達成情形")
-@api_requires("records.view_own")
-def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
-    """`year`: the learning year (default this year); the records listed are that year's."""
-    person = grants_for(request.user).person
-    if person is None:
-        raise PermissionDenied("records.no_person", _("帳號未對應人員資料。"), status=403)
-    year = year or timezone.localdate().year
-    standing = selectors.year_standing(person, year)
+def _transcript(person: Person, year: int) -> dict[str, Any]:
+    """One person's year: their records with the named split, the standing and every requirement —
+    the records, their splits and the category names in three queries, the rule from the
+    per-process pack cache."""
+    found = selectors.person_transcript(person, year=year, list_years=False).years[0]
+    standing = found.standing
+    if standing is None:
+        raise NotFound("records.no_rule", _("%(year)s 年沒有適用的學習時數規定。") % {"year": year - ROC_OFFSET})
     return {
         "person_id": person.pk,
         "year": year,
@@ -101,6 +142,17 @@ def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
             }
             for s in standing.shortfalls
         ],
+        "requirements": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "required": p.required,
+                "counted": p.counted,
+                "met": p.met,
+                "is_floor": p.is_floor,
+            }
+            for p in (*found.requirements, *found.floors)
+        ],
         "records": [
             {
                 "id": r.pk,
@@ -114,9 +166,66 @@ def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
                 "digital_hours": r.digital_hours,
                 "classroom_hours": r.classroom_hours,
                 "mode": r.mode,
-                "split": [{"code": h.code, "hours": h.hours} for h in r.hours.all()],
+                "split": [{"code": s.code, "name": s.name, "hours": s.hours} for s in line.split],
             }
-            for r in selectors.transcript(person.pk, year)
+            for line in found.lines
+            for r in (line.record,)
+        ],
+    }
+
+
+@router.get("/mine", response=TranscriptOut, summary="我的學習紀錄與年度時數達成情形")
+@api_requires("records.view_own")
+def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+    """`year`: the learning year (default this year); the records listed are that year's."""
+    person = grants_for(request.user).person
+    if person is None:
+        raise PermissionDenied("records.no_person", _("帳號未對應人員資料。"), status=403)
+    return _transcript(person, year or timezone.localdate().year)
+
+
+@router.get("/people/{person_id}/transcript", response=TranscriptOut, summary="人員的學習紀錄與年度時數達成情形")
+@api_requires("records.view_compliance")
+def person_transcript(request: HttpRequest, person_id: int, year: int | None = None) -> dict[str, Any]:
+    """A person in your subtree (personnel officers) or anyone (administrators); `year` default
+    this year."""
+    person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("person.not_found", _("找不到此人員。"))
+    if not selectors.in_scope(request.user, person.agency.path):
+        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+    return _transcript(person, year or timezone.localdate().year)
+
+
+@router.get("/agencies/{agency_code}/summary", response=SummaryOut, summary="機關（含所屬）年度學習時數達成摘要")
+@api_requires("records.view_compliance")
+def agency_summary(request: HttpRequest, agency_code: str, year: int | None = None) -> dict[str, Any]:
+    """The compliance dashboard's numbers for an agency subtree in your scope: people, how many meet
+    the yearly rule, are short, have no learning at all; hours in all and on average; the share of
+    hours held by the top 10 % (`top_fraction`) and the distribution of hours per person; how many
+    are short of each requirement. Read from the stored standings."""
+    agency = Agency.objects.select_related("jurisdiction").filter(code=agency_code).first()
+    if agency is None or not selectors.in_scope(request.user, agency.path):
+        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency_code})
+    summary = selectors.compliance_summary(agency, year or timezone.localdate().year)
+    return {
+        "agency_code": agency.code,
+        "agency_name": agency.name,
+        "year": summary.year,
+        "people": summary.people,
+        "meets": summary.meets,
+        "short": summary.short,
+        "none": summary.none,
+        "total_hours": summary.total_hours,
+        "average_hours": summary.average,
+        "top_fraction": summary.top_fraction,
+        "top_share": summary.top_share.quantize(Decimal("0.0001")) if summary.top_share is not None else None,
+        "distribution": [
+            {"lower": b.lower, "upper": b.upper, "label": b.label, "people": b.people} for b in summary.bands
+        ],
+        "short_of": [
+            {"key": item.key, "name": item.name, "required": item.required, "people": item.people}
+            for item in summary.short_of
         ],
     }
 
@@ -127,7 +236,8 @@ def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
 def compliance(request: HttpRequest, agency: str, year: int | None = None) -> list[selectors.ComplianceRow]:
     """`agency`: an agency code within your scope (its subtree is listed); `year` default this year.
     Reads the stored standings (`peili compliance --recompute` brings a whole year up to date)."""
-    found = agencies_for_user(request.user).filter(code=agency).first()
-    if found is None:
+    # In the user's compliance scope — not `agencies_for_user`, which gives an organizer every agency.
+    found = Agency.objects.filter(code=agency).first()
+    if found is None or not selectors.in_scope(request.user, found.path):
         raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency})
     return selectors.compliance_rows(year or timezone.localdate().year, agency=found)

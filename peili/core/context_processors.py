@@ -46,6 +46,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = current == url if url == "/" else current.startswith(url)
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": label, "active": False})
+    # The entry whose URL is the longest prefix of the page's is the current one (/records/compliance/
+    # is under 學習時數達成, not 我的學習時數 at /records/).
+    matches = [item for item in items if (current == "/" if item["url"] == "/" else current.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items}

@@ -41,6 +41,7 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("報名已取消")
     SUBSTITUTED = "substituted", _("已由他人遞補")
     REMINDER = "reminder", _("開課提醒")
+    HOURS_REMINDER = "hours_reminder", _("學習時數提醒")
 
 
 class ErrorCode(models.TextChoices):

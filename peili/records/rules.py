@@ -8,10 +8,12 @@ Hours are `Decimal` with one decimal place, as the portal certifies them; nothin
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
@@ -187,3 +189,140 @@ def certification(
         day = calendar.nth_working_day_after(day, 1)
         left += 1
     return Certification(due=due, status=CertificationStatus.DUE, working_days_left=left)
+
+
+# --- progress per requirement (the transcript) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One requirement of the yearly rule against a person's year: what the transcript draws as a
+    bar. `is_floor`: a floor inside a mandatory category (性別主流化 inside 民主治理價值), shown apart."""
+
+    key: str
+    name: str
+    required: Decimal
+    counted: Decimal
+    is_floor: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.counted >= self.required
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.required - self.counted, ZERO)
+
+    @property
+    def percent(self) -> int:
+        """How far along, 0–100 (capped: 30 of 20 hours is a full bar)."""
+        if self.required <= 0:
+            return 100
+        return int(min(self.counted / self.required, Decimal(1)) * 100)
+
+
+def progress(result: Standing, rule: HoursRule) -> tuple[Progress, ...]:
+    """Each requirement of `rule` with the hours `result` counted towards it: the yearly minimum,
+    then the mandatory categories and their floors in the pack's order."""
+    names = requirement_names(rule)
+    required = requirement_hours(rule)
+    floors = {f"{key}.{floor}" for key, category in rule.mandatory.items() for floor in category.floors}
+    return tuple(
+        Progress(
+            key=key,
+            name=names[key],
+            required=hours,
+            counted=result.counted.get(key, ZERO),
+            is_floor=key in floors,
+        )
+        for key, hours in required.items()
+    )
+
+
+# --- how an agency's hours are spread (the compliance dashboard) ----------------------------------
+
+
+def top_share(totals: Iterable[Decimal], fraction: Decimal) -> Decimal | None:
+    """The share (0–1) of all hours held by the `fraction` of people with the most hours — with
+    `fraction` 0.1, "the top 10 % hold 45 % of the hours". None when there are no hours to share.
+
+    Read off the Lorenz curve: of n people the top `fraction` × n count, a fractional person for the
+    part of them inside (10 % of 15 people is 1.5: the first whole, half the second). So when
+    everyone has the same hours the share is exactly `fraction`; it never falls as `fraction` grows;
+    and it is at least `fraction` (the top hold at least their head-count share). Hours are never
+    negative."""
+    if not ZERO <= fraction <= 1:
+        raise ValueError("fraction must be between 0 and 1")
+    ordered = sorted(totals, reverse=True)
+    grand = sum(ordered, ZERO)
+    if grand <= 0:
+        return None
+    people = fraction * len(ordered)
+    whole = int(people)
+    held = sum(ordered[:whole], ZERO)
+    if whole < len(ordered):
+        held += (people - whole) * ordered[whole]
+    return min(held / grand, Decimal(1))
+
+
+@dataclass(frozen=True)
+class HoursBand:
+    """One bar of the distribution chart: people whose year's hours are ≥ `lower` and < `upper`
+    (`upper` None: no upper bound; `lower` = `upper` = 0: exactly no hours)."""
+
+    lower: Decimal
+    upper: Decimal | None
+    people: int = 0
+
+    def holds(self, hours: Decimal) -> bool:
+        if self.upper is not None and self.upper == self.lower:
+            return hours == self.lower
+        return hours >= self.lower and (self.upper is None or hours < self.upper)
+
+    @property
+    def label(self) -> str:
+        """The axis label: 「0」「0–5」「20–40」「40 以上」."""
+        if self.upper is None:
+            return _("%(h)s 以上") % {"h": hours_text(self.lower)}
+        if self.upper == self.lower:
+            return hours_text(self.lower)
+        return f"{hours_text(self.lower)}–{hours_text(self.upper)}"
+
+    @property
+    def description(self) -> str:
+        """The same in words, for the table that stands in for the chart."""
+        if self.upper is None:
+            return _("%(h)s 小時以上") % {"h": hours_text(self.lower)}
+        if self.upper == self.lower:
+            return _("%(h)s 小時") % {"h": hours_text(self.lower)}
+        if self.lower == 0:
+            return _("超過 0、未滿 %(u)s 小時") % {"u": hours_text(self.upper)}
+        return _("%(l)s 小時以上、未滿 %(u)s 小時") % {"l": hours_text(self.lower), "u": hours_text(self.upper)}
+
+
+def hours_bands(minimum: Decimal) -> tuple[HoursBand, ...]:
+    """The chart's bars, drawn from the yearly minimum M of the pack: no hours at all; quarters of M
+    up to M (short of the rule); M to 2M; 2M and more. With M = 20: 0, 0–5, 5–10, 10–15, 15–20,
+    20–40, 40 以上."""
+    if minimum <= 0:
+        return (HoursBand(ZERO, ZERO), HoursBand(ZERO, None))
+    quarter = minimum / 4
+    edges = [ZERO, quarter, quarter * 2, quarter * 3, minimum, minimum * 2]
+    bands = [HoursBand(ZERO, ZERO)]
+    bands += [HoursBand(low, high) for low, high in pairwise(edges)]
+    bands.append(HoursBand(minimum * 2, None))
+    return tuple(bands)
+
+
+def distribution(totals: Iterable[Decimal], minimum: Decimal) -> tuple[HoursBand, ...]:
+    """How many people fall in each band of `hours_bands(minimum)` (every total in exactly one: the
+    first band that holds it). Thousands of totals: a bisection each, not a scan of the bands."""
+    bands = hours_bands(minimum)
+    counts = [0] * len(bands)
+    lowers = [band.lower for band in bands[1:]]  # the bands after "no hours" are contiguous
+    for hours in totals:
+        if bands[0].holds(hours):
+            counts[0] += 1
+        else:
+            counts[max(bisect_right(lowers, hours) - 1, 0) + 1] += 1
+    return tuple(HoursBand(band.lower, band.upper, count) for band, count in zip(bands, counts, strict=True))

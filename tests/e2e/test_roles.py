@@ -21,24 +21,42 @@ PAGES = {
     "我的資料": "/org/me/",
     "課程報名": "/classes/",
     "我的報名": "/registrations/",
+    "我的學習時數": "/records/",
     "待我同意": "/registrations/consents/",
     "薦送報名": "/registrations/nominate/",
     "班期管理": "/classes/manage/",
+    "結訓與認證": "/attendance/",
     "年度計畫": "/classes/plans/",
     "人員": "/org/people/",
     "人員匯入": "/org/import/",
+    "學習時數達成": "/records/compliance/",
+    "學習紀錄匯入": "/records/import/",
     "機關": "/org/agencies/",
     "政策參數": "/policy/",
     "帳號與角色": "/accounts/users/",
     "行事曆": "/calendar/",
     "稽核紀錄": "/audit/",
 }
-OFFICER = ["首頁", "我的資料", "課程報名", "我的報名", "待我同意", "薦送報名", "人員", "人員匯入", "機關", "政策參數"]
+OFFICER = [
+    "首頁",
+    "我的資料",
+    "課程報名",
+    "我的報名",
+    "我的學習時數",
+    "待我同意",
+    "薦送報名",
+    "人員",
+    "人員匯入",
+    "學習時數達成",
+    "學習紀錄匯入",
+    "機關",
+    "政策參數",
+]
 # What each demo account's nav shows:
-#   我的資料, 我的報名 — has a person record (not admin, not reviewer); 課程報名 — everyone signed in
+#   我的資料, 我的報名, 我的學習時數 — has a person record (not admin, not reviewer); 課程報名 — everyone signed in
 #   待我同意 — admin, personnel officer, supervisor; 薦送報名 — admin, personnel officer
-#   班期管理, 年度計畫 — admin, organizer
-#   人員 — admin, personnel officer, supervisor; 人員匯入 — admin, personnel officer
+#   班期管理, 結訓與認證, 年度計畫 — admin, organizer
+#   人員 — admin, personnel officer, supervisor; 人員匯入, 學習時數達成, 學習紀錄匯入 — admin, personnel officer
 #   機關, 政策參數 — admin, personnel officer, organizer; the last three — admin only
 EXPECTED_NAV = {
     "admin": [
@@ -47,9 +65,12 @@ EXPECTED_NAV = {
         "待我同意",
         "薦送報名",
         "班期管理",
+        "結訓與認證",
         "年度計畫",
         "人員",
         "人員匯入",
+        "學習時數達成",
+        "學習紀錄匯入",
         "機關",
         "政策參數",
         "帳號與角色",
@@ -59,9 +80,20 @@ EXPECTED_NAV = {
     "officer": OFFICER,
     "officer-taipei": OFFICER,
     "officer-chiayi": OFFICER,
-    "organizer": ["首頁", "我的資料", "課程報名", "我的報名", "班期管理", "年度計畫", "機關", "政策參數"],
-    "supervisor": ["首頁", "我的資料", "課程報名", "我的報名", "待我同意", "人員"],
-    "learner": ["首頁", "我的資料", "課程報名", "我的報名"],
+    "organizer": [
+        "首頁",
+        "我的資料",
+        "課程報名",
+        "我的報名",
+        "我的學習時數",
+        "班期管理",
+        "結訓與認證",
+        "年度計畫",
+        "機關",
+        "政策參數",
+    ],
+    "supervisor": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數", "待我同意", "人員"],
+    "learner": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數"],
     "reviewer": ["首頁", "課程報名"],
 }
 DISPLAY_NAMES = {

@@ -3,55 +3,17 @@ who meets the yearly hours rule, who is short and of what — the list a personn
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import asdict
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from peili.core.roc import ROC_OFFSET
 from peili.org.models import Agency
-from peili.records import selectors, services
+from peili.records import exports, selectors, services
 
 FORMATS = ("csv", "xlsx", "json")
-
-
-def _headers() -> list[str]:
-    return [
-        _("身分證字號"),
-        _("員工編號"),
-        _("姓名"),
-        _("機關代碼"),
-        _("機關"),
-        _("年度"),
-        _("總時數"),
-        _("尚缺時數"),
-        _("達成"),
-        _("紀錄筆數"),
-        _("未達項目"),
-    ]
-
-
-def _cells(row: selectors.ComplianceRow) -> list[Any]:
-    return [
-        row.national_id_masked,
-        row.employee_number,
-        row.name,
-        row.agency_code,
-        row.agency_name,
-        row.year - ROC_OFFSET,
-        row.total,
-        row.missing,
-        _("是") if row.meets else _("否"),
-        row.records,
-        "；".join(row.short_of),
-    ]
+WRITERS = {"csv": exports.compliance_csv, "xlsx": exports.compliance_xlsx, "json": exports.compliance_json}
 
 
 class Command(BaseCommand):
@@ -83,21 +45,4 @@ class Command(BaseCommand):
             self.stdout.write(data.decode("utf-8"), ending="")
 
     def _render(self, rows: list[selectors.ComplianceRow], fmt: str) -> bytes:
-        if fmt == "json":
-            items = [asdict(row) for row in rows]
-            return (json.dumps(items, ensure_ascii=False, default=str, indent=2) + "\n").encode("utf-8")
-        if fmt == "xlsx":
-            book = Workbook()
-            sheet = book.active
-            assert sheet is not None
-            sheet.append(_headers())
-            for row in rows:
-                sheet.append([float(v) if isinstance(v, Decimal) else v for v in _cells(row)])
-            out = io.BytesIO()
-            book.save(out)
-            return out.getvalue()
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(_headers())
-        writer.writerows(_cells(row) for row in rows)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")  # with a BOM, so Excel reads UTF-8
+        return WRITERS[fmt](rows)
