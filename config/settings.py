@@ -219,6 +219,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "tidy-import-jobs": {"task": "org.tidy_import_jobs", "schedule": 3600.0},
+    "tidy-records-import-jobs": {"task": "records.tidy_import_jobs", "schedule": 3600.0},
     # Idempotent (one reminder per registration), so running it several times a day is harmless.
     "enrolment-class-reminders": {"task": "enrolment.send_class_reminders", "schedule": 6 * 3600.0},
 }

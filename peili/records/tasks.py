@@ -10,6 +10,9 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
+# Celery discovers `<app>.tasks`: the importer's tasks register through this module.
+from peili.records.importing.tasks import run_records_import_job, tidy_records_import_jobs  # noqa: F401
+
 
 @shared_task(name="records.send_hours_reminders")
 def send_hours_reminders(agency_id: int, year: int, actor_id: int | None) -> dict[str, Any]:

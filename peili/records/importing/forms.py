@@ -1,0 +1,54 @@
+"""The upload form of the learning-records import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from peili.core.errors import PeiliError
+from peili.records.importing.services import SOURCE_SYSTEM_MAX, clean_source_system
+
+MAX_UPLOAD_BYTES = 30 * 1024 * 1024
+ACCEPTED_SUFFIXES = (".xlsx", ".csv", ".txt")
+
+
+class RecordsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("學習紀錄檔案"),
+        help_text=_(
+            "終身學習入口網站或其他學習平臺匯出的檔案，或依範本填寫的檔案："
+            "Excel（.xlsx）或 CSV（UTF-8 或 Big5），最大 30 MB。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+    source_system = forms.CharField(
+        label=_("來源系統"),
+        required=False,
+        max_length=SOURCE_SYSTEM_MAX,
+        help_text=_(
+            "檔案有「外部紀錄編號」時填寫來源系統的名稱（例如 e等公務園），以編號判斷是否已匯入過；"
+            "未填寫時以身分證字號、課程名稱、起訖日期與期別判斷。"
+        ),
+    )
+    skip_bad = forms.BooleanField(
+        label=_("只匯入正確的列"),
+        required=False,
+        initial=False,
+        help_text=_("預設不勾選：檔案有任何錯誤就不匯入。勾選時略過有錯誤的紀錄，其餘照常匯入（錯誤仍會列出）。"),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith(ACCEPTED_SUFFIXES):
+            raise forms.ValidationError(_("請上傳 .xlsx 或 .csv 檔。"), code="suffix")
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("檔案超過 30 MB，請分檔上傳，或請系統管理者以指令匯入。"), code="size")
+        return upload
+
+    def clean_source_system(self) -> str:
+        try:
+            return clean_source_system(self.cleaned_data.get("source_system", ""))
+        except PeiliError as error:
+            raise forms.ValidationError(error.message, code="source_system") from None
