@@ -28,6 +28,7 @@ class LearningRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="learning_records",
+        db_index=False,  # a partial index below: imports leave it empty, and millions of NULLs cost writes
     )
     title = models.CharField(_("課程名稱"), max_length=200)
     provider = models.CharField(_("辦理機關"), max_length=120, blank=True)
@@ -39,7 +40,13 @@ class LearningRecord(models.Model):
     mode = models.CharField(_("學習性質"), max_length=10, choices=LearningMode.choices)
     external_key = models.CharField(_("外部紀錄識別"), max_length=64, blank=True)
     superseded_by = models.ForeignKey(
-        "self", verbose_name=_("更正為"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("更正為"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # a partial index below (almost every record is current)
     )
     reason = models.CharField(_("更正原因"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -53,6 +60,10 @@ class LearningRecord(models.Model):
         indexes = [
             models.Index(
                 fields=["person", "year"], name="records_current_person_year", condition=models.Q(superseded_by=None)
+            ),
+            models.Index(fields=["course_class"], name="records_class", condition=models.Q(course_class__isnull=False)),
+            models.Index(
+                fields=["superseded_by"], name="records_superseded_by", condition=models.Q(superseded_by__isnull=False)
             ),
         ]
         constraints = [
