@@ -356,3 +356,22 @@ def test_blended_hours_split_so_each_row_adds_up(ended, learners, organizer_user
 
 def test_tokens_use_the_wall_clock_window():
     assert rules.window_at(clock.time(), services.qr_period()) > 0
+
+
+def test_the_demo_has_a_class_today_one_to_close_and_one_closed(db):
+    from peili.attendance.demo import attendance_demo_load
+    from peili.org.demo.loader import demo_load
+
+    demo_load(actor=None)  # includes the attendance demo
+    assert attendance_demo_load(actor=None) == 0  # idempotent
+    titles = dict(ClassClosing.objects.values_list("course_class__course__title", "course_class__status"))
+    assert titles == {"性別主流化工作坊": ClassStatus.CLOSED}
+    today = timezone.localdate()
+    assert Attendance.objects.filter(session__course_class__course__title="淨零排放與環境教育").exists()
+    assert (
+        selectors.sessions_today_for(
+            LearningRecord.objects.filter(course_class__course__title="性別主流化工作坊").first().person, today
+        )
+        .filter(course_class__course__title="公務倫理與廉政實務")
+        .exists()
+    )
