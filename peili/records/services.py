@@ -20,7 +20,7 @@ from peili.core import audit
 from peili.core.errors import Conflict, PeiliError
 from peili.org.models import Person
 from peili.policy.selectors import effective_pack
-from peili.records import rules
+from peili.records import bulk, rules
 from peili.records.enums import RecordSource
 from peili.records.models import LearningRecord, RecordHours, YearStanding
 
@@ -187,6 +187,11 @@ def _standing_row(person_id: int, year: int, result: rules.Standing, records: in
 STANDING_FIELDS = ["total", "counted", "shortfall_keys", "missing", "meets", "records", "updated_at"]
 
 
+# From this many people on, PostgreSQL recomputes standings in bulk (`records.bulk`): one aggregate,
+# COPY and one upsert. Below it, the grouped ORM queries of `_recompute` are as quick.
+BULK_MINIMUM = 500
+
+
 def standings_recompute(*, year: int, agency_path: str = "") -> int:
     """Recompute a year's standing for everyone (or an agency subtree by its path): the active
     people and anyone with a record that year — people with no learning at all get their standing
@@ -194,7 +199,12 @@ def standings_recompute(*, year: int, agency_path: str = "") -> int:
 
     Called when a pack changes the yearly rule or its portal codes, and by `peili compliance
     --recompute`. Record writes keep single standings current themselves (`standing_refresh`).
+    On PostgreSQL the whole year is one aggregate, COPY and one upsert (`records.bulk`: about 400,000
+    people in seconds, see tests/bench/compliance.py); elsewhere grouped ORM queries.
     """
+    if bulk.available():
+        with transaction.atomic():
+            return bulk.recompute(year, agency_path=agency_path)
     current = LearningRecord.objects.filter(year=year, superseded_by__isnull=True)
     people = Person.objects.filter(Q(is_active=True) | Q(pk__in=current.values("person_id")))
     if agency_path:
@@ -205,14 +215,19 @@ def standings_recompute(*, year: int, agency_path: str = "") -> int:
 
 def standings_refresh_for(pairs: Iterable[tuple[int, int]]) -> int:
     """Recompute the standing of each `(person id, year)` in `pairs` — what a bulk write (an import,
-    a class's completion) touched — a few grouped queries per year, not one per person. Returns the
-    number of standings written."""
+    a class's completion) touched — a few grouped queries per year, not one per person (on
+    PostgreSQL, from BULK_MINIMUM people in a year on, `records.bulk`'s aggregate, COPY and upsert).
+    Returns the number of standings written."""
     by_year: dict[int, set[int]] = {}
     for person_id, year in pairs:
         by_year.setdefault(year, set()).add(person_id)
     written = 0
     for year, person_ids in sorted(by_year.items()):
         ids = sorted(person_ids)
+        if bulk.available() and len(ids) >= BULK_MINIMUM:
+            with transaction.atomic():
+                written += bulk.recompute(year, person_ids=ids)
+            continue
         people = Person.objects.filter(pk__in=ids)
         current = LearningRecord.objects.filter(year=year, superseded_by__isnull=True, person_id__in=ids)
         written += _recompute(year, people, current)

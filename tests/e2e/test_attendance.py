@@ -29,7 +29,8 @@ def test_qr_sign_in_from_a_phone(page: Page, new_page: Callable[..., Page]) -> N
     expect(page.get_by_text(re.compile(r"已簽到 \d+ / \d+ 人"))).to_be_visible()
     check_page(page)
     scan_url = panel.get_attribute("data-scan-url")
-    assert scan_url and "/attendance/s/" in scan_url
+    assert scan_url
+    assert "/attendance/s/" in scan_url
 
     phone = new_page(phone=True)
     login(phone, "learner")
