@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from peili.attendance import rules
@@ -17,6 +17,7 @@ from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import classes_for_manager
 from peili.core.selectors import working_calendar
+from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
@@ -96,10 +97,21 @@ def roster(session: ClassSession) -> list[RosterLine]:
 
 
 def signed_count(session: ClassSession, kind: str) -> int:
+    return signed_counts(session.course_class_id, kind, session_id=session.pk).get(session.pk, 0)
+
+
+def signed_counts(course_class_id: int, kind: str, *, session_id: int | None = None) -> dict[int, int]:
+    """Session id → how many confirmed people have signed in (or out): one grouped query for a
+    whole class (or one session of it)."""
     field = "signed_in_at" if kind == "in" else "signed_out_at"
-    return Attendance.objects.filter(
-        session=session, registration__status=RegistrationStatus.CONFIRMED, **{f"{field}__isnull": False}
-    ).count()
+    marks = Attendance.objects.filter(
+        session__course_class_id=course_class_id,
+        registration__status=RegistrationStatus.CONFIRMED,
+        **{f"{field}__isnull": False},
+    )
+    if session_id is not None:
+        marks = marks.filter(session_id=session_id)
+    return dict(marks.order_by().values("session_id").annotate(n=Count("id")).values_list("session_id", "n"))
 
 
 # --- completion --------------------------------------------------------------------------------------
@@ -193,7 +205,25 @@ class CertificationLine:
         return self.certification.status if self.certification else CertificationStatus.DUE
 
 
-def certification_lines(user: Any, today: date, *, status: str = "") -> list[CertificationLine]:
+def certification_of(
+    course_class: CourseClass, closing: ClassClosing | None, *, today: date, calendar: WorkingCalendar
+) -> record_rules.Certification | None:
+    """A class's certification deadline and status (None: no end date, or the pack sets no deadline)."""
+    if course_class.end_date is None:
+        return None
+    pack = effective_pack(course_class.course.organizer.jurisdiction, course_class.end_date.year)
+    if pack.certification is None:
+        return None
+    return record_rules.certification(
+        course_class.end_date,
+        pack.certification,
+        calendar,
+        today=today,
+        uploaded_on=closing.uploaded_on if closing else None,
+    )
+
+
+def certification_lines(user: Any, today: date) -> list[CertificationLine]:
     """The organizer's classes that have ended: those still to close, then each closed class's
     certification deadline and status (due, overdue, done), the most urgent first."""
     calendar = working_calendar()
@@ -206,21 +236,9 @@ def certification_lines(user: Any, today: date, *, status: str = "") -> list[Cer
     lines = []
     for course_class in classes:
         closing = getattr(course_class, "closing", None)
-        certification = None
-        if course_class.end_date is not None:
-            pack = effective_pack(course_class.course.organizer.jurisdiction, course_class.end_date.year)
-            if pack.certification is not None:
-                certification = record_rules.certification(
-                    course_class.end_date,
-                    pack.certification,
-                    calendar,
-                    today=today,
-                    uploaded_on=closing.uploaded_on if closing else None,
-                )
+        certification = certification_of(course_class, closing, today=today, calendar=calendar)
         completes = len(closing.completions.all()) if closing else 0
         lines.append(CertificationLine(course_class, closing, certification, completes))
-    if status:
-        lines = [line for line in lines if line.status == status]
     order = {"overdue": 0, "to_close": 1, "due": 2, "done": 3}
     far = date.max
     lines.sort(

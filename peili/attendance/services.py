@@ -101,14 +101,19 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
     return Signed(row, kind, False)
 
 
+def token_refusal(error: rules.TokenError) -> PeiliError:
+    """What a learner is told when a scanned code is refused."""
+    if error.code == "attendance.token_expired":
+        return PeiliError(error.code, _("這個 QR code 已經過期，請掃描現場畫面上最新的 QR code。"))
+    return PeiliError(error.code, _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"))
+
+
 def sign_by_token(*, person: Person, token: str, at: datetime, actor: Any) -> Signed:
     """Sign with a scanned QR token: genuine, of the current or previous window."""
     try:
         scan = rules.token_check(token_key(), token, now=at.timestamp(), period=qr_period())
     except rules.TokenError as error:
-        if error.code == "attendance.token_expired":
-            raise PeiliError(error.code, _("這個 QR code 已經過期，請掃描現場畫面上最新的 QR code。")) from error
-        raise PeiliError(error.code, _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")) from error
+        raise token_refusal(error) from error
     session = ClassSession.objects.select_related("course_class").filter(pk=scan.session_id).first()
     if session is None:
         raise NotFound("attendance.session_not_found", _("找不到這個節次。"))

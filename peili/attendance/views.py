@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from peili.catalog.models import ClassSession, CourseClass
 from peili.core.errors import PeiliError
 from peili.core.pages import perform, submit
 from peili.core.permissions import PUBLIC, check_page, requires
+from peili.core.selectors import working_calendar
 from peili.org.models import Person
 from peili.org.scopes import grants_for
 from peili.policy.selectors import effective_pack
@@ -81,15 +83,13 @@ def certification(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in {key for key, _label in STATUS_FILTERS}:
         status = ""
-    lines = selectors.certification_lines(request.user, today, status=status)
-    counts: dict[str, int] = {}
-    for line in selectors.certification_lines(request.user, today) if status else lines:
-        counts[line.status] = counts.get(line.status, 0) + 1
+    every = selectors.certification_lines(request.user, today)
+    counts = Counter(line.status for line in every)
     return render(
         request,
         "attendance/certification.html",
         {
-            "lines": lines,
+            "lines": [line for line in every if line.status == status] if status else every,
             "status": status,
             "filters": [
                 (key, label, counts.get(key, 0) if key else sum(counts.values())) for key, label in STATUS_FILTERS
@@ -181,36 +181,20 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     course_class = _class(request, pk)
     closing = getattr(course_class, "closing", None) if hasattr(course_class, "closing") else None
     sessions = list(course_class.sessions.all())
-    counts = {session.pk: selectors.signed_count(session, Kind.SIGN_IN) for session in sessions}
+    counts = selectors.signed_counts(course_class.pk, Kind.SIGN_IN)
     return render(
         request,
         "attendance/class.html",
         {
             "course_class": course_class,
             "closing": closing,
-            "sessions": [(session, counts[session.pk]) for session in sessions],
+            "sessions": [(session, counts.get(session.pk, 0)) for session in sessions],
             "completions": list(selectors.completions(course_class)) if closing else [],
             "confirmed": selectors.confirmed(course_class).count(),
-            "certification": _certification(course_class, closing),
+            "certification": selectors.certification_of(
+                course_class, closing, today=timezone.localdate(), calendar=working_calendar()
+            ),
         },
-    )
-
-
-def _certification(course_class: CourseClass, closing: Any) -> Any:
-    if course_class.end_date is None:
-        return None
-    from peili.core.selectors import working_calendar
-    from peili.records import rules as record_rules
-
-    pack = effective_pack(course_class.course.organizer.jurisdiction, course_class.end_date.year)
-    if pack.certification is None:
-        return None
-    return record_rules.certification(
-        course_class.end_date,
-        pack.certification,
-        working_calendar(),
-        today=timezone.localdate(),
-        uploaded_on=closing.uploaded_on if closing else None,
     )
 
 
@@ -336,13 +320,10 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = rules.token_check(services.token_key(), token, now=time.time(), period=services.qr_period())
     except rules.TokenError as error:
-        expired = error.code == "attendance.token_expired"
-        message = (
-            _("這個 QR code 已經過期，請掃描現場畫面上最新的 QR code。")
-            if expired
-            else _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")
+        refusal = services.token_refusal(error)
+        return render(
+            request, "attendance/scan_error.html", {"message": refusal.message, "code": refusal.code}, status=400
         )
-        return render(request, "attendance/scan_error.html", {"message": message, "code": error.code}, status=400)
     ticket = signing.dumps({"s": found.session_id, "k": found.kind, "t": time.time()}, salt=TICKET_SALT)
     return redirect("attendance:check", ticket=ticket)
 

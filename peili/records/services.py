@@ -138,7 +138,7 @@ def record_withdraw(*, record: LearningRecord, reason: str, actor: Any) -> Learn
     """Take a record out of the ledger without a replacement (hours granted by mistake): it points
     at itself as superseded, keeps its rows and gets the reason — nothing is deleted."""
     if not reason.strip():
-        raise PeiliError("record.reason_required", _("請說明更正原因。"))
+        raise PeiliError("record.reason_required", _("更正學習紀錄須說明原因。"))
     old = LearningRecord.objects.select_for_update().filter(pk=record.pk).first()
     if old is None or old.superseded_by_id is not None:
         raise Conflict("record.already_superseded", _("這筆學習紀錄已經更正過了，請重新整理後再試。"))

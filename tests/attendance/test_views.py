@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.records.models import LearningRecord
-from tests.attendance.conftest import confirm
+from tests.attendance.conftest import add_session, confirm
 from tests.factories import PersonFactory, UserFactory
 
 
@@ -169,3 +170,38 @@ def test_the_home_page_tells_a_learner_about_todays_class(client, today_class, t
     assert "今天的課程" in page
     assert "09:00 今日課程" in page
     assert reverse("attendance:code") in page
+
+
+def test_the_class_page_counts_signatures_per_session_in_one_query(
+    client, ended, learners, organizer_user, django_assert_max_num_queries
+):
+    from peili.attendance import services
+
+    first, second = ended.sessions.order_by("starts_at")
+    services.roster_save(
+        session=first,
+        entries={r.pk: services.RosterEntry(True, False, 0, 0, Decimal(0)) for r in learners},
+        actor=organizer_user,
+    )
+    services.roster_save(
+        session=second,
+        entries={learners[0].pk: services.RosterEntry(True, False, 0, 0, Decimal(0))},
+        actor=organizer_user,
+    )
+    client.force_login(organizer_user)
+    page = client.get(reverse("attendance:class", args=[ended.pk])).content.decode()
+    assert "3 / 3" in page
+    assert "1 / 3" in page
+    url = reverse("attendance:class", args=[ended.pk])
+    with django_assert_max_num_queries(20) as first_count:
+        client.get(url)
+    for begin in (17, 18, 19):
+        add_session(ended, ended.end_date, begin, begin + 1)
+    with django_assert_max_num_queries(len(first_count.captured_queries)):
+        client.get(url)
+
+
+def test_the_dashboard_filters_by_status(client, ended, learners, organizer_user):
+    client.force_login(organizer_user)
+    assert str(ended) in client.get(reverse("attendance:certification") + "?status=to_close").content.decode()
+    assert str(ended) not in client.get(reverse("attendance:certification") + "?status=done").content.decode()
