@@ -29,6 +29,7 @@ from peili.policy.schema import (
     SectionBase,
     StudyRule,
     SubsidyRule,
+    SurveyRule,
 )
 
 
@@ -355,6 +356,28 @@ def _portal_rows(rule: PortalFormat) -> Iterator[Row]:
     )
 
 
+def _survey_rows(rule: SurveyRule) -> Iterator[Row]:
+    yield Row("survey.open_days", _("問卷開放填答"), _("結訓後 %(n)d 日") % {"n": rule.open_days})
+    yield Row(
+        "survey.reminder_days",
+        _("未填答提醒"),
+        _("開放後第 %(days)s 日") % {"days": "、".join(str(d) for d in rule.reminder_days)}
+        if rule.reminder_days
+        else _("不寄送"),
+    )
+    yield Row(
+        "survey.index_points",
+        _("滿意度指數換算"),
+        _("非常滿意 %(p5)d、滿意 %(p4)d、普通 %(p3)d、不滿意 %(p2)d、非常不滿意 %(p1)d 分")
+        % dict(zip(("p1", "p2", "p3", "p4", "p5"), rule.index_points, strict=True)),
+    )
+    yield Row(
+        "survey.reflection_gates_completion",
+        _("心得寫作"),
+        _yes_no(rule.reflection_gates_completion, _("班期要求心得者，須經審閱通過始完訓"), _("不影響完訓")),
+    )
+
+
 def section_rows(name: str, section: SectionBase) -> list[Row]:
     if isinstance(section, HoursRule):
         rows = list(_hours_rows(section))
@@ -374,6 +397,8 @@ def section_rows(name: str, section: SectionBase) -> list[Row]:
         rows = list(_registration_rows(section))
     elif isinstance(section, PortalFormat):
         rows = list(_portal_rows(section))
+    elif isinstance(section, SurveyRule):
+        rows = list(_survey_rows(section))
     else:  # pragma: no cover - every section type is listed above
         raise TypeError(type(section).__name__)
     if section.note:

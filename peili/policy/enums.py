@@ -31,6 +31,7 @@ class Section(models.TextChoices):
     OVERSEAS_STUDY = "overseas_study", _("出國進修")
     REGISTRATION = "registration", _("報名")
     PORTAL = "portal", _("終身學習入口網上傳")
+    SURVEY = "survey", _("問卷與心得")
 
 
 class ClashHandling(models.TextChoices):

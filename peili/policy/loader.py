@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from peili.core.errors import PeiliError
 from peili.policy.enums import REQUIRED_SECTIONS, Section, StudyMode
-from peili.policy.schema import MonthDay, PackDocument, Ratio
+from peili.policy.schema import MonthDay, PackDocument, Ratio, SurveyRule
 
 MAX_SOURCE_CHARS = 200_000
 
@@ -452,6 +452,35 @@ def consistency(document: PackDocument, *, complete: bool = False) -> Iterator[t
         yield from _subsidy(document)
     if document.overseas_study is not None:
         yield from _overseas(document)
+    if document.survey is not None:
+        yield from _survey(document.survey)
+
+
+def _survey(rule: SurveyRule) -> Iterator[tuple[Loc, str, str]]:
+    previous = 0
+    for index, day in enumerate(rule.reminder_days):
+        if day <= previous:
+            yield (
+                ("survey", "reminder_days", index),
+                "not_ascending",
+                _("提醒日須由小到大且不重複：第 %(i)d 個（%(d)d）未大於前一個。") % {"i": index + 1, "d": day},
+            )
+        if day >= rule.open_days:
+            yield (
+                ("survey", "reminder_days", index),
+                "after_closing",
+                _("第 %(d)d 日提醒時問卷已截止（開放 %(n)d 日）。") % {"d": day, "n": rule.open_days},
+            )
+        previous = day
+    points = rule.index_points
+    for index in range(1, len(points)):
+        if points[index] < points[index - 1]:
+            yield (
+                ("survey", "index_points", index),
+                "not_ascending",
+                _("滿意度換算分數須由「非常不滿意」到「非常滿意」遞增：第 %(i)d 個（%(p)d）小於前一個。")
+                % {"i": index + 1, "p": points[index]},
+            )
 
 
 def _hours(document: PackDocument) -> Iterator[tuple[Loc, str, str]]:

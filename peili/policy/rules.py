@@ -33,6 +33,7 @@ from peili.policy.schema import (
     StudyQuota,
     StudyRule,
     SubsidyRule,
+    SurveyRule,
 )
 
 Quantity = int | Decimal | Fraction
@@ -163,6 +164,7 @@ def effective_from(jurisdiction_code: str, year: int, own: PackLayer | None, fal
         overseas_study=_optional(sections, Section.OVERSEAS_STUDY, OverseasStudyRule),
         registration=_optional(sections, Section.REGISTRATION, RegistrationRule),
         portal=_optional(sections, Section.PORTAL, PortalFormat),
+        survey=_optional(sections, Section.SURVEY, SurveyRule),
         origins={name: origin for name, (_value, origin) in sections.items()},
         inherited=tuple(name for name, (_value, origin) in sections.items() if origin != own_origin),
     )

@@ -251,6 +251,23 @@ class RegistrationRule(SectionBase):
     deputy_required: StrictBool
 
 
+# --- surveys and reflections (滿意度問卷、心得寫作) ------------------------------------------------
+
+Points = Annotated[StrictInt, Field(ge=0, le=100)]
+
+
+class SurveyRule(SectionBase):
+    """When a class's survey opens and for how long, when those who have not answered are reminded,
+    how 5-point answers convert to the 100-point satisfaction index, and whether a class's required
+    reflection (心得寫作) is a condition of completion."""
+
+    open_days: Annotated[StrictInt, Field(ge=1, le=90)]  # days the survey stays open after the class ends
+    reminder_days: tuple[Annotated[StrictInt, Field(ge=1, le=90)], ...] = ()  # days after opening
+    # Points on the 100-point index for 非常不滿意, 不滿意, 普通, 滿意, 非常滿意 (in that order).
+    index_points: Annotated[tuple[Points, Points, Points, Points, Points], Field(strict=False)]
+    reflection_gates_completion: StrictBool
+
+
 # --- the national portal's upload file (終身學習入口網站) -------------------------------------------
 
 
@@ -292,6 +309,7 @@ class PackDocument(Frozen):
     overseas_study: OverseasStudyRule | None = None
     registration: RegistrationRule | None = None
     portal: PortalFormat | None = None
+    survey: SurveyRule | None = None
 
     def section(self, name: str) -> SectionBase | None:
         value = getattr(self, name)
@@ -340,6 +358,7 @@ class Pack:
     overseas_study: OverseasStudyRule | None = None
     registration: RegistrationRule | None = None
     portal: PortalFormat | None = None
+    survey: SurveyRule | None = None
     origins: Mapping[str, PackOrigin] = field(default_factory=dict)
     inherited: tuple[str, ...] = ()
 
@@ -376,6 +395,11 @@ class Pack:
         if self.portal is None:
             raise self._missing(Section.PORTAL)
         return self.portal
+
+    def require_survey(self) -> SurveyRule:
+        if self.survey is None:
+            raise self._missing(Section.SURVEY)
+        return self.survey
 
     def _missing(self, section: Section) -> PeiliError:
         return PeiliError(

@@ -63,7 +63,7 @@ def test_effective_pack(organizer_client, presets):
     response = organizer_client.get(f"{API}/effective/hsinchu-city/2026")
     assert response.status_code == 200
     body = response.json()
-    assert body["inherited"] == ["subsidy", "portal"]
+    assert body["inherited"] == ["subsidy", "portal", "survey"]
     assert body["origins"]["subsidy"] == {
         "jurisdiction": "national",
         "year": 2026,

@@ -527,3 +527,43 @@ def test_hostile_nesting_is_refused_not_crashed():
 
     result = loader.validate("hours: " + "[" * 3000 + "]" * 3000)
     assert [(p.line, p.code) for p in result.problems] == [(1, "too_deep")]
+
+
+# --- the survey section ---------------------------------------------------------------------------
+
+SURVEY = """\
+format: 1
+title: 問卷
+survey:
+  open_days: 7
+  reminder_days: [3, 6]
+  index_points: [20, 40, 60, 80, 100]
+  reflection_gates_completion: false
+"""
+
+
+def test_a_survey_section_validates():
+    result = validate(SURVEY)
+    assert result.ok
+    assert result.document.survey.index_points == (20, 40, 60, 80, 100)
+
+
+def test_reminders_must_ascend_and_come_before_closing():
+    text = replace_line(SURVEY, 5, "  reminder_days: [3, 3, 7]")
+    assert problems(text) == [
+        (5, "survey.reminder_days[1]", "not_ascending", "提醒日須由小到大且不重複：第 2 個（3）未大於前一個。"),
+        (5, "survey.reminder_days[2]", "after_closing", "第 7 日提醒時問卷已截止（開放 7 日）。"),
+    ]
+
+
+def test_index_points_must_not_fall_and_there_must_be_five():
+    text = replace_line(SURVEY, 6, "  index_points: [20, 40, 30, 80, 100]")
+    assert problems(text) == [
+        (
+            6,
+            "survey.index_points[2]",
+            "not_ascending",
+            "滿意度換算分數須由「非常不滿意」到「非常滿意」遞增：第 3 個（30）小於前一個。",
+        ),
+    ]
+    assert not validate(replace_line(SURVEY, 6, "  index_points: [20, 40, 60, 80]")).ok

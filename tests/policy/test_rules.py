@@ -171,6 +171,7 @@ def test_missing_sections_come_whole_from_the_fallback():
         "categories": "hsinchu-city",
         "registration": "hsinchu-city",
         "portal": "national",
+        "survey": "national",
     }
 
 
@@ -180,16 +181,16 @@ def test_effective_pack_from_own_and_fallback():
     assert pack.hours.yearly_minimum == 20
     assert pack.subsidy.cap_per_semester == 20000
     assert pack.study.quota.counted_modes == ("part_time",)
-    assert pack.inherited == ("subsidy", "portal")
+    assert pack.inherited == ("subsidy", "portal", "survey")
     assert pack.origins["subsidy"].jurisdiction_code == "national"
     assert pack.overseas_study is None
-    assert pack.backdated == ("subsidy", "portal")  # the national preset is for 2026
+    assert pack.backdated == ("subsidy", "portal", "survey")  # the national preset is for 2026
 
 
 def test_effective_pack_with_only_an_overseas_section():
     pack = effective_from("taipei-city", 2026, TAIPEI, NATIONAL)
     assert pack.title == "臺北市政府 109 年度選送優秀公務人員出國進修"
-    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal")
+    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal", "survey")
     assert pack.backdated == ()
     assert pack.require_overseas_study().kinds["research"].funding_cap_total == 500_000
     with pytest.raises(PeiliError) as caught:
@@ -201,7 +202,7 @@ def test_effective_pack_with_only_an_overseas_section():
 def test_effective_pack_without_own_pack_is_the_national_default():
     pack = effective_from("new-county", 2026, None, NATIONAL)
     assert pack.title == "全國預設：公務人員訓練進修共通規定"
-    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal")
+    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal", "survey")
 
 
 def test_effective_pack_with_nothing_to_read():

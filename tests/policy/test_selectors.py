@@ -26,8 +26,9 @@ def test_hsinchu_in_2026_inherits_only_the_subsidy(presets):
         "categories": ("hsinchu-city", 2022),
         "registration": ("hsinchu-city", 2022),
         "portal": ("national", 2026),
+        "survey": ("national", 2026),
     }
-    assert pack.inherited == ("subsidy", "portal")
+    assert pack.inherited == ("subsidy", "portal", "survey")
     assert pack.backdated == ()
     assert pack.subsidy.cap_per_semester == 20000
     assert pack.require_certification().deadline_working_days == 7
@@ -38,13 +39,13 @@ def test_kaohsiung_takes_hours_from_the_national_default(presets):
     assert pack.hours.yearly_minimum == 20
     assert pack.subsidy.cap_per_semester == 10000
     assert pack.attendance is None
-    assert pack.inherited == ("hours", "registration", "portal")
+    assert pack.inherited == ("hours", "registration", "portal", "survey")
 
 
 def test_a_year_before_the_national_default_uses_its_earliest_pack(presets):
     pack = effective_pack("chiayi-county", 2014)
     assert origins(pack)["hours"] == ("national", 2026)
-    assert pack.backdated == ("hours", "registration", "portal")
+    assert pack.backdated == ("hours", "registration", "portal", "survey")
     assert pack.subsidy.enabled is False
 
 
@@ -78,7 +79,7 @@ def test_accepts_a_jurisdiction_object(presets):
     taipei = Jurisdiction.objects.get(code="taipei-city")
     pack = effective_pack(taipei, 2026)
     assert pack.require_overseas_study().eligibility.minimum_grade == 5
-    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal")
+    assert pack.inherited == ("hours", "study", "subsidy", "registration", "portal", "survey")
 
 
 def test_unknown_jurisdiction(presets):
@@ -115,4 +116,4 @@ def test_the_national_default_reaches_back_for_itself(presets):
     pack = effective_pack("national", 2010)
     assert origins(pack)["hours"] == ("national", 2026)
     assert pack.inherited == ()
-    assert pack.backdated == ("hours", "study", "subsidy", "registration", "portal")
+    assert pack.backdated == ("hours", "study", "subsidy", "registration", "portal", "survey")
