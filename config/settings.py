@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "peili.enrolment",
     "peili.attendance",
     "peili.records",
+    "peili.surveys",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
     "tidy-records-import-jobs": {"task": "records.tidy_import_jobs", "schedule": 3600.0},
     # Idempotent (one reminder per registration), so running it several times a day is harmless.
     "enrolment-class-reminders": {"task": "enrolment.send_class_reminders", "schedule": 6 * 3600.0},
+    # Opens surveys of classes that have ended (within the hour) and reminds non-respondents.
+    "surveys-open": {"task": "surveys.open_due", "schedule": 900.0},
+    "surveys-reminders": {"task": "surveys.send_reminders", "schedule": 6 * 3600.0},
 }
 # HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
 # lists (personal data) are deleted after this many days even when never loaded.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("registrations/", include("peili.enrolment.urls")),
     path("attendance/", include("peili.attendance.urls")),
     path("records/", include("peili.records.urls")),
+    path("surveys/", include("peili.surveys.urls")),
     path("", include("peili.core.urls")),
 ]

@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, settings
 
 from tests.factories import AgencyFactory, JurisdictionFactory, PersonFactory, UserFactory, grant
+
+# Tests run in parallel workers on shared machines: generation speed and per-example time vary
+# with load and say nothing about the code, so they must not fail a run. (Benchmarks measure speed.)
+settings.register_profile("peili", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("peili")
 
 
 @pytest.fixture(autouse=True)

@@ -520,7 +520,7 @@ def class_for_user(user: Any, pk: int) -> CourseClass | None:
 # --- organizers -----------------------------------------------------------------------------------
 
 
-def _organizer_condition(user: Any, field_name: str) -> Q | None:
+def organizer_condition(user: Any, field_name: str) -> Q | None:
     """None: no restriction (administrator); else the organizer's subtrees."""
     grants = grants_for(user)
     if grants.is_admin:
@@ -545,19 +545,19 @@ def organizing_bodies_for_user(user: Any) -> QuerySet[Agency]:
 
 def classes_for_manager(user: Any) -> QuerySet[CourseClass]:
     qs = CourseClass.objects.select_related("course__organizer").order_by("-status", "start_date", "pk")
-    condition = _organizer_condition(user, "course__organizer")
+    condition = organizer_condition(user, "course__organizer")
     return qs if condition is None else qs.filter(condition)
 
 
 def courses_for_manager(user: Any) -> QuerySet[Course]:
     qs = Course.objects.select_related("organizer", "plan_item")
-    condition = _organizer_condition(user, "organizer")
+    condition = organizer_condition(user, "organizer")
     return qs if condition is None else qs.filter(condition)
 
 
 def plans_for_user(user: Any) -> QuerySet[TrainingPlan]:
     qs = TrainingPlan.objects.select_related("organizer", "decided_by").order_by("-year", "organizer__path")
-    condition = _organizer_condition(user, "organizer")
+    condition = organizer_condition(user, "organizer")
     return qs if condition is None else qs.filter(condition)
 
 
@@ -647,7 +647,7 @@ def plan_totals(plan: TrainingPlan) -> tuple[list[TrackTotal], TrackTotal]:
 def plan_items_for_publishing(user: Any) -> QuerySet[PlanItem]:
     """Items of approved plans the user may open courses from."""
     qs = PlanItem.objects.filter(plan__status="approved").select_related("plan__organizer")
-    condition = _organizer_condition(user, "plan__organizer")
+    condition = organizer_condition(user, "plan__organizer")
     return qs if condition is None else qs.filter(condition)
 
 

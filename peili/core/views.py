@@ -24,9 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
     from peili.org.selectors import home_summary
 
     summary = home_summary(request.user)
-    card = today_card(request.user, summary["today"])
-    if card is not None:
-        summary["cards"].insert(0, card)
+    from peili.surveys.selectors import home_card as survey_card
+
+    for card in (survey_card(request.user), today_card(request.user, summary["today"])):
+        if card is not None:
+            summary["cards"].insert(0, card)
     return render(request, "core/home.html", {"summary": summary})
 
 

@@ -42,6 +42,9 @@ class NotificationKind(models.TextChoices):
     SUBSTITUTED = "substituted", _("已由他人遞補")
     REMINDER = "reminder", _("開課提醒")
     HOURS_REMINDER = "hours_reminder", _("學習時數提醒")
+    SURVEY = "survey", _("問卷填答")
+    SURVEY_REMINDER = "survey_reminder", _("問卷填答提醒")
+    REFLECTION = "reflection", _("心得審閱結果")
 
 
 class ErrorCode(models.TextChoices):

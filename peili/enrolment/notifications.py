@@ -102,7 +102,7 @@ def deliver(
     return True
 
 
-def _recipient(person: Person) -> tuple[Any, str]:
+def recipient(person: Person) -> tuple[Any, str]:
     user = person.user
     email = person.email or (user.email if user is not None else "")
     return user, email
@@ -147,7 +147,7 @@ def registration_notice(registration_id: int, kind: str) -> None:
         and registration.status == RegistrationStatus.CONFIRMED
     ):
         attachment = (f"class-{course_class.pk}.ics", class_calendar(course_class), "text/calendar")
-    user, email = _recipient(registration.person)
+    user, email = recipient(registration.person)
     deliver(
         user=user,
         email=email,
@@ -228,7 +228,7 @@ def class_reminders(today: Any = None) -> int:
         for registration in course_class.registrations.filter(status=RegistrationStatus.CONFIRMED).select_related(
             "person__user"
         ):
-            user, email = _recipient(registration.person)
+            user, email = recipient(registration.person)
             if deliver(
                 user=user,
                 email=email,

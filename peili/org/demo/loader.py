@@ -207,6 +207,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     from peili.attendance.demo import attendance_demo_load
 
     attendance_demo_load(actor=actor)
+    from peili.surveys.demo import surveys_demo_load
+
+    surveys_demo_load(actor=actor)
     if created:
         audit.record(
             actor=actor,

@@ -1,0 +1,753 @@
+"""Every write of surveys and reflections, each audited.
+
+Templates are versioned: an edit goes to the template's newest version while nobody has answered
+it, and otherwise to a copy (`editable_version`), so answers stay tied to the questions they
+answered. Surveys that nobody has answered yet follow the template to the new version.
+
+Answering locks the survey row: one answer per person (the invitation's `responded_at`, and for a
+named survey a unique constraint too), the counters and the tallies move together, and an invalid
+submission writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peili.catalog.enums import ClassStatus
+from peili.catalog.models import CourseClass
+from peili.core import audit
+from peili.core.errors import Conflict, NotFound, PeiliError
+from peili.org.models import Agency, Person
+from peili.surveys import rules, selectors, tasks
+from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SurveyState
+from peili.surveys.models import (
+    Answer,
+    Invitation,
+    Question,
+    Reflection,
+    ReflectionAssignment,
+    Response,
+    Survey,
+    SurveyTemplate,
+    Tally,
+    TemplateDefault,
+    TemplateSection,
+    TemplateVersion,
+)
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    kind: str
+    text: str
+    required: bool = True
+    options: tuple[str, ...] = ()
+    in_index: bool = True
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    kind: str
+    title: str
+    questions: tuple[QuestionSpec, ...] = ()
+
+
+def _check_question(spec: QuestionSpec) -> None:
+    if spec.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        options = [o.strip() for o in spec.options if o.strip()]
+        if len(options) < 2:
+            raise PeiliError("survey.options_required", _("單選或複選題至少須有兩個選項。"))
+        if len(set(options)) != len(options):
+            raise PeiliError("survey.options_duplicate", _("選項不可重複。"))
+
+
+def _question_fields(spec: QuestionSpec) -> dict[str, Any]:
+    _check_question(spec)
+    choice = spec.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+    return {
+        "kind": spec.kind,
+        "text": spec.text.strip(),
+        "required": spec.required,
+        "options": [o.strip() for o in spec.options if o.strip()] if choice else [],
+        "in_index": spec.in_index and spec.kind == QuestionKind.SCALE,
+    }
+
+
+@transaction.atomic
+def template_create(
+    *,
+    organizer: Agency,
+    name: str,
+    description: str = "",
+    anonymous: bool = True,
+    sections: Sequence[SectionSpec] = (),
+    actor: Any,
+) -> SurveyTemplate:
+    """A new template (version 1), optionally with its sections and questions."""
+    if SurveyTemplate.objects.filter(organizer=organizer, name=name.strip()).exists():
+        raise Conflict("survey.template_exists", _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
+    template = SurveyTemplate.objects.create(
+        organizer=organizer,
+        name=name.strip(),
+        description=description.strip(),
+        anonymous=anonymous,
+        created_by=_user(actor),
+    )
+    version = TemplateVersion.objects.create(template=template, number=1, created_by=_user(actor))
+    for position, spec in enumerate(sections, start=1):
+        section = TemplateSection.objects.create(version=version, position=position, kind=spec.kind, title=spec.title)
+        for q_position, question in enumerate(spec.questions, start=1):
+            Question.objects.create(section=section, position=q_position, **_question_fields(question))
+    audit.record(actor=actor, action="survey_template.create", target=template, after={"name": template.name})
+    return template
+
+
+@transaction.atomic
+def template_update(
+    *, template: SurveyTemplate, name: str, description: str, anonymous: bool, is_active: bool, actor: Any
+) -> SurveyTemplate:
+    """The template's name and settings (not versioned: they do not change what was answered;
+    anonymity applies to surveys attached from now on)."""
+    locked = SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+    if SurveyTemplate.objects.filter(organizer=locked.organizer, name=name.strip()).exclude(pk=locked.pk).exists():
+        raise Conflict("survey.template_exists", _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
+    fields = ("name", "description", "anonymous", "is_active")
+    before = audit.snapshot(locked, fields)
+    locked.name, locked.description = name.strip(), description.strip()
+    locked.anonymous, locked.is_active = anonymous, is_active
+    locked.save(update_fields=list(fields))
+    old, new = audit.diff(before, audit.snapshot(locked, fields))
+    if new:
+        audit.record(actor=actor, action="survey_template.update", target=locked, before=old, after=new)
+    return locked
+
+
+def version_answered(version: TemplateVersion) -> bool:
+    return Response.objects.filter(version=version).exists()
+
+
+def editable_version(template: SurveyTemplate, actor: Any) -> TemplateVersion:
+    """The version an edit goes to: the newest, unless someone has answered it — then a copy of it
+    as the next version (same section and question keys), to which the surveys nobody has answered
+    yet are moved. Call inside a transaction holding the template's row lock."""
+    latest = selectors.latest_version(template)
+    if not version_answered(latest):
+        return latest
+    copy = TemplateVersion.objects.create(template=template, number=latest.number + 1, created_by=_user(actor))
+    for section in selectors.version_sections(latest):
+        new_section = TemplateSection.objects.create(
+            version=copy, key=section.key, position=section.position, kind=section.kind, title=section.title
+        )
+        Question.objects.bulk_create(
+            Question(
+                section=new_section,
+                key=q.key,
+                position=q.position,
+                kind=q.kind,
+                text=q.text,
+                required=q.required,
+                options=q.options,
+                in_index=q.in_index,
+            )
+            for q in section.questions.all()
+        )
+    moved = Survey.objects.filter(version__template=template, response_count=0).update(version=copy)
+    audit.record(
+        actor=actor,
+        action="survey_template.new_version",
+        target=template,
+        after={"version": copy.number, "surveys_moved": moved},
+        note=_("已有填答，修改時另立新版本"),
+    )
+    return copy
+
+
+def _locked_template(template: SurveyTemplate) -> SurveyTemplate:
+    return SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+
+
+def _section(version: TemplateVersion, key: str) -> TemplateSection:
+    section = version.sections.filter(key=key).first()
+    if section is None:
+        raise NotFound("survey.section_not_found", _("找不到這個題組，可能已被刪除。"))
+    return section
+
+
+def _question(version: TemplateVersion, key: str) -> Question:
+    question = Question.objects.filter(section__version=version, key=key).select_related("section").first()
+    if question is None:
+        raise NotFound("survey.question_not_found", _("找不到這個題目，可能已被刪除。"))
+    return question
+
+
+def _renumber(items: Sequence[Any]) -> None:
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def section_add(*, template: SurveyTemplate, kind: str, title: str, actor: Any) -> TemplateSection:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    last = version.sections.aggregate(m=Max("position"))["m"] or 0
+    section = TemplateSection.objects.create(version=version, position=last + 1, kind=kind, title=title.strip())
+    audit.record(
+        actor=actor,
+        action="survey_template.section_add",
+        target=locked,
+        after={"version": version.number, "section": section.key, "kind": kind, "title": section.title},
+    )
+    return section
+
+
+@transaction.atomic
+def section_update(*, template: SurveyTemplate, key: str, kind: str, title: str, actor: Any) -> TemplateSection:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    section = _section(version, key)
+    before = audit.snapshot(section, ("kind", "title"))
+    section.kind, section.title = kind, title.strip()
+    section.save(update_fields=["kind", "title"])
+    old, new = audit.diff(before, audit.snapshot(section, ("kind", "title")))
+    audit.record(
+        actor=actor,
+        action="survey_template.section_update",
+        target=locked,
+        before=old,
+        after={**new, "version": version.number, "section": key},
+    )
+    return section
+
+
+@transaction.atomic
+def section_delete(*, template: SurveyTemplate, key: str, actor: Any) -> None:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    section = _section(version, key)
+    title = section.title
+    section.delete()
+    _renumber(list(version.sections.order_by("position")))
+    audit.record(
+        actor=actor,
+        action="survey_template.section_delete",
+        target=locked,
+        before={"section": key, "title": title},
+        after={"version": version.number},
+    )
+
+
+@transaction.atomic
+def section_move(*, template: SurveyTemplate, key: str, offset: int, actor: Any) -> None:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    sections = list(version.sections.order_by("position"))
+    _move(sections, key, offset)
+    audit.record(
+        actor=actor,
+        action="survey_template.section_move",
+        target=locked,
+        after={"version": version.number, "section": key, "offset": offset},
+    )
+
+
+def _move(items: list[Any], key: str, offset: int) -> None:
+    index = next((i for i, item in enumerate(items) if item.key == key), None)
+    if index is None:
+        raise NotFound("survey.item_not_found", _("找不到要移動的項目，可能已被刪除。"))
+    target = max(0, min(len(items) - 1, index + offset))
+    items.insert(target, items.pop(index))
+    _renumber(items)
+
+
+@transaction.atomic
+def question_add(*, template: SurveyTemplate, section_key: str, spec: QuestionSpec, actor: Any) -> Question:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    section = _section(version, section_key)
+    last = section.questions.aggregate(m=Max("position"))["m"] or 0
+    question = Question.objects.create(section=section, position=last + 1, **_question_fields(spec))
+    audit.record(
+        actor=actor,
+        action="survey_template.question_add",
+        target=locked,
+        after={"version": version.number, "question": question.key, "text": question.text, "kind": question.kind},
+    )
+    return question
+
+
+QUESTION_FIELDS = ("kind", "text", "required", "options", "in_index")
+
+
+@transaction.atomic
+def question_update(*, template: SurveyTemplate, key: str, spec: QuestionSpec, actor: Any) -> Question:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    question = _question(version, key)
+    before = audit.snapshot(question, QUESTION_FIELDS)
+    for name, value in _question_fields(spec).items():
+        setattr(question, name, value)
+    question.save(update_fields=list(QUESTION_FIELDS))
+    old, new = audit.diff(before, audit.snapshot(question, QUESTION_FIELDS))
+    audit.record(
+        actor=actor,
+        action="survey_template.question_update",
+        target=locked,
+        before=old,
+        after={**new, "version": version.number, "question": key},
+    )
+    return question
+
+
+@transaction.atomic
+def question_delete(*, template: SurveyTemplate, key: str, actor: Any) -> None:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    question = _question(version, key)
+    section, text = question.section, question.text
+    question.delete()
+    _renumber(list(section.questions.order_by("position")))
+    audit.record(
+        actor=actor,
+        action="survey_template.question_delete",
+        target=locked,
+        before={"question": key, "text": text},
+        after={"version": version.number},
+    )
+
+
+@transaction.atomic
+def question_move(*, template: SurveyTemplate, key: str, offset: int, actor: Any) -> None:
+    locked = _locked_template(template)
+    version = editable_version(locked, actor)
+    question = _question(version, key)
+    _move(list(question.section.questions.order_by("position")), key, offset)
+    audit.record(
+        actor=actor,
+        action="survey_template.question_move",
+        target=locked,
+        after={"version": version.number, "question": key, "offset": offset},
+    )
+
+
+@transaction.atomic
+def template_default_set(*, organizer: Agency, track: str, template: SurveyTemplate | None, actor: Any) -> None:
+    """The template a body's classes get (for one track, or with `track` "" for all its classes);
+    None removes the default."""
+    if template is not None and template.organizer_id != organizer.pk:
+        raise PeiliError("survey.template_foreign", _("只能使用本機關的問卷範本。"))
+    current = TemplateDefault.objects.select_for_update().filter(organizer=organizer, track=track).first()
+    before = {"template": current.template_id} if current else None
+    if template is None:
+        if current is not None:
+            current.delete()
+    elif current is None:
+        TemplateDefault.objects.create(organizer=organizer, track=track, template=template)
+    else:
+        current.template = template
+        current.save(update_fields=["template"])
+    audit.record(
+        actor=actor,
+        action="survey_template.default",
+        target=organizer,
+        before=before,
+        after={"track": track, "template": template.pk if template else None},
+    )
+
+
+def default_template(course_class: CourseClass) -> SurveyTemplate | None:
+    """The class's body's default for its course's track, else the body's default for all."""
+    organizer = course_class.course.organizer
+    track = course_class.course.track
+    defaults = {
+        d.track: d.template
+        for d in TemplateDefault.objects.filter(
+            organizer=organizer, track__in={track, ""}, template__is_active=True
+        ).select_related("template")
+    }
+    return defaults.get(track) or defaults.get("")
+
+
+# --- a class's survey ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_attach(
+    *, course_class: CourseClass, template: SurveyTemplate, anonymous: bool | None = None, actor: Any
+) -> Survey:
+    """Attach a template's newest version to a class (or change it, until the survey has opened),
+    with its window from the class's end and the pack."""
+    locked = CourseClass.objects.select_for_update().select_related("course__organizer").get(pk=course_class.pk)
+    if template.organizer_id != locked.course.organizer_id:
+        raise PeiliError("survey.template_foreign", _("只能使用本機關的問卷範本。"))
+    version = selectors.latest_version(template)
+    if not version.sections.filter(questions__isnull=False).exists():
+        raise PeiliError(ErrorCode.TEMPLATE_EMPTY, _("「%(name)s」還沒有題目。") % {"name": template.name})
+    opens_at, closes_at = selectors.window(locked, selectors.survey_rule(locked))
+    anonymous = template.anonymous if anonymous is None else anonymous
+    survey = Survey.objects.select_for_update().filter(course_class=locked).first()
+    if survey is not None and survey.invited_at is not None:
+        raise Conflict(ErrorCode.ALREADY_ATTACHED, _("問卷已開放填答，不能更換範本或匿名設定。"))
+    before = audit.snapshot(survey, ("version", "anonymous")) if survey else None
+    if survey is None:
+        survey = Survey.objects.create(
+            course_class=locked,
+            version=version,
+            anonymous=anonymous,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            attached_by=_user(actor),
+        )
+    else:
+        survey.version, survey.anonymous, survey.opens_at, survey.closes_at = version, anonymous, opens_at, closes_at
+        survey.attached_by = _user(actor)
+        survey.save(update_fields=["version", "anonymous", "opens_at", "closes_at", "attached_by"])
+    audit.record(
+        actor=actor,
+        action="survey.attach",
+        target=locked,
+        before=before,
+        after={"template": template.pk, "version": version.number, "anonymous": anonymous},
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_detach(*, course_class: CourseClass, actor: Any) -> None:
+    survey = Survey.objects.select_for_update().filter(course_class=course_class).first()
+    if survey is None:
+        return
+    if survey.invited_at is not None:
+        raise Conflict(ErrorCode.ALREADY_ATTACHED, _("問卷已開放填答，不能取消。"))
+    survey.delete()
+    audit.record(actor=actor, action="survey.detach", target=course_class)
+
+
+def survey_invite(*, survey: Survey, now: datetime | None = None) -> list[int]:
+    """Ask those who attended (idempotent: adds anyone newly marked present). Returns the ids of
+    the invitations created, for the notices."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().select_related("course_class").get(pk=survey.pk)
+        have = set(locked.invitations.values_list("person_id", flat=True))
+        new = [pid for pid in selectors.attendees(locked.course_class) if pid not in have]
+        created = Invitation.objects.bulk_create(Invitation(survey=locked, person_id=pid) for pid in new)
+        locked.invited_count = len(have) + len(created)
+        if locked.invited_at is None:
+            locked.invited_at = now
+        locked.save(update_fields=["invited_count", "invited_at"])
+        if created:
+            audit.record(
+                actor=None, action="survey.invite", target=locked.course_class, after={"invited": len(created)}
+            )
+    ids = [inv.pk for inv in created if inv.pk is not None]
+    if len(ids) != len(created):  # backends that do not return ids from bulk_create
+        ids = list(Invitation.objects.filter(survey=survey, person_id__in=new).values_list("pk", flat=True))
+    return ids
+
+
+def surveys_open_due(*, now: datetime | None = None) -> list[int]:
+    """Attach default templates to classes that have ended without a survey, and ask the attendees
+    of every survey whose time has come. Returns the new invitation ids (for the notices)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ended = CourseClass.objects.filter(
+        end_date__lte=today, survey__isnull=True, status__in=[ClassStatus.PUBLISHED, ClassStatus.CLOSED]
+    ).select_related("course__organizer")
+    for course_class in ended:
+        template = default_template(course_class)
+        if template is None:
+            continue
+        _opens_at, closes_at = selectors.window(course_class, selectors.survey_rule(course_class))
+        if closes_at < now:
+            continue  # ended before it could have been asked: no survey after the fact
+        try:
+            survey_attach(course_class=course_class, template=template, actor=None)
+        except PeiliError:
+            continue  # an empty default template: nothing to ask
+    created: list[int] = []
+    due = Survey.objects.filter(invited_at__isnull=True, opens_at__lte=now, closes_at__gte=now)
+    for survey in due:
+        created += survey_invite(survey=survey, now=now)
+    return created
+
+
+# --- answering -------------------------------------------------------------------------------------
+
+
+def _open_or_refuse(survey: Survey, now: datetime) -> None:
+    state = selectors.survey_state(survey, now)
+    if state == SurveyState.SCHEDULED or survey.invited_at is None:
+        raise PeiliError(ErrorCode.NOT_OPEN, _("問卷尚未開放填答。"), status=409)
+    if state == SurveyState.CLOSED:
+        from peili.core import roc
+
+        raise PeiliError(
+            ErrorCode.CLOSED,
+            _("問卷已於 %(when)s 截止，不再受理填答。")
+            % {"when": roc.format_long(timezone.localdate(survey.closes_at))},
+            status=409,
+        )
+
+
+def _drafted(data: Mapping[str, Sequence[str]], items: Sequence[rules.Item]) -> dict[str, list[str]]:
+    fields = {item.field for item in items}
+    return {name: [str(v)[: rules.TEXT_LIMIT] for v in values] for name, values in data.items() if name in fields}
+
+
+@transaction.atomic
+def draft_save(
+    *, invitation: Invitation, data: Mapping[str, Sequence[str]], actor: Any, now: datetime | None = None
+) -> Invitation:
+    """Keep an unfinished answer (only the form's own fields) so the person can come back to it."""
+    now = now or timezone.now()
+    locked = Invitation.objects.select_for_update().select_related("survey__course_class").get(pk=invitation.pk)
+    _open_or_refuse(locked.survey, now)
+    if locked.responded_at is not None:
+        raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，不需再填。"))
+    items = selectors.form_items(selectors.survey_form(locked.survey))
+    locked.draft = _drafted(data, items)
+    locked.draft_saved_at = now
+    locked.save(update_fields=["draft", "draft_saved_at"])
+    return locked
+
+
+def _tallies_add(survey: Survey, values: Sequence[rules.Value], keys: Mapping[int, str]) -> None:
+    counts = Counter((v.question_id, v.instructor_id, v.value) for v in values)
+    existing = {
+        (t.question_id, t.instructor_id, t.value): t
+        for t in Tally.objects.filter(survey=survey, question_id__in={q for q, _i, _v in counts})
+    }
+    changed, created = [], []
+    for (question_id, instructor_id, value), n in counts.items():
+        tally = existing.get((question_id, instructor_id, value))
+        if tally is None:
+            created.append(
+                Tally(
+                    survey=survey,
+                    question_id=question_id,
+                    question_key=keys[question_id],
+                    instructor_id=instructor_id,
+                    value=value,
+                    count=n,
+                )
+            )
+        else:
+            tally.count += n
+            changed.append(tally)
+    Tally.objects.bulk_update(changed, ["count"])
+    Tally.objects.bulk_create(created)
+
+
+def response_submit(
+    *, invitation: Invitation, data: Mapping[str, Sequence[str]], actor: Any, now: datetime | None = None
+) -> Response:
+    """Submit an invitation's answers. Refused (nothing written) when the survey is not open, the
+    person has answered already, or an answer is missing or invalid — `details["fields"]` then maps
+    each form field to its error code. For an anonymous survey the response carries neither the
+    person nor the time, and the audit entry names the survey only."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey = (
+            Survey.objects.select_for_update().select_related("course_class", "version").get(pk=invitation.survey_id)
+        )
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        _open_or_refuse(survey, now)
+        if locked.responded_at is not None:
+            raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，每人限填一次。"))
+        blocks = selectors.survey_form(survey)
+        items = selectors.form_items(blocks)
+        checked = rules.check_answers(items, data)
+        if not checked.ok:
+            raise PeiliError(
+                ErrorCode.INVALID_ANSWERS,
+                _("有 %(n)d 題未填或填答有誤，請檢查標示的題目。") % {"n": len(checked.errors)},
+                details={"fields": dict(checked.errors)},
+            )
+        response = Response.objects.create(
+            survey=survey,
+            version=survey.version,
+            person_id=None if survey.anonymous else locked.person_id,
+            submitted_at=None if survey.anonymous else now,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                question_id=v.question_id,
+                instructor_id=v.instructor_id,
+                value=v.value,
+                text=v.text,
+            )
+            for v in checked.values
+        )
+        _tallies_add(survey, checked.values, {item.question_id: item.key for item in items})
+        locked.responded_at, locked.draft, locked.draft_saved_at = now, {}, None
+        locked.save(update_fields=["responded_at", "draft", "draft_saved_at"])
+        Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
+        audit.record(
+            actor=actor,
+            action="survey.answer",
+            target=survey.course_class,
+            after={"anonymous": survey.anonymous} if survey.anonymous else {"response": str(response.pk)},
+        )
+    return response
+
+
+def tallies_rebuild(*, survey: Survey) -> None:
+    """Recount a survey's tallies from its answers (a repair; the answers are the truth)."""
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        Tally.objects.filter(survey=locked).delete()
+        values = [
+            rules.Value(a.question_id, a.instructor_id, a.value)
+            for a in Answer.objects.filter(response__survey=locked).only("question_id", "instructor_id", "value")
+        ]
+        keys = dict(Question.objects.filter(answers__response__survey=locked).values_list("pk", "key").distinct())
+        _tallies_add(locked, values, keys)
+
+
+def reminders_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(invitation id, reminder number) for every unanswered invitation owed a reminder by the
+    pack's reminder days, counted as sent. One reminder per run even if several are owed."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    owed: list[tuple[int, int]] = []
+    open_surveys = Survey.objects.filter(invited_at__isnull=False, opens_at__lte=now, closes_at__gte=now)
+    for survey in open_surveys.select_related("course_class__course__organizer"):
+        rule = selectors.survey_rule(survey.course_class)
+        target = rules.reminders_owed(
+            timezone.localdate(survey.opens_at), today, rule.reminder_days, timezone.localdate(survey.closes_at)
+        )
+        if not target:
+            continue
+        with transaction.atomic():
+            due = list(
+                Invitation.objects.select_for_update()
+                .filter(survey=survey, responded_at__isnull=True, reminders_sent__lt=target)
+                .values_list("pk", flat=True)
+            )
+            Invitation.objects.filter(pk__in=due).update(reminders_sent=target)
+        owed += [(pk, target) for pk in due]
+    return owed
+
+
+# --- reflections -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reflection_require(
+    *, course_class: CourseClass, prompt: str, min_chars: int, due_on: date, actor: Any
+) -> ReflectionAssignment:
+    """Require (or change the requirement of) a written reflection for a class."""
+    if min_chars < 1:
+        raise PeiliError("reflection.min_chars", _("最少字數須至少 1 字。"))
+    current = ReflectionAssignment.objects.select_for_update().filter(course_class=course_class).first()
+    fields = ("prompt", "min_chars", "due_on")
+    before = audit.snapshot(current, fields) if current else None
+    if current is None:
+        current = ReflectionAssignment.objects.create(
+            course_class=course_class,
+            prompt=prompt.strip(),
+            min_chars=min_chars,
+            due_on=due_on,
+            created_by=_user(actor),
+        )
+    else:
+        current.prompt, current.min_chars, current.due_on = prompt.strip(), min_chars, due_on
+        current.save(update_fields=list(fields))
+    audit.record(
+        actor=actor,
+        action="reflection.require",
+        target=course_class,
+        before=before,
+        after=audit.snapshot(current, fields),
+    )
+    return current
+
+
+def _reflection_writer(assignment: ReflectionAssignment, person: Person) -> None:
+    from peili.enrolment.enums import RegistrationStatus
+    from peili.enrolment.models import Registration
+
+    if not Registration.objects.filter(
+        course_class_id=assignment.course_class_id, person=person, status=RegistrationStatus.CONFIRMED
+    ).exists():
+        raise PeiliError(ErrorCode.REFLECTION_NOT_REQUIRED, _("您未參加本班期，不需繳交心得。"), status=403)
+
+
+@transaction.atomic
+def reflection_save(
+    *, assignment: ReflectionAssignment, person: Person, text: str, submit: bool, actor: Any, today: date | None = None
+) -> Reflection:
+    """Save a reflection (a draft), or submit it for review. Submitting checks the deadline and
+    the minimum length; an accepted or waiting reflection cannot be changed."""
+    today = today or timezone.localdate()
+    _reflection_writer(assignment, person)
+    reflection, _created = Reflection.objects.select_for_update().get_or_create(assignment=assignment, person=person)
+    if reflection.status in (ReflectionStatus.SUBMITTED, ReflectionStatus.ACCEPTED):
+        raise Conflict(ErrorCode.REFLECTION_STATE, _("心得已繳交，審閱中或已通過，不能再修改。"))
+    if today > assignment.due_on:
+        from peili.core import roc
+
+        raise PeiliError(
+            ErrorCode.REFLECTION_CLOSED,
+            _("心得繳交期限為 %(d)s，已經截止。") % {"d": roc.format_long(assignment.due_on)},
+            status=409,
+        )
+    reflection.text = text.strip()
+    if submit:
+        length = rules.reflection_length(reflection.text)
+        if not rules.reflection_long_enough(reflection.text, assignment.min_chars):
+            raise PeiliError(
+                ErrorCode.REFLECTION_TOO_SHORT,
+                _("心得至少須 %(min)d 字，目前 %(n)d 字。") % {"min": assignment.min_chars, "n": length},
+                details={"min_chars": assignment.min_chars, "chars": length},
+            )
+        reflection.status = ReflectionStatus.SUBMITTED
+        reflection.submitted_at = timezone.now()
+    reflection.save()
+    if submit:
+        audit.record(actor=actor, action="reflection.submit", target=reflection, after={"chars": length})
+    return reflection
+
+
+@transaction.atomic
+def reflection_review(*, reflection: Reflection, accept: bool, comment: str, actor: Any) -> Reflection:
+    """Accept a submitted reflection, or return it with comments (required) for the writer to revise."""
+    locked = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if locked.status != ReflectionStatus.SUBMITTED:
+        raise Conflict(ErrorCode.REFLECTION_STATE, _("只有待審閱的心得可以通過或退回。"))
+    if not accept and not comment.strip():
+        raise PeiliError("reflection.comment_required", _("退回心得須填寫審閱意見。"))
+    before = {"status": locked.status}
+    locked.status = ReflectionStatus.ACCEPTED if accept else ReflectionStatus.RETURNED
+    locked.comment, locked.reviewed_at, locked.reviewed_by = comment.strip(), timezone.now(), _user(actor)
+    locked.save(update_fields=["status", "comment", "reviewed_at", "reviewed_by", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="reflection.accept" if accept else "reflection.return",
+        target=locked,
+        before=before,
+        after={"status": locked.status},
+        note=locked.comment,
+    )
+    pk = locked.pk
+    transaction.on_commit(lambda: tasks.notify_reflection.delay(pk))
+    return locked
