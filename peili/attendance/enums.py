@@ -20,4 +20,6 @@ class Reason(models.TextChoices):
 
     UNEXCUSED = "absence.unexcused", _("未請假缺課")
     OVER_THRESHOLD = "absence.over_threshold", _("缺課時數超過規定比例")
+    # The class requires a written reflection and the pack makes its acceptance a condition.
+    REFLECTION = "reflection.not_accepted", _("心得未通過")
     CORRECTED = "corrected", _("承辦人更正")

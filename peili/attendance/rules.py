@@ -9,10 +9,11 @@ import hashlib
 import hmac
 from base64 import b32encode
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from peili.attendance.enums import Reason
 from peili.policy.rules import AbsenceFacts, absence_outcome, as_fraction
 from peili.policy.schema import AbsenceRule
 
@@ -107,7 +108,7 @@ class Tally:
 @dataclass(frozen=True)
 class Outcome:
     completes: bool
-    reason: str  # "" | "absence.unexcused" | "absence.over_threshold"
+    reason: str  # "" | "absence.unexcused" | "absence.over_threshold" | "reflection.not_accepted"
     tally: Tally
     missed_fraction: Fraction
 
@@ -148,6 +149,15 @@ def completion(sessions: Iterable[SessionFacts], rule: AbsenceRule | None) -> Ou
         return Outcome(True, "", counted, missed)
     outcome = absence_outcome(AbsenceFacts(counted.course_hours, counted.leave, counted.unexcused), rule)
     return Outcome(not outcome.forfeits, outcome.reason or "", counted, outcome.missed_fraction)
+
+
+def with_reflection(outcome: Outcome, reflection_allows: bool) -> Outcome:
+    """The outcome once the class's required reflection is counted (`reflection_allows`: see
+    `surveys.rules.reflection_allows_completion`). Someone the absence rule lets complete does not
+    while their reflection is not accepted; someone it refuses keeps the absence rule's reason."""
+    if outcome.completes and not reflection_allows:
+        return replace(outcome, completes=False, reason=Reason.REFLECTION.value)
+    return outcome
 
 
 def hours_value(value: Fraction) -> Decimal:

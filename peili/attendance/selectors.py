@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from peili.attendance import rules
 from peili.attendance.models import Attendance, ClassClosing, Completion
@@ -21,11 +22,13 @@ from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
-from peili.policy.schema import AbsenceRule, PortalFormat
+from peili.policy.schema import AbsenceRule, Pack, PortalFormat
 from peili.policy.selectors import effective_pack
 from peili.records import rules as record_rules
 from peili.records.enums import CertificationStatus
 from peili.records.portal import PortalRow
+from peili.surveys import rules as survey_rules
+from peili.surveys.enums import ReflectionStatus
 
 
 def sessions_today_for(person: Person, today: date) -> QuerySet[ClassSession]:
@@ -123,6 +126,11 @@ class CompletionLine:
     outcome: rules.Outcome
     sessions_present: int
     missing_sign_out: int  # sessions signed in, not out, where others did sign out
+    reflection_status: str = ""  # the person's reflection when the class requires one ("" not started)
+
+    @property
+    def reflection_label(self) -> str:
+        return str(ReflectionStatus(self.reflection_status).label) if self.reflection_status else _("尚未撰寫")
 
 
 @dataclass(frozen=True)
@@ -131,24 +139,45 @@ class CompletionPreview:
     rule: AbsenceRule | None
     sessions: int
     rows: list[CompletionLine]
+    reflection_required: bool = False  # the class requires a written reflection (心得寫作)
+    reflection_gates: bool = False  # … and the pack makes its acceptance a condition of completion
 
     @property
     def completes(self) -> int:
         return sum(1 for row in self.rows if row.outcome.completes)
 
 
+def _pack(course_class: CourseClass) -> Pack:
+    year = (course_class.end_date or course_class.start_date or timezone.localdate()).year
+    return effective_pack(course_class.course.organizer.jurisdiction, year)
+
+
 def absence_rule(course_class: CourseClass) -> AbsenceRule | None:
     """The absence rule of the organizer's jurisdiction in the class's year (None: the pack has no
     attendance section — nobody forfeits hours by the rule then, and the page says so)."""
-    year = (course_class.end_date or course_class.start_date or timezone.localdate()).year
-    pack = effective_pack(course_class.course.organizer.jurisdiction, year)
+    pack = _pack(course_class)
     return pack.attendance.absence if pack.attendance is not None else None
 
 
+def reflection_gate(course_class: CourseClass) -> tuple[bool, dict[int, str] | None]:
+    """Whether the pack makes a required reflection a condition of completion, and person id →
+    reflection status when the class requires one (None when it requires none)."""
+    # Imported here: surveys' reads import attendance's models.
+    from peili.surveys.selectors import reflection_statuses
+
+    statuses = reflection_statuses(course_class)
+    if statuses is None:
+        return False, None
+    survey = _pack(course_class).survey
+    return bool(survey is not None and survey.reflection_gates_completion), statuses
+
+
 def completion_preview(course_class: CourseClass) -> CompletionPreview:
-    """What the absence rule decides for each confirmed person from the roster: a handful of queries
-    for the whole class."""
+    """What the absence rule decides for each confirmed person from the roster — and, when the class
+    requires a reflection that the pack makes a condition, whether it was accepted: a handful of
+    queries for the whole class."""
     rule = absence_rule(course_class)
+    gates, reflections = reflection_gate(course_class)
     sessions = list(course_class.sessions.all())
     registrations = list(confirmed(course_class))
     marks: dict[tuple[int, int], Attendance] = {
@@ -176,8 +205,13 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
                 )
             )
         outcome = rules.completion(facts, rule)
-        rows.append(CompletionLine(registration, outcome, present, missing_out))
-    return CompletionPreview(course_class, rule, len(sessions), rows)
+        reflection = reflections.get(registration.person_id, "") if reflections is not None else ""
+        allows = survey_rules.reflection_allows_completion(reflections is not None, gates, reflection or None)
+        outcome = rules.with_reflection(outcome, allows)
+        rows.append(CompletionLine(registration, outcome, present, missing_out, reflection))
+    return CompletionPreview(
+        course_class, rule, len(sessions), rows, reflection_required=reflections is not None, reflection_gates=gates
+    )
 
 
 def completions(course_class: CourseClass) -> QuerySet[Completion]:

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["import_people", "registration_burst", "catalog"]
+BENCHMARKS = ["import_people", "registration_burst", "catalog", "surveys"]
 RESULTS = Path(__file__).parent / "results"
 
 
