@@ -88,13 +88,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))
 
 
-from peili.api import catalog, enrolment, org, policy, records  # noqa: E402  (routers register themselves on `api`)
+from peili.api import catalog, enrolment, org, policy, records, survey_results, surveys  # noqa: E402  (routers register themselves on `api`)
 
 api.add_router("/", org.router)
 api.add_router("/policy", policy.router)
 api.add_router("/classes", catalog.router)
 api.add_router("/registrations", enrolment.router)
 api.add_router("/records", records.router)
+api.add_router("/surveys/results", survey_results.router)
+api.add_router("/surveys", surveys.router)
 
 
 def _guard_every_operation() -> None:
