@@ -22,10 +22,13 @@ PAGES = {
     "課程報名": "/classes/",
     "我的報名": "/registrations/",
     "我的學習時數": "/records/",
+    "問卷與心得": "/surveys/",
     "待我同意": "/registrations/consents/",
     "薦送報名": "/registrations/nominate/",
     "班期管理": "/classes/manage/",
     "結訓與認證": "/attendance/",
+    "問卷結果": "/surveys/results/",
+    "問卷範本": "/surveys/templates/",
     "年度計畫": "/classes/plans/",
     "人員": "/org/people/",
     "人員匯入": "/org/import/",
@@ -43,6 +46,7 @@ OFFICER = [
     "課程報名",
     "我的報名",
     "我的學習時數",
+    "問卷與心得",
     "待我同意",
     "薦送報名",
     "人員",
@@ -55,7 +59,8 @@ OFFICER = [
 # What each demo account's nav shows:
 #   我的資料, 我的報名, 我的學習時數 — has a person record (not admin, not reviewer); 課程報名 — everyone signed in
 #   待我同意 — admin, personnel officer, supervisor; 薦送報名 — admin, personnel officer
-#   班期管理, 結訓與認證, 年度計畫 — admin, organizer
+#   問卷與心得 — has a person record
+#   班期管理, 結訓與認證, 問卷結果, 問卷範本, 年度計畫 — admin, organizer
 #   人員 — admin, personnel officer, supervisor; 人員匯入, 學習時數達成, 學習紀錄匯入 — admin, personnel officer
 #   機關, 政策參數 — admin, personnel officer, organizer; the last three — admin only
 EXPECTED_NAV = {
@@ -66,6 +71,8 @@ EXPECTED_NAV = {
         "薦送報名",
         "班期管理",
         "結訓與認證",
+        "問卷結果",
+        "問卷範本",
         "年度計畫",
         "人員",
         "人員匯入",
@@ -86,14 +93,17 @@ EXPECTED_NAV = {
         "課程報名",
         "我的報名",
         "我的學習時數",
+        "問卷與心得",
         "班期管理",
         "結訓與認證",
+        "問卷結果",
+        "問卷範本",
         "年度計畫",
         "機關",
         "政策參數",
     ],
-    "supervisor": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數", "待我同意", "人員"],
-    "learner": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數"],
+    "supervisor": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數", "問卷與心得", "待我同意", "人員"],
+    "learner": ["首頁", "我的資料", "課程報名", "我的報名", "我的學習時數", "問卷與心得"],
     "reviewer": ["首頁", "課程報名"],
 }
 DISPLAY_NAMES = {
