@@ -233,7 +233,7 @@ def agency_summary(request: HttpRequest, agency_code: str, year: int | None = No
 @router.get("/compliance", response=list[ComplianceOut], summary="機關（含所屬）年度時數達成情形")
 @api_requires("records.view_compliance")
 @paginate(PageNumberPagination, page_size=200)
-def compliance(request: HttpRequest, agency: str, year: int | None = None) -> list[selectors.ComplianceRow]:
+def compliance(request: HttpRequest, agency: str, year: int | None = None) -> selectors.ComplianceRows:
     """`agency`: an agency code within your scope (its subtree is listed); `year` default this year.
     Reads the stored standings (`peili compliance --recompute` brings a whole year up to date)."""
     # In the user's compliance scope — not `agencies_for_user`, which gives an organizer every agency.

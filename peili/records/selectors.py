@@ -10,11 +10,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -133,16 +133,59 @@ def _row(person: Person, year: int, standing: YearStanding | None, rule: HoursRu
     )
 
 
-def compliance_rows(year: int, *, agency: Agency | None = None) -> list[ComplianceRow]:
+class ComplianceRows(Sequence[ComplianceRow]):
+    """Everyone's stored standing in a year (or an agency's subtree), ordered by agency then name, as
+    rows — built only for the slice asked for: the API's page of 200 out of a subtree of thousands
+    costs a count and that page (its people, their standings, the rules), not every row."""
+
+    def __init__(self, standings: QuerySet[YearStanding], year: int) -> None:
+        self._standings = standings
+        self._year = year
+        self._rule_of = _Rules(year)
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._standings.count()
+        return self._count
+
+    def _rows(self, standings: Iterable[YearStanding]) -> list[ComplianceRow]:
+        standings = list(standings)
+        self._rule_of.preload({s.person.agency.jurisdiction_id for s in standings})
+        return [_row(s.person, self._year, s, self._rule_of(s.person.agency.jurisdiction_id)) for s in standings]
+
+    @overload
+    def __getitem__(self, index: int) -> ComplianceRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ComplianceRow]: ...
+
+    def __getitem__(self, index: int | slice) -> ComplianceRow | list[ComplianceRow]:
+        if isinstance(index, slice):
+            return self._rows(self._standings[index])
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._rows(self._standings[index : index + 1])[0]
+
+    def __iter__(self) -> Iterator[ComplianceRow]:
+        """Every row, read in chunks (the `peili compliance` file of a whole year)."""
+        chunk: list[YearStanding] = []
+        for standing in self._standings.iterator(chunk_size=2000):
+            chunk.append(standing)
+            if len(chunk) == 2000:
+                yield from self._rows(chunk)
+                chunk = []
+        yield from self._rows(chunk)
+
+
+def compliance_rows(year: int, *, agency: Agency | None = None) -> ComplianceRows:
     """Everyone's stored standing in `year` (or in an agency's subtree, by its path: one index
     range), ordered by agency then name, with shortfalls worded from the yearly rule of each
     jurisdiction — the list of `peili compliance` and `GET /api/v1/records/compliance`."""
     standings = YearStanding.objects.filter(year=year).select_related("person__agency")
     if agency is not None:
         standings = standings.filter(person__agency__path__startswith=agency.path)
-    standings = standings.order_by("person__agency__path", "person__name", "person_id")
-    rule_of = _Rules(year)
-    return [_row(s.person, year, s, rule_of(s.person.agency.jurisdiction_id)) for s in standings]
+    return ComplianceRows(standings.order_by("person__agency__path", "person__name", "person_id"), year)
 
 
 # --- one person -----------------------------------------------------------------------------------

@@ -155,3 +155,32 @@ def test_an_officer_who_also_organizes_lists_only_their_own_subtree(client, offi
     refused = client.get("/api/v1/records/compliance", {"agency": office.outside.code, "year": 2026})
     assert (refused.status_code, refused.json()["code"]) == (404, "agency.not_found")
     assert client.get(f"/api/v1/records/agencies/{office.outside.code}/summary").status_code == 404
+
+
+def test_the_compliance_list_reads_only_the_page_it_returns(client, learner):
+    """A page costs a count and that page's rows, however many people the subtree holds."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = UserFactory()
+    grant(officer, "personnel_officer", learner.agency)
+    client.force_login(officer)
+
+    def listing(page: int = 1) -> tuple[dict, int]:
+        services.standings_recompute(year=2026)
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(
+                "/api/v1/records/compliance", {"agency": learner.agency.code, "year": 2026, "page": page}
+            ).json()
+        return body, len(queries)
+
+    _body, few = listing()
+    for n in range(205):
+        person = PersonFactory(agency=learner.agency, name=f"同仁{n:03d}")
+        services.record_create(person=person, data=data(external_key=f"p:{n}"), actor=None)
+    first, many = listing()
+    assert many == few
+    assert (first["count"], len(first["items"])) == (206, 200)
+    second, _n = listing(2)
+    names = [item["name"] for item in first["items"]] + [item["name"] for item in second["items"]]
+    assert len(set(names)) == len(names) == 206

@@ -3,6 +3,7 @@ who meets the yearly hours rule, who is short and of what — the list a personn
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,5 +45,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write(data.decode("utf-8"), ending="")
 
-    def _render(self, rows: list[selectors.ComplianceRow], fmt: str) -> bytes:
+    def _render(self, rows: Iterable[selectors.ComplianceRow], fmt: str) -> bytes:
         return WRITERS[fmt](rows)
