@@ -254,6 +254,7 @@ class RegistrationRule(SectionBase):
 # --- surveys and reflections (滿意度問卷、心得寫作) ------------------------------------------------
 
 Points = Annotated[StrictInt, Field(ge=0, le=100)]
+SURVEY_MAX_OPEN_DAYS = 90  # a sanity bound: no survey stays open longer after its class
 
 
 class SurveyRule(SectionBase):
@@ -261,7 +262,7 @@ class SurveyRule(SectionBase):
     how 5-point answers convert to the 100-point satisfaction index, and whether a class's required
     reflection (心得寫作) is a condition of completion."""
 
-    open_days: Annotated[StrictInt, Field(ge=1, le=90)]  # days the survey stays open after the class ends
+    open_days: Annotated[StrictInt, Field(ge=1, le=SURVEY_MAX_OPEN_DAYS)]  # days open after the class ends
     reminder_days: tuple[Annotated[StrictInt, Field(ge=1, le=90)], ...] = ()  # days after opening
     # Points on the 100-point index for 非常不滿意, 不滿意, 普通, 滿意, 非常滿意 (in that order).
     index_points: Annotated[tuple[Points, Points, Points, Points, Points], Field(strict=False)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +27,7 @@ from peili.catalog.models import CourseClass
 from peili.core import audit
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.org.models import Agency, Person
+from peili.policy.schema import SURVEY_MAX_OPEN_DAYS
 from peili.surveys import rules, selectors, tasks
 from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SurveyState
 from peili.surveys.models import (
@@ -468,8 +469,12 @@ def surveys_open_due(*, now: datetime | None = None) -> list[int]:
     of every survey whose time has come. Returns the new invitation ids (for the notices)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    # Only classes whose survey could still be open: no pack keeps one open longer than the bound.
     ended = CourseClass.objects.filter(
-        end_date__lte=today, survey__isnull=True, status__in=[ClassStatus.PUBLISHED, ClassStatus.CLOSED]
+        end_date__lte=today,
+        end_date__gte=today - timedelta(days=SURVEY_MAX_OPEN_DAYS),
+        survey__isnull=True,
+        status__in=[ClassStatus.PUBLISHED, ClassStatus.CLOSED],
     ).select_related("course__organizer")
     for course_class in ended:
         template = default_template(course_class)
