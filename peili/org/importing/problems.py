@@ -38,10 +38,10 @@ def problem(row: int, column: str, value: object, code: ProblemCode, /, **params
     template = str(code.label)
     message = template % params if params else template
     severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
-    return Problem(row, column, _shown(value), str(code), message, str(severity))
+    return Problem(row, column, shown(value), str(code), message, str(severity))
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -174,7 +174,7 @@ class Validation:
         return not any(p.is_error for p in self.problems)
 
 
-def _code_text(value: Cell) -> str:
+def code_text(value: Cell) -> str:
     """A cell as compact text: NFKC (full-width → half-width), trimmed, integral floats as integers."""
     if value is None:
         return ""
@@ -188,7 +188,7 @@ def _code_text(value: Cell) -> str:
     return text.strip()
 
 
-def _plain_text(value: Cell) -> str:
+def plain_text(value: Cell) -> str:
     """Names and titles: NFC (done when reading), trimmed, inner runs of whitespace made one space."""
     if value is None:
         return ""
@@ -197,12 +197,12 @@ def _plain_text(value: Cell) -> str:
     return " ".join(str(value).split())
 
 
-def _date(value: Cell) -> date:
+def cell_date(value: Cell) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = _code_text(value)
+    text = code_text(value)
     if m := _TRAILING_TIME.match(text):
         text = m.group(1)
     return roc.parse_date(text)
@@ -261,7 +261,7 @@ class _RowChecker:
         parsed = self._dates.get(raw)
         if parsed is None:
             try:
-                parsed = _date(raw)
+                parsed = cell_date(raw)
             except roc.ROCDateError as error:
                 parsed = error.reason.rstrip("。")
             self._dates[raw] = parsed
@@ -271,7 +271,7 @@ class _RowChecker:
         return parsed, True
 
     def _boolean(self, row: int, key: str, raw: Cell) -> tuple[bool | None, bool]:
-        text = _code_text(raw).lower()
+        text = code_text(raw).lower()
         if text in _BLANKS:
             return None, True
         if text in _TRUE:
@@ -322,7 +322,7 @@ class _RowChecker:
 
         # 身分證字號
         raw = cell("national_id")
-        national_id = normalise_national_id(_code_text(raw))
+        national_id = normalise_national_id(code_text(raw))
         if national_id:
             self.national_id_rows.setdefault(national_id, []).append(row)
             reason = national_id_problem(national_id)
@@ -337,14 +337,14 @@ class _RowChecker:
 
         # 員工編號
         raw = cell("employee_number")
-        employee_number = _code_text(raw)
+        employee_number = code_text(raw)
         if employee_number.lower() in _BLANKS:
             employee_number = ""
         self._length_ok(row, "employee_number", raw, employee_number)
 
         # 姓名
         raw = cell("name")
-        name = _plain_text(raw)
+        name = plain_text(raw)
         if (
             "name" not in unusable
             and self._required(row, "name", raw, name)
@@ -355,7 +355,7 @@ class _RowChecker:
 
         # 性別
         raw = cell("gender")
-        text = _code_text(raw).lower()
+        text = code_text(raw).lower()
         gender = _GENDERS.get(text)
         if gender is None and "gender" not in unusable and self._required(row, "gender", raw, text):
             self._report(row, "gender", raw, ProblemCode.GENDER_INVALID)
@@ -363,7 +363,7 @@ class _RowChecker:
         # 出生日期
         raw = cell("birth_date")
         birth: date | None = None
-        if "birth_date" not in unusable and self._required(row, "birth_date", raw, _code_text(raw)):
+        if "birth_date" not in unusable and self._required(row, "birth_date", raw, code_text(raw)):
             birth, _ok = self._optional_date(row, "birth_date", raw)
             if birth is not None:
                 if birth > self.today:
@@ -376,7 +376,7 @@ class _RowChecker:
 
         # 機關代碼
         raw = cell("agency")
-        agency_code = _code_text(raw).upper()
+        agency_code = code_text(raw).upper()
         agency_ok = False
         if agency_code:
             found = self._agency_problem(agency_code)
@@ -394,12 +394,12 @@ class _RowChecker:
 
         # 職稱
         raw = cell("job_title")
-        job_title = _plain_text(raw)
+        job_title = plain_text(raw)
         self._length_ok(row, "job_title", raw, job_title)
 
         # 人員類別、職等
         raw = cell("category")
-        text = _code_text(raw)
+        text = code_text(raw)
         category = _CATEGORIES.get(text) or _CATEGORIES.get(text.lower())
         if category is None and "category" not in unusable and self._required(row, "category", raw, text):
             self._report(
@@ -443,7 +443,7 @@ class _RowChecker:
 
         # 學歷代碼
         raw = cell("education_level")
-        text = _code_text(raw)
+        text = code_text(raw)
         education: int | None = None
         if text.lower() not in _BLANKS:
             education = _EDUCATION.get(text)
@@ -452,7 +452,7 @@ class _RowChecker:
 
         # 電子郵件
         raw = cell("email")
-        email = _code_text(raw)
+        email = code_text(raw)
         if email.lower() in _BLANKS:
             email = ""
         elif self._length_ok(row, "email", raw, email):
@@ -463,7 +463,7 @@ class _RowChecker:
 
         # 生育子女數
         raw = cell("births_count")
-        text = _code_text(raw)
+        text = code_text(raw)
         births: int | None = None
         if text.lower() not in _BLANKS:
             births = self._small_int(text)
@@ -496,7 +496,7 @@ class _RowChecker:
             raw = cells[position] if position < len(cells) else None
             if isinstance(raw, str) and REPLACEMENT in raw:
                 continue
-            text = _code_text(raw)
+            text = code_text(raw)
             if text.lower() in _BLANKS:
                 continue
             if text in _RATINGS:
@@ -531,7 +531,7 @@ class _RowChecker:
         )
 
     def _grade(self, row: int, raw: Cell, category: str | None) -> int | None:
-        text = _code_text(raw)
+        text = code_text(raw)
         grade: int | None = None
         if text.lower() not in _BLANKS:
             bare = text.removeprefix("第").removesuffix("職等").removesuffix("等").strip()
@@ -558,8 +558,8 @@ class _RowChecker:
 
     def _unit(self, row: int, agency: str, raw_code: Cell, raw_name: Cell) -> str | None:
         """The unit code for a row; a unit not yet in the agency is noted in `new_units`."""
-        code = _code_text(raw_code)
-        name = _plain_text(raw_name)
+        code = code_text(raw_code)
+        name = plain_text(raw_name)
         code = "" if code.lower() in _BLANKS else code
         name = "" if name.lower() in _BLANKS else name
         if not self._length_ok(row, "unit", raw_code, code) or not self._length_ok(row, "unit_name", raw_name, name):

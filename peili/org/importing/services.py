@@ -123,7 +123,7 @@ def load_facts(scope: Scope, today: date) -> tuple[Facts, _Ids]:
     return Facts(agencies=agencies, units=units, scope=scope, today=today), _Ids(agency_ids, unit_ids)
 
 
-def _one_parameter(values: Sequence[str] | Sequence[int], sql_type: str) -> RawSQL | list[Any]:
+def one_parameter(values: Sequence[str] | Sequence[int], sql_type: str) -> RawSQL | list[Any]:
     """A subquery yielding `values` from a single bound parameter, so `IN` takes 100,000 national IDs
     in one query without hitting a placeholder limit (65,535 on PostgreSQL; 999 as Django counts SQLite)."""
     if connection.vendor == "postgresql":
@@ -164,7 +164,7 @@ def load_existing(
 ) -> dict[str, ExistingPerson]:
     """People with these national IDs, and everyone in service at these agencies, with their year-end
     ratings for `years`: two queries whatever the number of rows."""
-    condition = Q(national_id__in=_one_parameter(national_ids, "varchar")) | Q(
+    condition = Q(national_id__in=one_parameter(national_ids, "varchar")) | Q(
         agency_id__in=list(agency_ids), is_active=True
     )
     stored_people = [
@@ -361,7 +361,7 @@ def _write(
     moved = [c.person_id for c in plan.updates if c.person_id and any(f.field == "agency" for f in c.changes)]
     if moved and "unit" not in changed_fields:
         # Moved to another agency by a file without unit columns: the old agency's unit must not follow.
-        Person.objects.filter(pk__in=_one_parameter(moved, "bigint")).exclude(unit__isnull=True).exclude(
+        Person.objects.filter(pk__in=one_parameter(moved, "bigint")).exclude(unit__isnull=True).exclude(
             unit__agency_id=F("agency_id")
         ).update(unit=None)
     counts.updated = len(plan.updates)
@@ -374,7 +374,7 @@ def _write(
 
     if mark_missing_left and plan.not_in_file:
         left_ids = [a.id for a in plan.not_in_file]
-        Person.objects.filter(pk__in=_one_parameter(left_ids, "bigint")).update(
+        Person.objects.filter(pk__in=one_parameter(left_ids, "bigint")).update(
             is_active=False, left_on=timezone.localdate(), updated_at=now
         )
         for absent in plan.not_in_file:
@@ -420,7 +420,7 @@ def people_import(
     the system import). `on_stage(stage, fraction)` reports progress; it is not called inside the
     write transaction except once, on entering it.
     """
-    with _collector_paused():
+    with collector_paused():
         return _people_import(
             data=data,
             filename=filename,
@@ -435,7 +435,7 @@ def people_import(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: an import allocates a few million small, acyclic
     objects (cells, records, rows), and the collector's repeated passes over them cost a third of the
     time of a 100,000-row import. Reference counting still frees everything as usual."""

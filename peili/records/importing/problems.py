@@ -4,7 +4,7 @@ row, column, value, stable code, Chinese message, severity), built from this imp
 from __future__ import annotations
 
 from peili.org.importing.enums import Severity
-from peili.org.importing.problems import Problem, _shown, sort_key
+from peili.org.importing.problems import Problem, shown, sort_key
 from peili.records.importing.enums import WARNINGS, ProblemCode
 
 __all__ = ["Problem", "problem", "sort_key"]
@@ -14,4 +14,4 @@ def problem(row: int, column: str, value: object, code: ProblemCode, /, **params
     template = str(code.label)
     message = template % params if params else template
     severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
-    return Problem(row, column, _shown(value), str(code), message, str(severity))
+    return Problem(row, column, shown(value), str(code), message, str(severity))

@@ -26,7 +26,7 @@ from django.utils import translation
 
 from peili.core import roc
 from peili.org.importing.reading import REPLACEMENT, Cell
-from peili.org.importing.rules import Scope, _code_text, _date, _plain_text
+from peili.org.importing.rules import Scope, cell_date, code_text, plain_text
 from peili.org.rules import national_id_problem, normalise_national_id
 from peili.records import rules as ledger
 from peili.records.enums import LearningMode
@@ -218,7 +218,7 @@ def _blank(raw: Cell) -> bool:
 
 
 def national_id_value(raw: Cell) -> str | _Bad:
-    text = normalise_national_id(_code_text(raw))
+    text = normalise_national_id(code_text(raw))
     reason = national_id_problem(text)
     return text if reason is None else _Bad(_ID_PROBLEMS[reason])
 
@@ -227,7 +227,7 @@ def date_value(raw: Cell) -> date | _Bad:
     if _blank(raw):
         return _REQUIRED
     try:
-        return _date(raw)
+        return cell_date(raw)
     except roc.ROCDateError as error:
         return _Bad(ProblemCode.DATE_INVALID, reason=error.reason.rstrip("。"))
 
@@ -239,7 +239,7 @@ def hours_value(raw: Cell, *, blank: Decimal | None = None, required: bool = Tru
     if isinstance(raw, bool):
         return _Bad(ProblemCode.HOURS_INVALID)
     try:
-        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(_code_text(raw))
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(code_text(raw))
     except InvalidOperation:
         return _Bad(ProblemCode.HOURS_INVALID)
     if not value.is_finite() or value != value.quantize(Decimal("0.1"), rounding="ROUND_DOWN"):
@@ -252,7 +252,7 @@ def hours_value(raw: Cell, *, blank: Decimal | None = None, required: bool = Tru
 
 
 def text_value(raw: Cell, max_length: int | None, *, required: bool = True) -> str | _Bad:
-    text = _plain_text(raw)
+    text = plain_text(raw)
     if not text:
         return _REQUIRED if required else ""
     if REPLACEMENT in text:
@@ -265,14 +265,14 @@ def text_value(raw: Cell, max_length: int | None, *, required: bool = True) -> s
 def name_value(raw: Cell) -> str | _Bad:
     """A person's name only confirms the match by national ID: an undecodable 造字 in it is no error
     (the name then differs from the stored one and is reported as a warning)."""
-    text = _plain_text(raw)
+    text = plain_text(raw)
     if not text:
         return _REQUIRED
     return text if len(text) <= 60 else _Bad(ProblemCode.VALUE_TOO_LONG, max=60)
 
 
 def code_value(raw: Cell) -> str | _Bad:
-    text = _code_text(raw)
+    text = code_text(raw)
     if not text:
         return _REQUIRED
     return text.upper() if _CODE.match(text) else _Bad(ProblemCode.CODE_INVALID)
@@ -461,7 +461,7 @@ class _Checker:
         raise NotImplementedError
 
     def mode_value(self, raw: Cell) -> str | _Bad:
-        text = _code_text(raw)
+        text = code_text(raw)
         if not text:
             return _REQUIRED
         found = self.modes.get(text) or self.modes.get(text.lower())
@@ -499,7 +499,7 @@ class _PortalChecker(_Checker):
         unit_code = self.options.hours_unit_code
 
         def unit_value(raw: Cell) -> str | _Bad:
-            text = _code_text(raw)
+            text = code_text(raw)
             if text and unit_code and text != unit_code:
                 return _Bad(ProblemCode.HOURS_UNIT, code=unit_code)
             return text
@@ -641,7 +641,7 @@ class _TemplateChecker(_Checker):
         """Record ids name records only together with the source system's name (without it, ids of
         two systems could collide): otherwise they are ignored and the content key is used."""
         system = self.options.source_system
-        text = _code_text(raw)
+        text = code_text(raw)
         if not system or not text:
             return ""
         if len(record_id_key(system, text)) > MAX_KEY_LENGTH:
@@ -798,7 +798,7 @@ class _TemplateChecker(_Checker):
 
 def split_value(raw: Cell) -> tuple[tuple[str, Decimal | None], ...] | _Bad:
     """A template's 類別代碼 cell: `201` → ((201, None),); `201:2;303:1` → ((201, 2), (303, 1))."""
-    text = _code_text(raw)
+    text = code_text(raw)
     if not text:
         return _REQUIRED
     if _CODE.match(text):

@@ -33,7 +33,7 @@ from peili.core.errors import Conflict, PeiliError
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.importing.rules import Scope
-from peili.org.importing.services import _collector_paused, _one_parameter, import_scope
+from peili.org.importing.services import collector_paused, import_scope, one_parameter
 from peili.org.models import Agency, Person
 from peili.policy.selectors import effective_pack, national_default
 from peili.records import services as ledger_services
@@ -186,7 +186,7 @@ def load_people(national_ids: Iterable[str]) -> dict[str, rules.PersonFact]:
             rows = _rows(sql, [list(chunk)])
         else:
             rows = list(
-                Person.objects.filter(national_id__in=_one_parameter(chunk, "varchar")).values_list(
+                Person.objects.filter(national_id__in=one_parameter(chunk, "varchar")).values_list(
                     "national_id", "id", "name", "agency__path"
                 )
             )
@@ -208,7 +208,7 @@ def load_existing_keys(keys: Iterable[str]) -> set[str]:
             LearningRecord.objects.filter(
                 source=RecordSource.IMPORT,
                 superseded_by__isnull=True,
-                external_key__in=_one_parameter(chunk, "varchar"),
+                external_key__in=one_parameter(chunk, "varchar"),
             ).values_list("external_key", flat=True)
         )
     return found
@@ -453,7 +453,7 @@ def records_import(
         path = Path(source)
         filename = filename or path.name
         source = path.read_bytes()
-    with _collector_paused():
+    with collector_paused():
         return _records_import(
             source,
             actor=actor,
