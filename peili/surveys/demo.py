@@ -2,7 +2,8 @@
 
 - the demo training body (新竹市政府人事處) has the standard questionnaire as its default;
 - 「淨零排放與環境教育」 (attendance demo: ended yesterday) has its survey open — `learner` has it
-  to answer (home page card, 問卷與心得), the other attendees have answered;
+  to answer (home page card, 問卷與心得), the other attendees have answered — and asks for a written
+  reflection of at least 100 characters within two weeks;
 - 「公文寫作與溝通」 ran four times over the past two years, each survey closed with answers, so the
   course's results show a trend and the body's results a year-on-year line.
 
@@ -123,6 +124,13 @@ def surveys_demo_load(*, actor: Any = None) -> int:
         survey = services.survey_attach(course_class=ended, template=template, actor=actor)
         services.survey_invite(survey=survey)
         _answer_all(survey, rng, 4.3, skip={learner} if learner else set(), at=timezone.now())
+        services.reflection_require(
+            course_class=ended,
+            prompt="請就本課程所學，說明如何應用於您的業務，並提出一項具體的改善做法。",
+            min_chars=100,
+            due_on=timezone.localdate() + timedelta(days=14),
+            actor=actor,
+        )
         created += 1
     people = list(
         Person.objects.filter(agency__jurisdiction_id=organizer.jurisdiction_id, is_active=True).order_by("pk")[:60]

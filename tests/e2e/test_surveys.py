@@ -1,14 +1,15 @@
 """Surveys in the browser: a learner answers a class's survey on a 375-px phone — keeps it
-unfinished, comes back, is told what is missing, submits — and an organizer reads the results with
-their charts. Every page checked with axe-core and for CSP violations.
+unfinished, comes back, is told what is missing, submits — and writes a reflection; an organizer
+builds a template and reads the results with their charts. Every page checked with axe-core and for CSP violations.
 
-Needs the demo surveys (peili/surveys/demo.py): 「淨零排放與環境教育」's survey open for `learner`,
-and 「公文寫作與溝通」 with four classes of answers.
+Needs the demo surveys (peili/surveys/demo.py): 「淨零排放與環境教育」's survey open for `learner`
+and its reflection to write, and 「公文寫作與溝通」 with four classes of answers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
@@ -21,7 +22,7 @@ def test_answering_on_a_phone(phone_page: Page) -> None:
     expect(page.get_by_role("heading", name="待填課後問卷")).to_be_visible()
     visit(page, "/surveys/")
     check_page(page)
-    page.get_by_role("link", name=re.compile("淨零排放與環境教育")).click()
+    page.get_by_role("region", name="待填問卷").get_by_role("link", name=re.compile("淨零排放與環境教育")).click()
     expect(page.get_by_role("heading", level=1, name=re.compile("課後問卷"))).to_be_visible()
     check_page(page)
     # Nothing overflows the phone's width.
@@ -92,3 +93,28 @@ def test_results_with_charts(page: Page) -> None:
     phone.goto(page.url)
     expect(phone.locator("svg.survey-line")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_writing_a_reflection_on_a_phone(phone_page: Page, new_page: Callable[..., Page]) -> None:
+    page = phone_page
+    login(page, "learner")
+    visit(page, "/surveys/")
+    page.get_by_role("region", name="心得寫作").get_by_role("link", name=re.compile("淨零排放與環境教育")).click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^心得寫作"))).to_be_visible()
+    check_page(page)
+    box = page.get_by_role("textbox")
+    box.fill("課程很實用。")
+    # The count follows the typing (whitespace not counted), as the server counts.
+    expect(page.locator("#reflection-count")).to_contain_text("目前 6 字")
+    page.get_by_role("button", name="送出").click()
+    expect(page.get_by_role("alert")).to_contain_text("心得至少須 100 字，目前 6 字。")
+    expect(box).to_have_value("課程很實用。")
+    check_page(page)
+    page.get_by_role("button", name="暫存").click()
+    expect(page.get_by_role("textbox")).to_have_value("課程很實用。")
+
+    organizer = new_page()
+    login(organizer, "organizer")
+    visit(organizer, page.url.replace("/reflection/", "/reflections/"))
+    expect(organizer.get_by_role("heading", level=1, name=re.compile("^心得審閱"))).to_be_visible()
+    check_page(organizer)
