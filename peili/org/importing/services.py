@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -584,69 +584,106 @@ _STAGE_START = {
 _STAGE_SPAN = {ImportStage.READING: 40, ImportStage.VALIDATING: 25}
 
 
-def _progress_writer(job_id: int) -> StageCallback:
+def progress_writer(
+    model: Any, job_id: int, start: Mapping[ImportStage, int], span: Mapping[ImportStage, int]
+) -> StageCallback:
+    """A job's progress writer: each stage starts at `start` percent and spans `span` percent; a
+    write every 2 % at most. `model`: ImportJob or RecordImportJob (the same job fields)."""
     last: dict[str, Any] = {"stage": None, "percent": -1}
 
     def write(stage: ImportStage, fraction: float) -> None:
-        percent = _STAGE_START.get(stage, 0) + int(_STAGE_SPAN.get(stage, 0) * min(fraction, 1.0))
+        percent = start.get(stage, 0) + int(span.get(stage, 0) * min(fraction, 1.0))
         if stage == last["stage"] and percent - last["percent"] < 2:
             return
         last.update(stage=stage, percent=percent)
-        ImportJob.objects.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
+        model.objects.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
 
     return write
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Process a queued job (the Celery task calls this). Idempotent: a job runs once per queueing."""
-    # A job still "running" long after its last progress write lost its worker (the broker delivers
-    # the task again after a crash): it may be claimed again.
+def job_run(
+    model: Any,
+    job_id: int,
+    *,
+    work: Callable[[Any, Any, StageCallback], Any],
+    status_of: Callable[[Any], ImportStatus],
+    report_of: Callable[[Any], dict[str, Any]],
+    on_stage: StageCallback,
+) -> None:
+    """Process a queued import job of `model` (ImportJob or RecordImportJob; the Celery tasks call
+    this). A job runs once per queueing; one still "running" long after its last progress write lost
+    its worker (the broker delivers the task again after a crash) and may be claimed again.
+    `work(job, actor, on_stage)` imports and returns the outcome; a failure leaves the job failed
+    with a Chinese reason and nothing written."""
     stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
     claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
-    claimed = ImportJob.objects.filter(claimable, pk=job_id).update(
+    claimed = model.objects.filter(claimable, pk=job_id).update(
         status=ImportStatus.RUNNING, stage=ImportStage.READING, progress=0, updated_at=timezone.now()
     )
     if not claimed:
         return
-    job = ImportJob.objects.select_related("created_by", "loaded_by").get(pk=job_id)
+    job = model.objects.select_related("created_by", "loaded_by").get(pk=job_id)
     actor = job.loaded_by if not job.validate_only and job.loaded_by else job.created_by
     if actor is None:
         # Never fall back to a system import's full scope for an upload whose account is gone.
-        _finish(job, ImportStatus.FAILED, {"error": _("上傳者的帳號已不存在，未匯入任何資料；請重新上傳。")})
+        job_finish(job, ImportStatus.FAILED, {"error": _("上傳者的帳號已不存在，未匯入任何資料；請重新上傳。")})
         return
+    label = model._meta.label
     try:
-        outcome = people_import(
+        outcome = work(job, actor, on_stage)
+    except IntegrityError:
+        logger.warning("%s %s: conflicting concurrent change", label, job_id, exc_info=True)
+        job_finish(
+            job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")}
+        )
+        return
+    except Exception:
+        logger.exception("%s %s failed", label, job_id)
+        job_finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
+        return
+    job_finish(job, status_of(outcome), report_of(outcome))
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Process a queued staff-list job (see `job_run`)."""
+
+    def work(job: ImportJob, actor: Any, on_stage: StageCallback) -> ImportOutcome:
+        return people_import(
             data=bytes(job.content),
             filename=job.filename,
             actor=actor,
             dry_run=job.validate_only,
             mark_missing_left=job.mark_missing_left,
-            on_stage=_progress_writer(job_id),
+            on_stage=on_stage,
             job=job,
         )
-    except IntegrityError:
-        logger.warning("import job %s: conflicting concurrent change", job_id, exc_info=True)
-        _finish(job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")})
-        return
-    except Exception:
-        logger.exception("import job %s failed", job_id)
-        _finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
-        return
-    if not outcome.ok:
-        status = ImportStatus.INVALID
-    elif outcome.written:
-        status = ImportStatus.DONE
-    else:
-        status = ImportStatus.PREVIEW
-    _finish(job, status, outcome_report(outcome))
+
+    def status_of(outcome: ImportOutcome) -> ImportStatus:
+        if not outcome.ok:
+            return ImportStatus.INVALID
+        return ImportStatus.DONE if outcome.written else ImportStatus.PREVIEW
+
+    job_run(
+        ImportJob,
+        job_id,
+        work=work,
+        status_of=status_of,
+        report_of=outcome_report,
+        on_stage=progress_writer(ImportJob, job_id, _STAGE_START, _STAGE_SPAN),
+    )
 
 
 def import_jobs_tidy() -> dict[str, int]:
-    """Periodic clean-up (Celery beat): jobs whose worker died are failed, and uploaded files
-    (personal data) are not kept past PEILI_IMPORT_KEEP_DAYS, even for a preview never loaded."""
+    return jobs_tidy(ImportJob)
+
+
+def jobs_tidy(model: Any) -> dict[str, int]:
+    """Periodic clean-up (Celery beat) of `model`'s import jobs: jobs whose worker died are failed,
+    and uploaded files (personal data) are not kept past PEILI_IMPORT_KEEP_DAYS, even for a preview
+    never loaded."""
     now = timezone.now()
     stale = now - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    failed = ImportJob.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
+    failed = model.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
         status=ImportStatus.FAILED,
         stage=ImportStage.FINISHED,
         progress=100,
@@ -657,7 +694,7 @@ def import_jobs_tidy() -> dict[str, int]:
     )
     expired = now - timedelta(days=settings.PEILI_IMPORT_KEEP_DAYS)
     cleared = (
-        ImportJob.objects.filter(created_at__lt=expired)
+        model.objects.filter(created_at__lt=expired)
         .exclude(content=b"")
         .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
         .update(
@@ -667,7 +704,7 @@ def import_jobs_tidy() -> dict[str, int]:
     return {"failed": failed, "cleared": cleared}
 
 
-def _finish(job: ImportJob, status: ImportStatus, report: dict[str, Any]) -> None:
+def job_finish(job: Any, status: ImportStatus, report: dict[str, Any]) -> None:
     job.status = status
     job.stage = ImportStage.FINISHED
     job.progress = 100

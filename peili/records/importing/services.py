@@ -15,16 +15,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +31,14 @@ from peili.core.errors import Conflict, PeiliError
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.importing.rules import Scope
-from peili.org.importing.services import collector_paused, import_scope, one_parameter
+from peili.org.importing.services import (
+    collector_paused,
+    import_scope,
+    job_run,
+    jobs_tidy,
+    one_parameter,
+    progress_writer,
+)
 from peili.org.models import Agency, Person
 from peili.policy.selectors import effective_pack, national_default
 from peili.records import services as ledger_services
@@ -765,97 +770,35 @@ _STAGE_START = {
 _STAGE_SPAN = {ImportStage.VALIDATING: 55}
 
 
-def _progress_writer(job_id: int) -> StageCallback:
-    last: dict[str, Any] = {"stage": None, "percent": -1}
-
-    def write(stage: ImportStage, fraction: float) -> None:
-        percent = _STAGE_START.get(stage, 0) + int(_STAGE_SPAN.get(stage, 0) * min(fraction, 1.0))
-        if stage == last["stage"] and percent - last["percent"] < 2:
-            return
-        last.update(stage=stage, percent=percent)
-        RecordImportJob.objects.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
-
-    return write
-
-
 def import_job_run(*, job_id: int) -> None:
-    """Process a queued job (the Celery task calls this). A job runs once per queueing; one whose
-    worker died (still "running" long after its last progress) may be claimed again."""
-    stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
-    claimed = RecordImportJob.objects.filter(claimable, pk=job_id).update(
-        status=ImportStatus.RUNNING, stage=ImportStage.READING, progress=0, updated_at=timezone.now()
-    )
-    if not claimed:
-        return
-    job = RecordImportJob.objects.select_related("created_by", "loaded_by").get(pk=job_id)
-    actor = job.loaded_by if not job.validate_only and job.loaded_by else job.created_by
-    if actor is None:
-        # Never fall back to a system import's full scope for an upload whose account is gone.
-        _finish(job, ImportStatus.FAILED, {"error": _("上傳者的帳號已不存在，未匯入任何資料；請重新上傳。")})
-        return
-    try:
-        outcome = records_import(
+    """Process a queued records job (see `org.importing.services.job_run`)."""
+
+    def work(job: RecordImportJob, actor: Any, on_stage: StageCallback) -> RecordsImportOutcome:
+        return records_import(
             bytes(job.content),
             actor=actor,
             filename=job.filename,
             dry_run=job.validate_only,
             source_system=job.source_system,
             skip_bad=job.skip_bad,
-            on_stage=_progress_writer(job_id),
+            on_stage=on_stage,
             job=job,
         )
-    except IntegrityError:
-        logger.warning("records import job %s: conflicting concurrent change", job_id, exc_info=True)
-        _finish(job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")})
-        return
-    except Exception:
-        logger.exception("records import job %s failed", job_id)
-        _finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
-        return
-    if outcome.written:
-        status = ImportStatus.DONE
-    elif outcome.loadable:
-        status = ImportStatus.PREVIEW
-    else:
-        status = ImportStatus.INVALID
-    _finish(job, status, outcome_report(outcome))
+
+    def status_of(outcome: RecordsImportOutcome) -> ImportStatus:
+        if outcome.written:
+            return ImportStatus.DONE
+        return ImportStatus.PREVIEW if outcome.loadable else ImportStatus.INVALID
+
+    job_run(
+        RecordImportJob,
+        job_id,
+        work=work,
+        status_of=status_of,
+        report_of=outcome_report,
+        on_stage=progress_writer(RecordImportJob, job_id, _STAGE_START, _STAGE_SPAN),
+    )
 
 
 def import_jobs_tidy() -> dict[str, int]:
-    """Periodic clean-up: jobs whose worker died are failed, and uploaded files (personal data) are
-    not kept past PEILI_IMPORT_KEEP_DAYS, even for a preview never loaded."""
-    now = timezone.now()
-    stale = now - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    failed = RecordImportJob.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
-        status=ImportStatus.FAILED,
-        stage=ImportStage.FINISHED,
-        progress=100,
-        content=b"",
-        finished_at=now,
-        updated_at=now,
-        report={"error": _("處理逾時中斷，未匯入任何資料；請重新上傳。")},
-    )
-    expired = now - timedelta(days=settings.PEILI_IMPORT_KEEP_DAYS)
-    cleared = (
-        RecordImportJob.objects.filter(created_at__lt=expired)
-        .exclude(content=b"")
-        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
-        .update(
-            content=b"", status=ImportStatus.FAILED, report={"error": _("預覽已逾保存期限，檔案已刪除；請重新上傳。")}
-        )
-    )
-    return {"failed": failed, "cleared": cleared}
-
-
-def _finish(job: RecordImportJob, status: ImportStatus, report: dict[str, Any]) -> None:
-    job.status = status
-    job.stage = ImportStage.FINISHED
-    job.progress = 100
-    job.report = report
-    job.finished_at = timezone.now()
-    fields = ["status", "stage", "progress", "report", "finished_at", "updated_at"]
-    if status != ImportStatus.PREVIEW:
-        job.content = b""  # the file (personal data) is kept only while a preview waits to be loaded
-        fields.append("content")
-    job.save(update_fields=fields)
+    return jobs_tidy(RecordImportJob)
