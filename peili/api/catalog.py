@@ -10,11 +10,12 @@ from typing import Any, overload
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from peili.catalog import rules as catalog_rules
 from peili.catalog import selectors
-from peili.catalog.enums import DeliveryMode
+from peili.catalog.enums import DeliveryMode, RegistrationWindow
 from peili.catalog.models import TrainingPlan
 from peili.core.errors import NotFound, PeiliError
 from peili.core.permissions import api_requires
@@ -34,9 +35,23 @@ class EligibilityOut(Schema):
 
 
 class CategoryHoursOut(Schema):
-    code: str
+    """The class's certified hours in one learning category (a key of the organizer's pack)."""
+
+    category: str
     name: str
     hours: Decimal
+
+
+class RegistrationStateOut(Schema):
+    """Whether the caller can register now, and their own registration in the class if they have one."""
+
+    window: str = Field(description="open | not_open | closed | not_offered（草稿、停辦或已結訓）")
+    message: str = Field(description="例：報名中（115/03/20 17:00 截止）、已於 115/03/20 17:00 截止報名")
+    can_register: bool = Field(description="報名期間內、符合資格且尚未報名")
+    registration_id: int | None = None
+    status: str | None = Field(None, description="呼叫者在本班期的報名：pending_consent | confirmed | waitlisted")
+    status_label: str | None = Field(None, description="已錄取、候補第 3 位、已報名（待主管同意）")
+    waitlist_position: int | None = None
 
 
 class ClassSummaryOut(Schema):
@@ -60,6 +75,7 @@ class ClassSummaryOut(Schema):
     registration_closes_at: datetime | None
     categories: list[CategoryHoursOut]
     eligibility: EligibilityOut
+    registration: RegistrationStateOut
 
 
 class SessionOut(Schema):
@@ -80,6 +96,8 @@ class MaterialOut(Schema):
 
 
 class ClassDetailOut(ClassSummaryOut):
+    digital_hours: Decimal  # 數位時數: with classroom_hours, adds up to certified_hours
+    classroom_hours: Decimal  # 實體時數
     summary: str
     organiser_type: str
     host_institute: str
@@ -97,8 +115,28 @@ def _eligibility_out(result: object) -> dict[str, Any]:
     return {"eligible": not reasons, "reasons": [{"code": r.code, "message": r.message} for r in reasons]}
 
 
+def _registration_out(
+    card: selectors.ClassCard, window: str, mine: selectors.ViewerRegistration | None, eligible: bool
+) -> dict[str, Any]:
+    return {
+        "window": window,
+        "message": catalog_rules.window_message(window, card.registration_opens_at, card.registration_closes_at),
+        "can_register": window == RegistrationWindow.OPEN and eligible and mine is None,
+        "registration_id": mine.registration_id if mine else None,
+        "status": mine.status if mine else None,
+        "status_label": mine.label if mine else None,
+        "waitlist_position": mine.waitlist_position if mine else None,
+    }
+
+
 def _summary_fields(
-    card: selectors.ClassCard, eligibility: object, *, seats_left: int, waitlist_count: int
+    card: selectors.ClassCard,
+    eligibility: Any,
+    *,
+    seats_left: int,
+    waitlist_count: int,
+    window: str,
+    mine: selectors.ViewerRegistration | None,
 ) -> dict[str, Any]:
     return {
         "id": card.id,
@@ -119,8 +157,9 @@ def _summary_fields(
         "waitlist_count": waitlist_count,
         "registration_opens_at": card.registration_opens_at,
         "registration_closes_at": card.registration_closes_at,
-        "categories": [{"code": h.code, "name": h.name, "hours": h.hours} for h in card.hours],
+        "categories": [{"category": h.key, "name": h.name, "hours": h.hours} for h in card.hours],
         "eligibility": _eligibility_out(eligibility),
+        "registration": _registration_out(card, window, mine, eligibility.eligible),
     }
 
 
@@ -148,8 +187,9 @@ def class_list(
     mode: str = "",
     agency: str = "",
 ) -> list[ClassSummaryOut]:
-    """Filters: `q` title text, `track` key, `category` portal code, `month` 2026-03 or 115-03, `mode`
-    classroom/digital/blended, `agency` an agency code (classes open to it)."""
+    """Filters: `q` title text, `track` key, `category` a learning category key (classes in it or
+    under it), `month` 2026-03 or 115-03, `mode` classroom/digital/blended, `agency` an agency code
+    (classes open to it)."""
     open_to = None
     if agency:
         open_to = Agency.objects.filter(code=agency).first()
@@ -186,7 +226,12 @@ class _Summaries(Sequence[dict[str, Any]]):
 def _summary(entry: selectors.CatalogEntry) -> dict[str, Any]:
     """Plain data: ninja validates the page against `ClassSummaryOut` once, on the way out."""
     return _summary_fields(
-        entry.card, entry.eligibility, seats_left=entry.seats_left, waitlist_count=entry.waitlist_count
+        entry.card,
+        entry.eligibility,
+        seats_left=entry.seats_left,
+        waitlist_count=entry.waitlist_count,
+        window=entry.window,
+        mine=entry.mine,
     )
 
 
@@ -301,14 +346,20 @@ def class_detail(request: HttpRequest, class_id: int) -> ClassDetailOut:
     course_class = selectors.class_for_user(request.user, class_id)
     if course_class is None:
         raise NotFound("class.not_found", _("找不到此班期。"))
-    eligibility = selectors.class_eligibility(selectors.person_for_user(request.user), course_class)
+    person = selectors.person_for_user(request.user)
+    eligibility = selectors.class_eligibility(person, course_class)
+    window, mine = selectors.registration_state(course_class, person)
     return ClassDetailOut(
         **_summary_fields(
             selectors.card_of(course_class),
             eligibility,
             seats_left=selectors.seats_left(course_class),
             waitlist_count=course_class.waitlist_count,
+            window=window,
+            mine=mine,
         ),
+        digital_hours=course_class.digital_hours,
+        classroom_hours=course_class.classroom_hours,
         summary=course_class.course.summary,
         organiser_type=course_class.organiser_type,
         host_institute=course_class.host_institute,

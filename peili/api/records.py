@@ -24,8 +24,11 @@ router = Router(tags=["學習紀錄與時數"])
 
 
 class SplitOut(Schema):
-    code: str
-    name: str  # the portal category's name; "" for a code the catalog does not know
+    """A record's hours in one learning category."""
+
+    category: str  # the learning category counted (a key of the pack's hours.categories); "" if unknown
+    code: str  # the portal's category code the record was imported with; "" for Peili's own classes
+    name: str  # the category's name, or 「入口網類別代碼 …」 when the pack knows no category for the code
     hours: Decimal
 
 
@@ -119,7 +122,7 @@ class ComplianceOut(Schema):
 
 def _transcript(person: Person, year: int) -> dict[str, Any]:
     """One person's year: their records with the named split, the standing and every requirement —
-    the records, their splits and the category names in three queries, the rule from the
+    the records and their splits in two queries, the rule and category names from the
     per-process pack cache."""
     found = selectors.person_transcript(person, year=year, list_years=False).years[0]
     standing = found.standing
@@ -166,7 +169,9 @@ def _transcript(person: Person, year: int) -> dict[str, Any]:
                 "digital_hours": r.digital_hours,
                 "classroom_hours": r.classroom_hours,
                 "mode": r.mode,
-                "split": [{"code": s.code, "name": s.name, "hours": s.hours} for s in line.split],
+                "split": [
+                    {"category": s.category, "code": s.code, "name": s.name, "hours": s.hours} for s in line.split
+                ],
             }
             for line in found.lines
             for r in (line.record,)

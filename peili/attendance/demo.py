@@ -1,11 +1,13 @@
-"""Demo attendance: three classes of the demo organizer (新竹市政府人事處) around today, so every part
+"""Demo attendance: four classes of the demo organizer (新竹市政府人事處) around today, so every part
 of attendance shows on a fresh `make run` —
 
 - 「公務倫理與廉政實務」 has a session **today**: open its sign-in screen and scan it as `learner`;
 - 「淨零排放與環境教育」 **ended yesterday** with its roster filled in (one on leave, one absent
   without leave) and waits to be closed;
 - 「性別主流化工作坊」 ended two weeks ago and is **closed**: its completers' hours are in the
-  ledger (the learner's transcript) and its certification is overdue.
+  ledger (the learner's transcript) and its certification is overdue;
+- 「環境教育：氣候變遷調適」 ended a month ago and is **closed**: its 4 hours count as 環境教育 on
+  the transcripts and the compliance dashboard, and it goes out in the environmental-education file.
 
 Idempotent: a class whose course exists is left alone. Confirmed registrations are written directly
 (their registration windows are in the past, so the registration service would refuse them).
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from peili.attendance import services
 from peili.catalog import services as catalog
-from peili.catalog.models import Course, CourseClass, PortalCategory
+from peili.catalog.models import Course, CourseClass
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Agency, Person
@@ -72,10 +74,7 @@ def _class(
             hours=end - begin,
             actor=actor,
         )
-    categories = {code: PortalCategory.objects.get_or_create(code=code, defaults={"name": code})[0] for code in split}
-    catalog.class_hours_set(
-        course_class=course_class, split={categories[code]: hours for code, hours in split.items()}, actor=actor
-    )
+    catalog.class_hours_set(course_class=course_class, split=split, actor=actor)
     catalog.class_publish(course_class=course_class, actor=actor)
     return course_class
 
@@ -110,7 +109,7 @@ def _fill_roster(course_class: CourseClass, registrations: list[Registration], a
 
 @transaction.atomic
 def attendance_demo_load(*, actor: Any = None) -> int:
-    """Load the three demo classes if missing; returns how many were created."""
+    """Load the four demo classes if missing; returns how many were created."""
     organizer = Agency.objects.filter(code=ORGANIZER_CODE, is_training_body=True).first()
     if organizer is None:
         return 0
@@ -120,9 +119,22 @@ def attendance_demo_load(*, actor: Any = None) -> int:
     today = timezone.localdate()
     created = 0
     specs: list[tuple[str, date, list[tuple[int, int]], dict[str, int], str]] = [
-        ("公務倫理與廉政實務", today, [(9, 12)], {"L04": 3}, "today"),
-        ("淨零排放與環境教育", today - timedelta(days=1), [(9, 12), (13, 16)], {"L02": 4, "L01": 2}, "ended"),
-        ("性別主流化工作坊", today - timedelta(days=14), [(9, 12), (13, 16)], {"L03": 3, "L04": 3}, "closed"),
+        ("公務倫理與廉政實務", today, [(9, 12)], {"integrity_ethics": 3}, "today"),
+        (
+            "淨零排放與環境教育",
+            today - timedelta(days=1),
+            [(9, 12), (13, 16)],
+            {"environmental_education": 4, "major_policy": 2},
+            "ended",
+        ),
+        (
+            "性別主流化工作坊",
+            today - timedelta(days=14),
+            [(9, 12), (13, 16)],
+            {"gender_mainstreaming": 3, "human_rights": 3},
+            "closed",
+        ),
+        ("環境教育：氣候變遷調適", today - timedelta(days=30), [(9, 13)], {"environmental_education": 4}, "closed"),
     ]
     for title, day, sessions, split, state in specs:
         if Course.objects.filter(organizer=organizer, title=title).exists():

@@ -16,13 +16,13 @@ from peili.attendance import rules
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
-from peili.catalog.selectors import classes_for_manager
+from peili.catalog.selectors import class_rule, class_split, classes_for_manager
 from peili.core.selectors import working_calendar
 from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
-from peili.policy.schema import AbsenceRule, Pack, PortalFormat
+from peili.policy.schema import AbsenceRule, HoursRule, Pack, PortalFormat
 from peili.policy.selectors import effective_pack
 from peili.records import rules as record_rules
 from peili.records.enums import CertificationStatus
@@ -304,13 +304,15 @@ def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[Por
             ends = datetime.combine(course_class.end_date, datetime.min.time())  # type: ignore[arg-type]
         present = _present_sessions(course_class, sessions)
         place = next((str(s.venue) for s in sessions if s.venue is not None), "")
-        split = sorted((row.category.code, row.hours) for row in course_class.category_hours.select_related("category"))
+        rule = class_rule(course_class)
+        split = class_split(course_class, rule)
         for completion in completions(course_class).filter(completes=True):
             person = completion.registration.person
             attended = present.get(completion.registration_id) or sessions
             attended_from, attended_to = _session_bounds(attended) if attended else (starts, ends)
             digital_left = course_class.digital_hours
-            for code, hours in split:
+            for part in split:
+                hours = part.hours
                 if not hours:
                     continue
                 digital = min(digital_left, hours)
@@ -322,7 +324,9 @@ def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[Por
                         course_title=course_class.course.title,
                         starts=starts,
                         ends=ends,
-                        category_code=code,
+                        category=part.key,
+                        category_name=part.name,
+                        category_code=_portal_code(part.key, rule),
                         city_code=fmt.city_codes.get(course_class.city, ""),
                         term=course_class.term,
                         hours=hours,
@@ -338,6 +342,11 @@ def portal_rows(closings: Sequence[ClassClosing], fmt: PortalFormat) -> list[Por
                     )
                 )
     return rows
+
+
+def _portal_code(key: str, rule: HoursRule | None) -> str:
+    category = rule.categories.get(key) if rule is not None else None
+    return (category.portal_code or "") if category is not None else ""
 
 
 def _present_sessions(course_class: CourseClass, sessions: list[ClassSession]) -> dict[int, list[ClassSession]]:

@@ -211,7 +211,7 @@ class Correction:
 
 
 def _record_data(course_class: CourseClass) -> records.RecordData:
-    split = {row.category.code: row.hours for row in course_class.category_hours.select_related("category")}
+    split = {row.category: row.hours for row in course_class.category_hours.all()}
     return records.RecordData(
         title=course_class.course.title,
         provider=course_class.course.organizer.name,

@@ -122,17 +122,23 @@ def portal_file(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("政策參數沒有入口網上傳檔的設定（portal），請洽系統管理者。"))
         return redirect("attendance:certification")
     rows = selectors.portal_rows(closings, fmt)
-    codes = portal.environment_codes(fmt, pack.hours) if environment else frozenset()
-    if environment and not codes:
-        messages.error(request, _("政策參數尚未設定環境教育的課程類別代碼，無法產生環境教育時數檔。"))
+    categories = portal.environment_categories(fmt, pack.hours) if environment else frozenset()
+    if environment and not categories:
+        messages.error(request, _("政策參數沒有指定環境教育時數檔的學習類別（portal.environment），請洽系統管理者。"))
         return redirect("attendance:certification")
     try:
-        files = portal.environment_files(rows, fmt, codes) if environment else portal.upload_files(rows, fmt)
+        files = portal.environment_files(rows, fmt, categories) if environment else portal.upload_files(rows, fmt)
     except PeiliError as error:
         return render(
             request,
             "attendance/portal_problems.html",
-            {"error": error, "problems": error.details or [], "closings": closings},
+            {
+                "error": error,
+                "problems": error.details or [],
+                "closings": closings,
+                "missing_codes": any(p.get("code") == "portal.category_code_missing" for p in error.details or []),
+                "jurisdiction_code": closings[0].course_class.course.organizer.jurisdiction.code,
+            },
             status=400,
         )
     if not files:

@@ -1,4 +1,4 @@
-"""Demo catalog: categories, venues, instructors, an approved plan and a dozen published classes for
+"""Demo catalog: venues, instructors, an approved plan and a dozen published classes for
 新竹市政府人事處 (376570100A, the demo organizer's body). Idempotent: natural keys decide what exists.
 
 Call after the org demo (`peili.org.demo.loader.demo_load`): it needs the agencies and the policy presets.
@@ -16,24 +16,10 @@ from django.utils import timezone
 
 from peili.catalog import selectors, services
 from peili.catalog.enums import DeliveryMode, PlanStatus
-from peili.catalog.models import Course, Instructor, PortalCategory, TrainingPlan, Venue
+from peili.catalog.models import Course, Instructor, TrainingPlan, Venue
 from peili.org.models import Agency
 
 ORGANIZER_CODE = "376570100A"
-
-# 522 and 523 are the portal's information-security codes (DOMAIN.md). The others are LOCAL
-# PLACEHOLDERS for the mandatory topics until the portal's published list is loaded as data:
-# their codes start with "L" so they can never be mistaken for real portal codes.
-CATEGORIES = [
-    ("522", "資安通識"),
-    ("523", "資安專職"),
-    ("L01", "當前政府重大政策（本地暫用代碼）"),
-    ("L02", "環境教育（本地暫用代碼）"),
-    ("L03", "民主治理價值：性別主流化（本地暫用代碼）"),
-    ("L04", "民主治理價值：廉政與服務倫理、人權、行政中立等（本地暫用代碼）"),
-    ("L05", "業務相關專業（本地暫用代碼）"),
-    ("L06", "領導與管理（本地暫用代碼）"),
-]
 
 VENUES = [
     ("301 研習教室", "新竹市中正路 120 號 3 樓", 40),
@@ -77,15 +63,49 @@ class DemoClass:
 
 
 CLASSES = [
-    DemoClass("資通安全通識教育", "professional", 10, time(9), time(12), Decimal(3), (("522", Decimal(3)),), 1, (4,)),
     DemoClass(
-        "性別主流化基礎課程", "public_policy", 14, time(14), time(16), Decimal(2), (("L03", Decimal(2)),), 0, (3,)
+        "資通安全通識教育",
+        "professional",
+        10,
+        time(9),
+        time(12),
+        Decimal(3),
+        (("information_security_general", Decimal(3)),),
+        1,
+        (4,),
     ),
     DemoClass(
-        "環境教育：淨零生活", "public_policy", 21, time(9), time(13), Decimal(4), (("L02", Decimal(4)),), 1, (2,)
+        "性別主流化基礎課程",
+        "public_policy",
+        14,
+        time(14),
+        time(16),
+        Decimal(2),
+        (("gender_mainstreaming", Decimal(2)),),
+        0,
+        (3,),
     ),
     DemoClass(
-        "當前政府重大政策講座", "public_policy", 28, time(9), time(10), Decimal(1), (("L01", Decimal(1)),), 1, (0,)
+        "環境教育：淨零生活",
+        "public_policy",
+        21,
+        time(9),
+        time(13),
+        Decimal(4),
+        (("environmental_education", Decimal(4)),),
+        1,
+        (2,),
+    ),
+    DemoClass(
+        "當前政府重大政策講座",
+        "public_policy",
+        28,
+        time(9),
+        time(10),
+        Decimal(1),
+        (("major_policy", Decimal(1)),),
+        1,
+        (0,),
     ),
     DemoClass(
         "主管核心職能培力",
@@ -94,7 +114,7 @@ CLASSES = [
         time(9),
         time(16),
         Decimal(6),
-        (("L06", Decimal(6)),),
+        (("leadership", Decimal(6)),),
         0,
         (0,),
         (("grade_min", 6), ("needs_supervisor_consent", True), ("meals_provided", True)),
@@ -106,7 +126,7 @@ CLASSES = [
         time(9),
         time(17),
         Decimal(7),
-        (("L06", Decimal(7)),),
+        (("leadership", Decimal(7)),),
         1,
         (0, 1),
         (("supervisors_only", True), ("meals_provided", True), ("capacity", 30)),
@@ -118,7 +138,7 @@ CLASSES = [
         time(9),
         time(16),
         Decimal(6),
-        (("523", Decimal(6)),),
+        (("information_security_specialist", Decimal(6)),),
         2,
         (4,),
         (("grade_min", 7), ("capacity", 20)),
@@ -130,7 +150,7 @@ CLASSES = [
         time(14),
         time(17),
         Decimal(4),
-        (("L04", Decimal(4)),),
+        (("integrity_ethics", Decimal(4)),),
         0,
         (1,),
         (
@@ -141,7 +161,9 @@ CLASSES = [
             ("classroom_hours", Decimal(3)),
         ),
     ),
-    DemoClass("新進人員訓練", "professional", 63, time(9), time(16), Decimal(6), (("L05", Decimal(6)),), 0, (1, 2)),
+    DemoClass(
+        "新進人員訓練", "professional", 63, time(9), time(16), Decimal(6), (("business", Decimal(6)),), 0, (1, 2)
+    ),
     DemoClass(
         "雲端工具運用與社群經營",
         "development",
@@ -149,13 +171,21 @@ CLASSES = [
         time(13),
         time(17),
         Decimal(4),
-        (("L05", Decimal(4)),),
+        (("business", Decimal(4)),),
         2,
         (4,),
         (("capacity", 25),),
     ),
     DemoClass(
-        "科技數位培力班：資料視覺化", "professional", 84, time(9), time(16), Decimal(6), (("L05", Decimal(6)),), 2, (0,)
+        "科技數位培力班：資料視覺化",
+        "professional",
+        84,
+        time(9),
+        time(16),
+        Decimal(6),
+        (("business", Decimal(6)),),
+        2,
+        (0,),
     ),
     DemoClass(
         "人權教育與行政中立",
@@ -164,7 +194,7 @@ CLASSES = [
         time(9),
         time(12),
         Decimal(3),
-        (("L04", Decimal(3)),),
+        (("integrity_ethics", Decimal(3)),),
         1,
         (3,),
         (("eligible_categories", ["junior", "senior", "selected"]),),
@@ -185,9 +215,6 @@ def catalog_demo_load(*, actor: Any = None) -> int:
     if not organizer.is_training_body:
         Agency.objects.filter(pk=organizer.pk).update(is_training_body=True)
         organizer.is_training_body = True
-    categories = {}
-    for code, name in CATEGORIES:
-        categories[code], _created = PortalCategory.objects.get_or_create(code=code, defaults={"name": name})
     venues = [
         Venue.objects.get_or_create(agency=organizer, name=name, defaults={"address": address, "capacity": capacity})[0]
         for name, address, capacity in VENUES
@@ -230,9 +257,7 @@ def catalog_demo_load(*, actor: Any = None) -> int:
             hours=spec.hours,
             actor=actor,
         )
-        services.class_hours_set(
-            course_class=course_class, split={categories[code]: hours for code, hours in spec.split}, actor=actor
-        )
+        services.class_hours_set(course_class=course_class, split=dict(spec.split), actor=actor)
         services.class_publish(course_class=course_class, actor=actor)
         created += 1
     return created

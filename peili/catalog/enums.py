@@ -29,5 +29,14 @@ class ClassStatus(models.TextChoices):
     CLOSED = "closed", _("已結訓")
 
 
+class RegistrationWindow(models.TextChoices):
+    """Where a class's registration window stands at a moment (whoever looks)."""
+
+    OPEN = "open", _("報名中")
+    NOT_OPEN = "not_open", _("尚未開放報名")
+    CLOSED = "closed", _("報名已截止")
+    NOT_OFFERED = "not_offered", _("未開放報名")  # a draft, cancelled or closed class
+
+
 # 學習性質 in the national portal's upload file: 1 digital, 2 classroom, 3 blended.
 PORTAL_LEARNING_NATURE = {DeliveryMode.DIGITAL: 1, DeliveryMode.CLASSROOM: 2, DeliveryMode.BLENDED: 3}

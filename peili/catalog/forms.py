@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from peili.catalog.enums import DeliveryMode, OrganiserType
-from peili.catalog.models import ClassSession, Instructor, PortalCategory, Venue
+from peili.catalog.models import ClassSession, Instructor, Venue
 from peili.core import roc
 from peili.core.forms import ROCDateField
 from peili.org.enums import PersonnelCategory
@@ -203,19 +203,26 @@ HOURS_ROWS = 4
 
 
 class HoursSplitForm(forms.Form):
-    """Up to four (category, hours) rows: how the certified hours split across portal categories."""
+    """Up to four (category, hours) rows: how the certified hours split across learning categories
+    (the organizer's pack's `hours.categories`)."""
 
-    def __init__(self, *args: Any, categories: Any, initial_split: list[tuple[int, Any]] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        initial_split: list[tuple[str, Any]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         initial_split = initial_split or []
+        self._names = {key: label.strip("　") for key, label in categories}
         for index in range(HOURS_ROWS):
-            category_id, hours = initial_split[index] if index < len(initial_split) else (None, None)
-            self.fields[f"category_{index}"] = forms.ModelChoiceField(
+            key, hours = initial_split[index] if index < len(initial_split) else (None, None)
+            self.fields[f"category_{index}"] = forms.ChoiceField(
                 label=_("學習類別 %(n)s") % {"n": index + 1},
-                queryset=categories,
+                choices=[("", _("（未選）")), *categories],
                 required=False,
-                initial=category_id,
-                empty_label=_("（未選）"),
+                initial=key,
             )
             self.fields[f"hours_{index}"] = forms.DecimalField(
                 label=_("時數 %(n)s") % {"n": index + 1},
@@ -228,15 +235,15 @@ class HoursSplitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        split: dict[PortalCategory, Any] = {}
+        split: dict[str, Any] = {}
         for index in range(HOURS_ROWS):
-            category, hours = cleaned.get(f"category_{index}"), cleaned.get(f"hours_{index}")
+            category, hours = cleaned.get(f"category_{index}") or None, cleaned.get(f"hours_{index}")
             if category is None and not hours:
                 continue
             if category is None or hours is None:
                 raise forms.ValidationError(_("第 %(n)s 列請同時選擇學習類別並填寫時數。") % {"n": index + 1})
             if category in split:
-                raise forms.ValidationError(_("學習類別「%(c)s」重複。") % {"c": category})
+                raise forms.ValidationError(_("學習類別「%(c)s」重複。") % {"c": self._names.get(category, category)})
             split[category] = hours
         cleaned["split"] = split
         return cleaned
@@ -319,7 +326,7 @@ class CatalogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._agency_paths = {str(pk): path for pk, path, _name in agencies}
         self._choices("track", [("", _("全部")), *tracks])
-        self._choices("category", [("", _("全部")), *((code, f"{code} {name}") for code, name in categories)])
+        self._choices("category", [("", _("全部")), *categories])
         self._choices("month", _month_choices(timezone.localdate()))
         self._choices("agency", [("", _("不限")), *((str(pk), name) for pk, _path, name in agencies)])
 

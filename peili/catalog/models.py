@@ -12,25 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from peili.catalog.enums import ClassStatus, DeliveryMode, OrganiserType, PlanStatus
 
 
-class PortalCategory(models.Model):
-    """A learning-category code of the national lifelong-learning portal (課程類別代碼), loaded as data."""
-
-    code = models.CharField(_("類別代碼"), max_length=10, unique=True)
-    name = models.CharField(_("類別名稱"), max_length=100)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("上層類別"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    is_active = models.BooleanField(_("啟用"), default=True)
-
-    class Meta:
-        verbose_name = _("學習類別代碼")
-        verbose_name_plural = _("學習類別代碼")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-
 class Venue(models.Model):
     agency = models.ForeignKey(
         "org.Agency", verbose_name=_("管理機關"), on_delete=models.PROTECT, related_name="venues"
@@ -237,12 +218,13 @@ def class_label(title: str, term: int) -> str:
 
 
 class ClassCategoryHours(models.Model):
-    """How a class's certified hours split across the portal's category codes (one upload row each)."""
+    """How a class's certified hours split across learning categories (學習類別: keys of the
+    organizer's pack, `hours.categories`); the portal's upload file writes each category's code."""
 
     course_class = models.ForeignKey(
         CourseClass, verbose_name=_("班期"), on_delete=models.CASCADE, related_name="category_hours"
     )
-    category = models.ForeignKey(PortalCategory, verbose_name=_("學習類別"), on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("學習類別"), max_length=40)
     hours = models.DecimalField(_("時數"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0)])
 
     class Meta:
@@ -253,7 +235,7 @@ class ClassCategoryHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category.code}: {self.hours}"
+        return f"{self.category}: {self.hours}"
 
 
 class ClassSession(models.Model):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peili.catalog.enums import ClassStatus, RegistrationWindow
+from peili.core import roc
 from peili.org.enums import RANK_GRADES, PersonnelCategory
 
 
@@ -209,3 +212,36 @@ def clashes(candidate: SessionSlot, others: Iterable[SessionSlot]) -> list[Clash
                 )
             )
     return found
+
+
+def registration_window(
+    status: str, opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> RegistrationWindow:
+    """Where the class's registration window stands at `now`: only a published class takes
+    registrations; the window opens at `opens_at` (inclusive) and closes at `closes_at` (exclusive);
+    no time set means no bound on that side."""
+    if status != ClassStatus.PUBLISHED:
+        return RegistrationWindow.NOT_OFFERED
+    if opens_at is not None and now < opens_at:
+        return RegistrationWindow.NOT_OPEN
+    if closes_at is not None and now >= closes_at:
+        return RegistrationWindow.CLOSED
+    return RegistrationWindow.OPEN
+
+
+def when(value: datetime) -> str:
+    """111/02/07 14:05 in Taipei time."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{roc.format_short(local.date())} {local:%H:%M}"
+
+
+def window_message(window: str, opens_at: datetime | None, closes_at: datetime | None) -> str:
+    """The window's state as the catalog says it: 「報名中（115/03/20 17:00 截止）」, 「115/03/01 09:00
+    起開放報名」, 「已於 115/03/20 17:00 截止報名」, 「未開放報名」."""
+    if window == RegistrationWindow.OPEN:
+        return _("報名中（%(at)s 截止）") % {"at": when(closes_at)} if closes_at else _("報名中")
+    if window == RegistrationWindow.NOT_OPEN and opens_at is not None:
+        return _("%(at)s 起開放報名") % {"at": when(opens_at)}
+    if window == RegistrationWindow.CLOSED and closes_at is not None:
+        return _("已於 %(at)s 截止報名") % {"at": when(closes_at)}
+    return str(RegistrationWindow(window).label)

@@ -6,7 +6,7 @@ who may register; the catalog page calls `catalog_entries`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog import rules
-from peili.catalog.enums import ClassStatus, DeliveryMode
+from peili.catalog.enums import ClassStatus, DeliveryMode, RegistrationWindow
 from peili.catalog.models import (
     ClassCategoryHours,
     ClassSession,
@@ -25,7 +25,6 @@ from peili.catalog.models import (
     CourseClass,
     Instructor,
     PlanItem,
-    PortalCategory,
     TrainingPlan,
     Venue,
     class_label,
@@ -36,7 +35,8 @@ from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
 from peili.policy.models import Jurisdiction
-from peili.policy.selectors import effective_pack
+from peili.policy.schema import HoursRule
+from peili.policy.selectors import category_choices, effective_pack, hours_rule
 
 VISIBLE_STATUSES = (ClassStatus.PUBLISHED, ClassStatus.CLOSED, ClassStatus.CANCELLED)
 
@@ -126,7 +126,7 @@ def person_for_user(user: Any) -> Person | None:
 class CatalogFilters:
     q: str = ""
     track: str = ""
-    category: str = ""  # portal category code
+    category: str = ""  # a learning category (its key): classes in it or in a category under it
     month: date | None = None  # any day of the month
     mode: str = ""
     agency_path: str = ""  # classes open to the agency with this materialised path
@@ -134,11 +134,37 @@ class CatalogFilters:
 
 @dataclass(frozen=True, slots=True)
 class CategoryHours:
-    """A class's certified hours in one portal category."""
+    """A class's certified hours in one learning category (named by the organizer's pack)."""
 
-    code: str
+    key: str
     name: str
     hours: Decimal
+
+
+def class_rule(course_class: CourseClass) -> HoursRule | None:
+    """The yearly rule — with the learning categories — of the class's organizer in the class's
+    year (needs `course__organizer__jurisdiction`)."""
+    year = (course_class.start_date or timezone.localdate()).year
+    return hours_rule(course_class.course.organizer.jurisdiction, year)
+
+
+def category_name(key: str, rule: HoursRule | None) -> str:
+    """A learning category's name under `rule`; a key it does not know (a category the pack has since
+    dropped) is shown as it is stored."""
+    if rule is not None and key in rule.categories:
+        return rule.categories[key].name
+    return key
+
+
+def class_split(course_class: CourseClass, rule: HoursRule | None = None) -> tuple[CategoryHours, ...]:
+    """How the class's certified hours split across learning categories, named, in the pack's
+    order of categories (reads `category_hours`, prefetched or not)."""
+    rule = rule if rule is not None else class_rule(course_class)
+    order = {key: n for n, (key, _c, _d) in enumerate(rule.ordered_categories())} if rule is not None else {}
+    rows = sorted(
+        course_class.category_hours.all(), key=lambda row: (order.get(row.category, len(order)), row.category)
+    )
+    return tuple(CategoryHours(row.category, category_name(row.category, rule), row.hours) for row in rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +187,7 @@ class ClassCard:
     waitlist_size: int
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
-    hours: tuple[CategoryHours, ...]  # the split across portal categories, in code order
+    hours: tuple[CategoryHours, ...]  # the split across learning categories, in the pack's order
 
     @property
     def label(self) -> str:
@@ -173,7 +199,7 @@ class ClassCard:
 
 
 def card_of(course_class: CourseClass) -> ClassCard:
-    """A class's card read from the class (needs `course__organizer` and `category_hours__category`)."""
+    """A class's card read from the class (needs `course__organizer__jurisdiction`)."""
     course = course_class.course
     return ClassCard(
         id=course_class.pk,
@@ -191,10 +217,7 @@ def card_of(course_class: CourseClass) -> ClassCard:
         waitlist_size=course_class.waitlist_size,
         registration_opens_at=course_class.registration_opens_at,
         registration_closes_at=course_class.registration_closes_at,
-        hours=tuple(
-            CategoryHours(row.category.code, row.category.name, row.hours)
-            for row in sorted(course_class.category_hours.all(), key=lambda row: row.category.code)
-        ),
+        hours=class_split(course_class),
     )
 
 
@@ -204,14 +227,69 @@ class CatalogEntry:
     eligibility: rules.Eligibility
     seats_left: int
     waitlist_count: int
+    window: str = RegistrationWindow.OPEN  # where the registration window stands now
+    mine: ViewerRegistration | None = None  # the viewer's own registration in the class
 
     @property
     def eligible(self) -> bool:
         return self.eligibility.eligible
 
     @property
+    def window_message(self) -> str:
+        return rules.window_message(self.window, self.card.registration_opens_at, self.card.registration_closes_at)
+
+    @property
+    def can_register(self) -> bool:
+        """The 報名 button: the window is open, the viewer is eligible and not registered already."""
+        return self.window == RegistrationWindow.OPEN and self.eligible and self.mine is None
+
+    @property
     def categories(self) -> tuple[CategoryHours, ...]:
         return self.card.hours
+
+
+@dataclass(frozen=True)
+class ViewerRegistration:
+    """The viewer's own active registration in a class, as the catalog shows it: 「已錄取」,
+    「候補第 3 位」, 「已報名（待主管同意）」. Registration is a higher floor (enrolment): it
+    registers the lookup (`register_viewer_registrations`) when its app is ready."""
+
+    registration_id: int
+    status: str
+    label: str
+    waitlist_position: int | None = None
+
+
+ViewerRegistrations = Callable[[int, Sequence[int]], Mapping[int, ViewerRegistration]]
+_viewer_lookups: list[ViewerRegistrations] = []
+
+
+def register_viewer_registrations(lookup: ViewerRegistrations) -> None:
+    """Called once by the enrolment app: `lookup(person_id, class_ids)` → the person's active
+    registration per class (one or two queries however many classes)."""
+    if lookup not in _viewer_lookups:
+        _viewer_lookups.append(lookup)
+
+
+def viewer_registrations(person_id: int | None, class_ids: Sequence[int]) -> dict[int, ViewerRegistration]:
+    found: dict[int, ViewerRegistration] = {}
+    if person_id is None or not class_ids:
+        return found
+    for lookup in _viewer_lookups:
+        found.update(lookup(person_id, class_ids))
+    return found
+
+
+def registration_state(course_class: CourseClass, person: Person | None) -> tuple[str, ViewerRegistration | None]:
+    """A class page's registration state for a viewer: the window now, and their own registration."""
+    window = rules.registration_window(
+        course_class.status,
+        course_class.registration_opens_at,
+        course_class.registration_closes_at,
+        timezone.now(),
+    )
+    mine = viewer_registrations(person.pk if person else None, [course_class.pk]).get(course_class.pk)
+    return window, mine
 
 
 def seats_left(course_class: CourseClass) -> int:
@@ -236,7 +314,7 @@ class IndexedClass:
     track: str
     mode: str
     start_date: date | None
-    categories: frozenset[str]
+    categories: frozenset[str]  # its learning categories and every category above them
     agency_paths: tuple[str, ...]
     rule_set: int
     card: ClassCard
@@ -247,13 +325,13 @@ class CatalogIndex:
     """Every published class not yet over, in catalog order, with the choices of the filter form.
 
     Built once per process and day, and again whenever the catalog or policy stamp moves (class,
-    course, hours split, eligibility list, portal category, agency or policy pack written). Seats are
+    course, hours split, eligibility list, agency or policy pack written). Seats are
     not in it: they change with every registration and are read live for the page shown.
     """
 
     classes: tuple[IndexedClass, ...]
     rule_sets: tuple[rules.EligibilityRules, ...]
-    categories: tuple[tuple[str, str], ...]  # portal categories: (code, name)
+    categories: tuple[tuple[str, str], ...]  # learning categories with classes: (key, indented name)
     agencies: tuple[tuple[int, str, str], ...]  # active agencies in tree order: (id, path, name)
     by_id: dict[int, IndexedClass] = field(default_factory=dict, compare=False)
 
@@ -305,13 +383,16 @@ def _build_index(today: date) -> CatalogIndex:
         "courseclass_id", "person_id"
     ):
         named.setdefault(class_id, set()).add(person_id)
-    split: dict[int, list[CategoryHours]] = {}
-    for class_id, code, name, hours in (
+    split_rows: dict[int, list[tuple[str, Decimal]]] = {}
+    for class_id, key, hours in (
         ClassCategoryHours.objects.filter(course_class_id__in=ids)
-        .order_by("category__code")
-        .values_list("course_class_id", "category__code", "category__name", "hours")
+        .order_by()
+        .values_list("course_class_id", "category", "hours")
     ):
-        split.setdefault(class_id, []).append(CategoryHours(code, name, hours))
+        split_rows.setdefault(class_id, []).append((key, hours))
+    jurisdictions = Jurisdiction.objects.in_bulk({row[10] for row in rows})
+    hours_rules: dict[tuple[int, int], HoursRule | None] = {}
+    used: dict[str, str] = {}  # the filter's categories: key → indented name, in the packs' order
     months: dict[tuple[int, int], int | None] = {}
     rule_sets: dict[rules.EligibilityRules, int] = {}
     classes = []
@@ -319,6 +400,12 @@ def _build_index(today: date) -> CatalogIndex:
         class_id, title, track, mode, start, categories, low, high, supervisors, newcomers, jurisdiction = row[:11]
         card = dict(zip(_CARD_FIELDS, row[11:], strict=True))
         month_key = (jurisdiction, (start or today).year)
+        if month_key not in hours_rules:
+            hours_rules[month_key] = hours_rule(jurisdictions[jurisdiction], month_key[1])
+        rule = hours_rules[month_key]
+        class_hours = _split_of(split_rows.get(class_id, ()), rule)
+        in_categories = _with_ancestors({h.key for h in class_hours}, rule)
+        _note_categories(used, in_categories, rule)
         if newcomers and month_key not in months:
             months[month_key] = newcomer_months(*month_key)
         paths = tuple(sorted(agency_paths.get(class_id, ())))
@@ -341,7 +428,7 @@ def _build_index(today: date) -> CatalogIndex:
                 track=track,
                 mode=mode,
                 start_date=start,
-                categories=frozenset(h.code for h in split.get(class_id, ())),
+                categories=in_categories,
                 agency_paths=paths,
                 rule_set=rule_sets.setdefault(class_rules, len(rule_sets)),
                 card=ClassCard(
@@ -360,7 +447,7 @@ def _build_index(today: date) -> CatalogIndex:
                     waitlist_size=card["waitlist_size"],
                     registration_opens_at=card["registration_opens_at"],
                     registration_closes_at=card["registration_closes_at"],
-                    hours=tuple(split.get(class_id, ())),
+                    hours=class_hours,
                 ),
             )
         )
@@ -368,7 +455,7 @@ def _build_index(today: date) -> CatalogIndex:
         classes=tuple(classes),
         by_id={c.id: c for c in classes},
         rule_sets=tuple(rule_sets),
-        categories=tuple(PortalCategory.objects.filter(is_active=True).order_by("code").values_list("code", "name")),
+        categories=tuple(used.items()),
         agencies=tuple(Agency.objects.filter(is_active=True).order_by("path").values_list("id", "path", "name")),
     )
 
@@ -386,6 +473,36 @@ _CARD_FIELDS = (
     "course__organizer__code",
     "course__organizer__name",
 )
+
+
+def _split_of(rows: Iterable[tuple[str, Decimal]], rule: HoursRule | None) -> tuple[CategoryHours, ...]:
+    order = {key: n for n, (key, _c, _d) in enumerate(rule.ordered_categories())} if rule is not None else {}
+    ordered = sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[0]))
+    return tuple(CategoryHours(key, category_name(key, rule), hours) for key, hours in ordered)
+
+
+def _with_ancestors(keys: Iterable[str], rule: HoursRule | None) -> frozenset[str]:
+    """`keys` and the categories above them: a class of 性別主流化 is found under 民主治理價值 too."""
+    found = set(keys)
+    if rule is None:
+        return frozenset(found)
+    for key in list(found):
+        parent = rule.categories[key].parent if key in rule.categories else None
+        while parent is not None and parent not in found and parent in rule.categories:
+            found.add(parent)
+            parent = rule.categories[parent].parent
+    return frozenset(found)
+
+
+def _note_categories(used: dict[str, str], keys: frozenset[str], rule: HoursRule | None) -> None:
+    """Add the filter's choices for `keys`, in the pack's order with their depth (first pack wins)."""
+    if rule is None:
+        for key in sorted(keys - used.keys()):
+            used[key] = key
+        return
+    for key, label in category_choices(rule):
+        if key in keys and key not in used:
+            used[key] = label
 
 
 def _matches(filters: CatalogFilters) -> Callable[[IndexedClass], bool] | None:
@@ -425,11 +542,13 @@ class Catalog(Sequence[CatalogEntry]):
         rule_sets: tuple[rules.EligibilityRules, ...],
         *,
         has_person: bool,
+        person_id: int | None = None,
     ) -> None:
         self._order = order
         self._failed = failed
         self._rule_sets = rule_sets
         self._has_person = has_person
+        self._person_id = person_id
 
     def __len__(self) -> int:
         return len(self._order)
@@ -463,12 +582,18 @@ class Catalog(Sequence[CatalogEntry]):
             .order_by()
             .values_list("pk", "confirmed_count", "waitlist_count")
         }
+        mine = viewer_registrations(self._person_id, [c.id for c in wanted])
+        now = timezone.now()
         return [
             CatalogEntry(
                 card=c.card,
                 eligibility=self._eligibility(c.rule_set),
                 seats_left=rules.free_seats(capacity=c.card.capacity, confirmed=counters[c.id][0]),
                 waitlist_count=counters[c.id][1],
+                window=rules.registration_window(
+                    c.card.status, c.card.registration_opens_at, c.card.registration_closes_at, now
+                ),
+                mine=mine.get(c.id),
             )
             for c in wanted
             if c.id in counters  # deleted since the index was built
@@ -492,7 +617,13 @@ def catalog_entries(
     shown = index.classes if match is None else [c for c in index.classes if match(c)]
     eligible = [c for c in shown if not failed[c.rule_set]]
     others = [c for c in shown if failed[c.rule_set]]
-    return Catalog(eligible + others, failed, index.rule_sets, has_person=person is not None)
+    return Catalog(
+        eligible + others,
+        failed,
+        index.rule_sets,
+        has_person=person is not None,
+        person_id=person.pk if person is not None else None,
+    )
 
 
 def class_for_user(user: Any, pk: int) -> CourseClass | None:
@@ -502,7 +633,7 @@ def class_for_user(user: Any, pk: int) -> CourseClass | None:
         CourseClass.objects.select_related("course__organizer__jurisdiction", "course__plan_item")
         .prefetch_related(
             Prefetch("sessions", queryset=ClassSession.objects.select_related("venue").prefetch_related("instructors")),
-            Prefetch("category_hours", queryset=ClassCategoryHours.objects.select_related("category")),
+            Prefetch("category_hours", queryset=ClassCategoryHours.objects.order_by("category")),
             "materials",
             "eligible_agencies",
             Prefetch("eligible_people", queryset=Person.objects.only("id", "name")),
@@ -569,8 +700,9 @@ def instructors_active() -> QuerySet[Instructor]:
     return Instructor.objects.filter(is_active=True).order_by("name")
 
 
-def portal_categories() -> QuerySet[PortalCategory]:
-    return PortalCategory.objects.filter(is_active=True).order_by("code")
+def class_category_choices(course_class: CourseClass) -> list[tuple[str, str]]:
+    """The learning categories a class's hours may be split across: its organizer's pack's."""
+    return category_choices(class_rule(course_class))
 
 
 # --- tracks from the policy pack ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.catalog import rules
+from peili.catalog import rules, selectors
 from peili.catalog.enums import ClassStatus, DeliveryMode, PlanStatus
 from peili.catalog.models import (
     ClassCategoryHours,
@@ -27,7 +27,6 @@ from peili.catalog.models import (
     CourseClass,
     Instructor,
     PlanItem,
-    PortalCategory,
     TrainingPlan,
     Venue,
 )
@@ -234,6 +233,13 @@ def _validate_class(values: Mapping[str, Any], start_date: date | None) -> None:
     opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
     if opens and closes and opens >= closes:
         problems.append(_("報名開始時間須早於報名截止時間。"))
+    certified = Decimal(values.get("certified_hours") or 0)
+    digital, classroom = Decimal(values.get("digital_hours") or 0), Decimal(values.get("classroom_hours") or 0)
+    if digital + classroom != certified:
+        problems.append(
+            _("數位時數 %(d)s 小時加實體時數 %(c)s 小時須等於認證時數 %(h)s 小時。")
+            % {"d": _hours(digital), "c": _hours(classroom), "h": _hours(certified)}
+        )
     deadline = values.get("cancellation_deadline")
     if deadline and start_date and timezone.localtime(deadline).date() >= start_date:
         problems.append(_("取消報名期限須早於開課日期。"))
@@ -241,6 +247,21 @@ def _validate_class(values: Mapping[str, Any], start_date: date | None) -> None:
         problems.append(_("報名截止時間不得晚於開課日期。"))
     if problems:
         raise PeiliError("class.invalid", "".join(problems), details=problems)
+
+
+def _with_hours_parts(values: dict[str, Any]) -> dict[str, Any]:
+    """A classroom (or digital) class whose certified hours were given without the digital and
+    classroom parts: all of them are classroom (or digital) hours. A blended class must say how its
+    hours divide; anything given is checked, never changed (`_validate_class`)."""
+    certified = Decimal(values.get("certified_hours") or 0)
+    if certified <= 0 or Decimal(values.get("digital_hours") or 0) or Decimal(values.get("classroom_hours") or 0):
+        return values
+    mode = values.get("delivery_mode") or DeliveryMode.CLASSROOM
+    if mode == DeliveryMode.CLASSROOM:
+        return {**values, "classroom_hours": certified, "digital_hours": Decimal(0)}
+    if mode == DeliveryMode.DIGITAL:
+        return {**values, "digital_hours": certified, "classroom_hours": Decimal(0)}
+    return values
 
 
 def _people_by_ids(ids: Iterable[int]) -> list[Person]:
@@ -264,6 +285,7 @@ def class_create(
         values["term"] = (course.classes.aggregate(m=Max("term"))["m"] or 0) + 1
     elif course.classes.filter(term=values["term"]).exists():
         raise Conflict("class.term_taken", _("此課程已有第 %(term)s 期。") % {"term": values["term"]})
+    values = _with_hours_parts(values)
     _validate_class(values, None)
     course_class = CourseClass.objects.create(course=course, created_by=_user(actor), **values)
     course_class.eligible_agencies.set(list(eligible_agencies))
@@ -290,7 +312,9 @@ def _eligibility_lists(course_class: CourseClass) -> dict[str, list[int]]:
 
 def _lock_class(course_class: CourseClass) -> CourseClass:
     return (
-        CourseClass.objects.select_for_update(of=("self",)).select_related("course__organizer").get(pk=course_class.pk)
+        CourseClass.objects.select_for_update(of=("self",))
+        .select_related("course__organizer__jurisdiction")
+        .get(pk=course_class.pk)
     )
 
 
@@ -312,6 +336,10 @@ def class_update(
         raise Conflict("class.not_editable", _("已停辦或已結訓的班期不能修改。"))
     before = {**audit.snapshot(course_class, AUDITED_CLASS_FIELDS), **_eligibility_lists(course_class)}
     merged = {name: getattr(course_class, name) for name in CLASS_FIELDS} | values
+    completed = _with_hours_parts(merged)
+    if completed is not merged:
+        values = {**values, **{name: completed[name] for name in ("digital_hours", "classroom_hours")}}
+        merged = completed
     if (
         "term" in values
         and course_class.course.classes.filter(term=values["term"]).exclude(pk=course_class.pk).exists()
@@ -341,13 +369,22 @@ def class_update(
 
 @transaction.atomic
 def class_hours_set(
-    *, course_class: CourseClass, split: Mapping[PortalCategory, Decimal | int | str], actor: Any
+    *, course_class: CourseClass, split: Mapping[str, Decimal | int | str], actor: Any
 ) -> list[ClassCategoryHours]:
-    """Replace how the certified hours split across portal category codes; the parts must add up exactly."""
+    """Replace how the certified hours split across learning categories (keys of the organizer's
+    pack, `hours.categories`); the parts must add up exactly."""
     course_class = _lock_class(course_class)
-    parts = {category: Decimal(str(hours)) for category, hours in split.items() if Decimal(str(hours)) != 0}
+    parts = {key: Decimal(str(hours)) for key, hours in split.items() if Decimal(str(hours)) != 0}
     if any(hours < 0 for hours in parts.values()):
         raise PeiliError("class.hours_negative", _("類別時數不得為負數。"))
+    rule = selectors.class_rule(course_class)
+    unknown = sorted(key for key in parts if rule is None or key not in rule.categories)
+    if unknown:
+        raise PeiliError(
+            "class.unknown_category",
+            _("學習類別「%(keys)s」不在主辦機關政策參數的學習類別之中。") % {"keys": "、".join(unknown)},
+            details={"categories": unknown},
+        )
     total = sum(parts.values(), Decimal(0))
     if total != course_class.certified_hours:
         raise PeiliError(
@@ -355,10 +392,10 @@ def class_hours_set(
             _("各學習類別時數合計 %(total)s 小時，須等於認證時數 %(hours)s 小時。")
             % {"total": _hours(total), "hours": _hours(course_class.certified_hours)},
         )
-    before = {row.category.code: str(row.hours) for row in course_class.category_hours.select_related("category")}
+    before = {row.category: str(row.hours) for row in course_class.category_hours.all()}
     course_class.category_hours.all().delete()
     rows = ClassCategoryHours.objects.bulk_create(
-        [ClassCategoryHours(course_class=course_class, category=c, hours=h) for c, h in parts.items()]
+        [ClassCategoryHours(course_class=course_class, category=key, hours=h) for key, h in parts.items()]
     )
     versions.bump(versions.CATALOG)  # bulk_create sends no signal
     audit.record(
@@ -366,7 +403,7 @@ def class_hours_set(
         action="class.hours_set",
         target=course_class,
         before=before,
-        after={c.code: str(h) for c, h in parts.items()},
+        after={key: str(h) for key, h in parts.items()},
     )
     return rows
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from peili.catalog.models import ClassCategoryHours, Course, CourseClass, PortalCategory
+from peili.catalog.models import ClassCategoryHours, Course, CourseClass
 from peili.core import versions
 
 
@@ -19,7 +19,7 @@ def _catalog_changed(**_kwargs: Any) -> None:
 
 
 def connect() -> None:
-    for model in (CourseClass, Course, ClassCategoryHours, PortalCategory):
+    for model in (CourseClass, Course, ClassCategoryHours):
         post_save.connect(_catalog_changed, sender=model, dispatch_uid=f"catalog-stamp-save-{model.__name__}")
         post_delete.connect(_catalog_changed, sender=model, dispatch_uid=f"catalog-stamp-delete-{model.__name__}")
     for through in (CourseClass.eligible_agencies.through, CourseClass.eligible_people.through):

@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.catalog import selectors, services
-from peili.catalog.enums import ClassStatus, PlanStatus
+from peili.catalog import rules, selectors, services
+from peili.catalog.enums import ClassStatus, PlanStatus, RegistrationWindow
 from peili.catalog.forms import (
     CancelForm,
     CatalogFilterForm,
@@ -79,7 +79,15 @@ def _row_html(entry: selectors.CatalogEntry, track_names: dict[str, str], token:
     stamp), the reasons the viewer fails, the seats left, the track's name and the language — so a
     row is rendered once and reused by every viewer it looks the same for, until the catalog changes."""
     card = entry.card
-    key = (card.id, entry.eligibility.codes, entry.seats_left, track_names.get(card.track, ""), get_language())
+    key = (
+        card.id,
+        entry.eligibility.codes,
+        entry.seats_left,
+        track_names.get(card.track, ""),
+        get_language(),
+        entry.window,
+        entry.mine.label if entry.mine else None,
+    )
     context = {"entry": entry, "track_names": track_names}
     return _rows.get(key, lambda: render_to_string("catalog/_browse_row.html", context), token=token)
 
@@ -122,6 +130,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     person = selectors.person_for_user(request.user)
     eligibility = selectors.class_eligibility(person, course_class)
+    window, mine = selectors.registration_state(course_class, person)
     organizer = course_class.course.organizer
     tracks = dict(
         selectors.track_choices(organizer.jurisdiction_id, (course_class.start_date or timezone.localdate()).year)
@@ -133,10 +142,16 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "course_class": course_class,
             "course": course_class.course,
             "track_name": tracks.get(course_class.course.track, course_class.course.track),
+            "split": selectors.class_split(course_class),
             "eligibility": eligibility,
+            "window": window,
+            "window_message": rules.window_message(
+                window, course_class.registration_opens_at, course_class.registration_closes_at
+            ),
+            "mine": mine,
             "seats_left": selectors.seats_left(course_class),
             "register_url": _register_url(course_class)
-            if course_class.status == ClassStatus.PUBLISHED and eligibility.eligible
+            if window == RegistrationWindow.OPEN and eligibility.eligible and mine is None
             else None,
             "can_manage": allowed(request.user, "catalog.manage_object", course_class),
         },
@@ -283,8 +298,8 @@ def _session_form(request: HttpRequest, data: Any = None) -> SessionForm:
 
 
 def _hours_form(course_class: CourseClass, data: Any = None) -> HoursSplitForm:
-    initial = [(row.category_id, row.hours) for row in course_class.category_hours.all()]
-    return HoursSplitForm(data, categories=selectors.portal_categories(), initial_split=initial)
+    initial = [(row.category, row.hours) for row in course_class.category_hours.all()]
+    return HoursSplitForm(data, categories=selectors.class_category_choices(course_class), initial_split=initial)
 
 
 def _setup_page(

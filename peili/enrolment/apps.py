@@ -8,4 +8,9 @@ class EnrolmentConfig(AppConfig):
     verbose_name = _("報名")
 
     def ready(self) -> None:
+        from peili.catalog.selectors import register_viewer_registrations
         from peili.enrolment import permissions  # noqa: F401
+        from peili.enrolment.selectors import viewer_registrations
+
+        # The catalog (a lower floor) shows "已錄取／候補第 N 位" without importing registration.
+        register_viewer_registrations(viewer_registrations)

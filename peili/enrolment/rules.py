@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.catalog.rules import Reason, SessionSlot, overlaps
+from peili.catalog.enums import RegistrationWindow
+from peili.catalog.rules import Reason, SessionSlot, overlaps, registration_window, when
 from peili.core import roc
 from peili.enrolment.enums import ErrorCode, RegistrationStatus
 from peili.policy.enums import ClashHandling
@@ -68,20 +68,15 @@ class QueueEntry:
     registered_at: datetime
 
 
-def when(value: datetime) -> str:
-    """111/02/07 14:05 in Taipei time."""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{roc.format_short(local.date())} {local:%H:%M}"
-
-
 def window_refusal(facts: ClassFacts, now: datetime) -> Reason | None:
     """Why the class cannot be registered for now (None: it can). Only published classes take
     registrations; the window opens at `opens_at` (inclusive) and closes at `closes_at` (exclusive)."""
-    if facts.status != PUBLISHED:
+    window = registration_window(facts.status, facts.opens_at, facts.closes_at, now)
+    if window == RegistrationWindow.NOT_OFFERED:
         return Reason(ErrorCode.CLASS_NOT_OPEN, _("本班期目前未開放報名。"))
-    if facts.opens_at is not None and now < facts.opens_at:
+    if window == RegistrationWindow.NOT_OPEN and facts.opens_at is not None:
         return Reason(ErrorCode.WINDOW_NOT_OPEN, _("本班期自 %(at)s 起開放報名。") % {"at": when(facts.opens_at)})
-    if facts.closes_at is not None and now >= facts.closes_at:
+    if window == RegistrationWindow.CLOSED and facts.closes_at is not None:
         return Reason(ErrorCode.WINDOW_CLOSED, _("本班期已於 %(at)s 截止報名。") % {"at": when(facts.closes_at)})
     return None
 

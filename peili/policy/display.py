@@ -128,23 +128,42 @@ def _hours_rows(rule: HoursRule) -> Iterator[Row]:
     yield Row("hours.yearly_minimum", _("年度最低學習時數"), _h(rule.yearly_minimum))
     yield Row("hours.mandatory_total", _("其中必修時數合計"), _h(rule.mandatory_total))
     yield Row("hours.other_hours", _("其餘與業務相關時數"), _h(rule.other_hours))
+
+    def names(keys: Iterable[str]) -> str:
+        return list_join(rule.category_name(key) or key for key in keys)
+
     for key, category in rule.mandatory.items():
         base = f"hours.mandatory.{key}"
         yield Row(base, _("必修：%(name)s") % {"name": category.name}, _h(category.hours))
+        yield Row(
+            f"{base}.categories",
+            _("　%(name)s計入的學習類別") % {"name": category.name},
+            _("%(names)s（含其下各類別）") % {"names": names(category.categories)},
+        )
         for floor_key, floor in category.floors.items():
             yield Row(
                 f"{base}.floors.{floor_key}",
                 _("　其中「%(name)s」至少") % {"name": floor.name},
-                _h(floor.hours),
+                _h(floor.hours)
+                if names(floor.categories) == floor.name
+                else _("%(hours)s（%(names)s）") % {"hours": _h(floor.hours), "names": names(floor.categories)},
             )
         if category.topics:
             yield Row(f"{base}.topics", _("　%(name)s涵蓋主題") % {"name": category.name}, list_join(category.topics))
-        codes = [*category.portal_codes, *(c for f in category.floors.values() for c in f.portal_codes)]
-        yield Row(
-            f"{base}.portal_codes",
-            _("　%(name)s入口網類別代碼") % {"name": category.name},
-            list_join(codes) if codes else _("未設定"),
+    for key, learning, depth in rule.ordered_categories():
+        parent = rule.categories.get(learning.parent) if learning.parent else None
+        label = _("學習類別：%(name)s") % {"name": learning.name}
+        if parent is not None:
+            label = "　" * depth + _("學習類別：%(name)s（屬%(parent)s）") % {
+                "name": learning.name,
+                "parent": parent.name,
+            }
+        code = (
+            _("入口網代碼 %(code)s") % {"code": learning.portal_code}
+            if learning.portal_code
+            else _("入口網代碼未設定（產生上傳檔時須填入）")
         )
+        yield Row(f"hours.categories.{key}", label, code)
 
 
 def _attendance_rows(rule: AttendanceRule) -> Iterator[Row]:

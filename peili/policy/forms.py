@@ -83,3 +83,23 @@ class CompareForm(forms.Form):
         choices = packs_for_choice()
         self.fields["left"].queryset = choices  # type: ignore[attr-defined]
         self.fields["right"].queryset = choices  # type: ignore[attr-defined]
+
+
+class CategoryCodesForm(forms.Form):
+    """One field per learning category: the national portal's category code (empty: not known)."""
+
+    def __init__(self, *args: Any, categories: list[tuple[str, str, str | None, int]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, name, code, _depth in categories:
+            self.fields[f"code_{key}"] = forms.RegexField(
+                label=name,
+                regex=r"^[0-9A-Za-z]{1,10}$",
+                required=False,
+                initial=code or "",
+                max_length=10,
+                error_messages={"invalid": _("入口網代碼只能含英文字母與數字（1 至 10 碼）。")},
+                widget=forms.TextInput(attrs={"inputmode": "latin", "autocomplete": "off", "size": 8}),
+            )
+
+    def codes(self) -> dict[str, str]:
+        return {name.removeprefix("code_"): value for name, value in self.cleaned_data.items()}

@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from peili.core.errors import PeiliError
 from peili.policy.enums import REQUIRED_SECTIONS, Section, StudyMode
-from peili.policy.schema import MonthDay, PackDocument, Ratio, SurveyRule
+from peili.policy.schema import HoursRule, MonthDay, PackDocument, Ratio, SurveyRule
 
 MAX_SOURCE_CHARS = 200_000
 
@@ -138,6 +138,50 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     else:
         out[prefix] = data
     return out
+
+
+# --- editing one kind of value in place ---------------------------------------------------------
+
+
+def with_category_codes(source: str, codes: Mapping[str, str | None]) -> str:
+    """`source` with the portal code of each learning category in `codes` (key → code, None to
+    clear it) written into `hours.categories`, everything else — comments, order, layout — as it
+    was: the office fills in codes on a page, not by editing YAML. A flow mapping
+    (`{name: 環境教育}`) gains `, portal_code: "201"`; a block one a `portal_code:` line. Keys
+    not in the pack are ignored (the caller checks them); the result is validated by the caller."""
+    node = yaml.SafeLoader(source).get_single_node()
+    hours = _child(node, "hours")
+    categories = _child(hours, "categories") if hours is not None else None
+    if not isinstance(categories, MappingNode):
+        return source
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the source's characters
+    for key_node, value_node in categories.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else ""
+        if key not in codes or not isinstance(value_node, MappingNode):
+            continue
+        code = codes[key]
+        text = f'"{code}"' if code else "null"
+        current = next((v for k, v in value_node.value if isinstance(k, ScalarNode) and k.value == "portal_code"), None)
+        if current is not None:
+            edits.append((current.start_mark.index, current.end_mark.index, text))
+        elif value_node.flow_style:
+            end = value_node.end_mark.index - 1  # the closing brace
+            edits.append((end, end, f", portal_code: {text}"))
+        else:
+            last = value_node.value[-1][1]
+            line_end = source.find("\n", last.end_mark.index)
+            line_end = len(source) if line_end < 0 else line_end
+            indent = " " * value_node.value[0][0].start_mark.column
+            edits.append((line_end, line_end, f"\n{indent}portal_code: {text}"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        source = source[:start] + replacement + source[end:]
+    return source
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    if not isinstance(node, MappingNode):
+        return None
+    return next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key), None)
 
 
 # --- YAML ---------------------------------------------------------------------------------------
@@ -494,6 +538,7 @@ def _hours(document: PackDocument) -> Iterator[tuple[Loc, str, str]]:
             _("必修時數合計 %(total)d 小時，超過年度最低學習時數 %(minimum)d 小時（hours.yearly_minimum）。")
             % {"total": hours.mandatory_total, "minimum": hours.yearly_minimum},
         )
+    yield from _categories(hours)
     for key, category in hours.mandatory.items():
         base: Loc = ("hours", "mandatory", key, "floors")
         for floor_key, floor in category.floors.items():
@@ -512,6 +557,85 @@ def _hours(document: PackDocument) -> Iterator[tuple[Loc, str, str]]:
                 _("各子題下限合計 %(total)d 小時，超過「%(category)s」的 %(ch)d 小時。")
                 % {"total": floors_total, "category": category.name, "ch": category.hours},
             )
+
+
+def _categories(hours: HoursRule) -> Iterator[tuple[Loc, str, str]]:
+    """The learning categories form a tree (each parent exists, no cycles), no portal code is given
+    to two categories, and every mandatory requirement and floor names categories that exist — a
+    requirement that matches no category would silently count nothing."""
+    known = hours.categories
+    codes: dict[str, str] = {}
+    tree_sound = True  # a floor's place is judged only on a sound tree (not twice for one mistake)
+    for key, category in known.items():
+        loc: Loc = ("hours", "categories", key)
+        if category.parent is not None and category.parent not in known:
+            tree_sound = False
+            yield (*loc, "parent"), "unknown_category", _unknown_category(category.parent, known)
+        elif category.parent is not None and _in_cycle(key, hours):
+            tree_sound = False
+            yield (
+                (*loc, "parent"),
+                "category_cycle",
+                _("學習類別「%(key)s」的上層類別繞回自己（%(path)s）。")
+                % {"key": key, "path": _cycle_path(key, hours)},
+            )
+        if category.portal_code is not None:
+            if category.portal_code in codes:
+                yield (
+                    (*loc, "portal_code"),
+                    "duplicate",
+                    _("入口網代碼「%(code)s」已給了學習類別「%(other)s」，一個代碼只能屬於一個類別。")
+                    % {"code": category.portal_code, "other": codes[category.portal_code]},
+                )
+            else:
+                codes[category.portal_code] = key
+    for key, requirement in hours.mandatory.items():
+        base: Loc = ("hours", "mandatory", key)
+        for index, name in enumerate(requirement.categories):
+            if name not in known:
+                yield (*base, "categories", index), "unknown_category", _unknown_category(name, known)
+        counted = hours.subtree(c for c in requirement.categories if c in known)
+        for floor_key, floor in requirement.floors.items():
+            for index, name in enumerate(floor.categories):
+                loc = (*base, "floors", floor_key, "categories", index)
+                if name not in known:
+                    yield loc, "unknown_category", _unknown_category(name, known)
+                elif tree_sound and counted and name not in counted:
+                    yield (
+                        loc,
+                        "floor_outside_category",
+                        _("「%(floor)s」的學習類別「%(name)s」不在「%(category)s」的類別之下，下限須計在該類別之內。")
+                        % {"floor": floor.name, "name": known[name].name, "category": requirement.name},
+                    )
+
+
+def _unknown_category(name: str, known: Mapping[str, Any]) -> str:
+    message = _("學習類別「%(key)s」不在 hours.categories 之中。") % {"key": name}
+    suggestion = difflib.get_close_matches(name, list(known), n=1)
+    if suggestion:
+        message += _("是否要寫「%(key)s」？") % {"key": suggestion[0]}
+    return message
+
+
+def _ancestors(key: str, hours: HoursRule) -> list[str]:
+    """`key`'s chain of parents, stopping at a missing one or the first repeat."""
+    chain = [key]
+    parent = hours.categories[key].parent
+    while parent is not None and parent in hours.categories and parent not in chain:
+        chain.append(parent)
+        parent = hours.categories[parent].parent
+    if parent is not None and parent in chain:
+        chain.append(parent)
+    return chain
+
+
+def _in_cycle(key: str, hours: HoursRule) -> bool:
+    chain = _ancestors(key, hours)
+    return chain[-1] == key and len(chain) > 1
+
+
+def _cycle_path(key: str, hours: HoursRule) -> str:
+    return " → ".join(_ancestors(key, hours))
 
 
 def _ratio(ratio: Ratio, loc: Loc) -> Iterator[tuple[Loc, str, str]]:

@@ -13,10 +13,11 @@ be tied to the exact key and line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
@@ -81,24 +82,38 @@ def _is_leap(year: int) -> bool:
 # --- hours ------------------------------------------------------------------------------------
 
 
+class LearningCategory(Frozen):
+    """A learning category (學習類別) — 環境教育, 性別主流化, 資通安全通識 … — with its place in the
+    hierarchy and, where the office knows it, the national portal's category code (課程類別代碼).
+    Hours are counted by category; only the portal's upload file needs the code."""
+
+    name: Text
+    parent: Key | None = None
+    portal_code: PortalCode | None = None
+
+
+CategoryKeys = Annotated[tuple[Key, ...], Field(min_length=1)]
+
+
 class Floor(Frozen):
     """A minimum number of hours of one topic inside a mandatory category (性別主流化 ≥ 1 h)."""
 
     name: Text
     hours: Hours
-    portal_codes: tuple[PortalCode, ...] = ()
+    categories: CategoryKeys  # the learning categories (and everything under them) that count
 
 
 class MandatoryCategory(Frozen):
     name: Text
     hours: Hours
-    portal_codes: tuple[PortalCode, ...] = ()
-    topics: tuple[Text, ...] = ()
+    categories: CategoryKeys  # the learning categories (and everything under them) that count
+    topics: tuple[Text, ...] = ()  # descriptive only: what the category covers, shown on the pack page
     floors: dict[Key, Floor] = Field(default_factory=dict)
 
 
 class HoursRule(SectionBase):
     yearly_minimum: Hours
+    categories: Annotated[dict[Key, LearningCategory], Field(min_length=1)]
     mandatory: dict[Key, MandatoryCategory]
 
     @property
@@ -109,6 +124,61 @@ class HoursRule(SectionBase):
     def other_hours(self) -> int:
         """The business-related hours beyond the mandatory ones (Hsinchu: 其餘與業務相關學習時數)."""
         return self.yearly_minimum - self.mandatory_total
+
+    @cached_property
+    def children(self) -> dict[str, tuple[str, ...]]:
+        """Category key → the keys directly under it (in the pack's order)."""
+        out: dict[str, list[str]] = {}
+        for key, category in self.categories.items():
+            if category.parent is not None:
+                out.setdefault(category.parent, []).append(key)
+        return {key: tuple(keys) for key, keys in out.items()}
+
+    def subtree(self, keys: Iterable[str]) -> frozenset[str]:
+        """`keys` and every category under them (a category's hours count for its ancestors)."""
+        found: set[str] = set()
+        stack = list(keys)
+        while stack:
+            key = stack.pop()
+            if key in found:
+                continue
+            found.add(key)
+            stack.extend(self.children.get(key, ()))
+        return frozenset(found)
+
+    @cached_property
+    def key_of_code(self) -> dict[str, str]:
+        """Portal category code → the category that carries it."""
+        return {c.portal_code: key for key, c in self.categories.items() if c.portal_code is not None}
+
+    def category_name(self, key: str) -> str:
+        category = self.categories.get(key)
+        return category.name if category is not None else ""
+
+    def depth(self, key: str) -> int:
+        """0 for a top category, 1 for one under it …"""
+        depth, seen = 0, {key}
+        parent = self.categories[key].parent if key in self.categories else None
+        while parent is not None and parent in self.categories and parent not in seen:
+            seen.add(parent)
+            depth += 1
+            parent = self.categories[parent].parent
+        return depth
+
+    def ordered_categories(self) -> list[tuple[str, LearningCategory, int]]:
+        """Every category as (key, category, depth), each followed by those under it: the order of
+        a category picker."""
+        out: list[tuple[str, LearningCategory, int]] = []
+
+        def visit(key: str, depth: int) -> None:
+            out.append((key, self.categories[key], depth))
+            for child in self.children.get(key, ()):
+                visit(child, depth + 1)
+
+        for key, category in self.categories.items():
+            if category.parent is None or category.parent not in self.categories:
+                visit(key, 0)
+        return out
 
 
 # --- attendance and certification ---------------------------------------------------------------

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from peili.core import versions
-from peili.core.errors import NotFound
+from peili.core.errors import NotFound, PeiliError
 from peili.policy import loader, rules
+from peili.policy.enums import Section
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
-from peili.policy.schema import Pack, PackDocument, PackLayer, PackOrigin, SectionBase
+from peili.policy.schema import HoursRule, Pack, PackDocument, PackLayer, PackOrigin, SectionBase
 
 
 def national_default() -> Jurisdiction | None:
@@ -102,6 +105,65 @@ def effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:
     """
     code = jurisdiction if isinstance(jurisdiction, str) else jurisdiction.code
     return _effective.get((code, year), lambda: _effective_pack(jurisdiction, year))
+
+
+def hours_rule(jurisdiction: Jurisdiction | str, year: int) -> HoursRule | None:
+    """The yearly hours rule in force — with its learning categories — or None when no pack
+    reaches that year (nothing to count against)."""
+    try:
+        return effective_pack(jurisdiction, year).hours
+    except PeiliError:
+        return None
+
+
+def category_choices(rule: HoursRule | None) -> list[tuple[str, str]]:
+    """(key, label) of every learning category of `rule`, each followed by those under it and
+    indented by its depth: the options of a category picker."""
+    if rule is None:
+        return []
+    return [(key, "　" * depth + category.name) for key, category, depth in rule.ordered_categories()]
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    key: str
+    name: str
+    depth: int
+    portal_code: str | None
+    requirements: tuple[str, ...]  # the yearly-rule requirements (and floors) its hours count towards
+
+    @property
+    def indent(self) -> range:
+        return range(self.depth - 1)
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    rows: tuple[CategoryRow, ...]
+    origin: PackOrigin  # the pack the categories come from (and that filling in a code edits)
+    inherited: bool  # taken from the national default: a code filled in applies to every jurisdiction that inherits
+
+
+def category_view(jurisdiction: Jurisdiction, year: int) -> CategoryView | None:
+    """The learning categories in force for a jurisdiction in a year, in tree order, each with the
+    requirements it counts towards; None when no pack reaches the year."""
+    try:
+        pack = effective_pack(jurisdiction, year)
+    except PeiliError:
+        return None
+    rule = pack.hours
+    counted_by: dict[str, list[str]] = {}
+    for requirement in rule.mandatory.values():
+        for key in rule.subtree(requirement.categories):
+            counted_by.setdefault(key, []).append(requirement.name)
+        for floor in requirement.floors.values():
+            for key in rule.subtree(floor.categories):
+                counted_by.setdefault(key, []).append(_("%(r)s（%(f)s）") % {"r": requirement.name, "f": floor.name})
+    rows = tuple(
+        CategoryRow(key, category.name, depth, category.portal_code, tuple(counted_by.get(key, ())))
+        for key, category, depth in rule.ordered_categories()
+    )
+    return CategoryView(rows, pack.origins[Section.HOURS], Section.HOURS in pack.inherited)
 
 
 def _effective_pack(jurisdiction: Jurisdiction | str, year: int) -> Pack:

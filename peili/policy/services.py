@@ -18,6 +18,7 @@ from peili.policy import loader
 from peili.policy.enums import REQUIRED_SECTIONS, Section
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
 from peili.policy.schema import PackDocument
+from peili.policy.selectors import effective_pack
 
 JURISDICTION_FIELDS = ["code", "name", "is_national_default"]
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -309,3 +310,46 @@ def presets_load(*, actor: Any) -> list[PolicyPack]:
             )
         packs.append(pack)
     return packs
+
+
+# --- learning categories' portal codes ----------------------------------------------------------
+
+PORTAL_CODE = re.compile(r"^[0-9A-Za-z]{1,10}$")
+
+
+def category_codes_set(
+    *, jurisdiction: Jurisdiction, year: int, codes: dict[str, str], actor: Any, note: str = ""
+) -> PolicyPack:
+    """Fill in (or clear, with "") the national portal's category codes of learning categories:
+    the pack that gives `jurisdiction` its `hours` section in `year` gets a new revision with the
+    codes written into its YAML (comments and layout kept), validated and audited like any edit.
+    Only the portal's upload files need the codes; counting hours never does."""
+    origin = effective_pack(jurisdiction, year).origins.get(Section.HOURS)
+    pack = PolicyPack.objects.filter(pk=origin.pack_id).first() if origin and origin.pack_id else None
+    if pack is None:
+        raise PeiliError("policy.no_pack", _("這個轄區在該年度沒有學習時數規定，無從設定學習類別。"))
+    known = loader.from_data(pack.data).hours
+    assert known is not None  # the pack gives the hours section
+    unknown = sorted(key for key in codes if key not in known.categories)
+    if unknown:
+        raise PeiliError(
+            "policy.unknown_category",
+            _("學習類別「%(keys)s」不在參數包中。") % {"keys": "、".join(unknown)},
+            details={"categories": unknown},
+        )
+    cleaned = {key: code.strip() for key, code in codes.items()}
+    wrong = {key: code for key, code in cleaned.items() if code and not PORTAL_CODE.match(code)}
+    if wrong:
+        raise PeiliError(
+            "policy.category_code_invalid",
+            _("入口網代碼只能含英文字母與數字（1 至 10 碼）：%(items)s。")
+            % {"items": "、".join(f"{known.categories[k].name}「{c}」" for k, c in sorted(wrong.items()))},
+            details={"categories": sorted(wrong)},
+        )
+    changed = {
+        key: code or None for key, code in cleaned.items() if (code or None) != known.categories[key].portal_code
+    }
+    if not changed:
+        return pack
+    source = loader.with_category_codes(pack.source, changed)
+    return pack_update(pack=pack, source=source, actor=actor, note=note or _("設定學習類別的入口網代碼"))

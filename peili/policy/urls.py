@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.packs, name="packs"),
     path("new/", views.pack_create, name="pack_create"),
     path("compare/", views.compare, name="compare"),
+    path("categories/", views.categories, name="categories"),
     path("jurisdictions/new/", views.jurisdiction_create, name="jurisdiction_create"),
     path("jurisdictions/<slug:code>/edit/", views.jurisdiction_edit, name="jurisdiction_edit"),
     path("<int:pk>/", views.pack_detail, name="pack_detail"),

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
@@ -12,7 +13,7 @@ from peili.core.pages import submit
 from peili.core.permissions import allowed, requires
 from peili.core.roc import ROC_OFFSET
 from peili.policy import display, loader, selectors, services
-from peili.policy.forms import CompareForm, JurisdictionForm, PackCreateForm, PackEditForm
+from peili.policy.forms import CategoryCodesForm, CompareForm, JurisdictionForm, PackCreateForm, PackEditForm
 from peili.policy.loader import Problem
 from peili.policy.models import Jurisdiction, PolicyPack
 
@@ -251,3 +252,45 @@ def jurisdiction_create(request: HttpRequest) -> HttpResponse:
 @requires("policy.manage_packs")
 def jurisdiction_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _jurisdiction_form_view(request, get_object_or_404(Jurisdiction, code=code))
+
+
+@requires("policy.view_packs")
+def categories(request: HttpRequest) -> HttpResponse:
+    """學習類別: a jurisdiction's learning categories in a year — their tree, which yearly-rule
+    requirement counts each, and the national portal's code each goes out with — and, for an
+    administrator, a form to fill the codes in (no YAML)."""
+    year = timezone.localdate().year
+    code = request.GET.get("jurisdiction") or request.POST.get("jurisdiction") or ""
+    jurisdiction = Jurisdiction.objects.filter(code=code).first() if code else selectors.national_default()
+    if jurisdiction is None:
+        jurisdiction = Jurisdiction.objects.order_by("code").first()
+    view = selectors.category_view(jurisdiction, year) if jurisdiction is not None else None
+    can_manage = allowed(request.user, "policy.manage_packs")
+    form = None
+    if view is not None and can_manage:
+        rows = [(row.key, row.name, row.portal_code, row.depth) for row in view.rows]
+        form = CategoryCodesForm(request.POST if request.method == "POST" else None, categories=rows)
+        if request.method == "POST" and form.is_valid() and jurisdiction is not None:
+            codes = form.codes()
+            done = submit(
+                request,
+                form,
+                lambda: services.category_codes_set(
+                    jurisdiction=jurisdiction, year=year, codes=codes, actor=request.user
+                ),
+                _("已儲存學習類別的入口網代碼。"),
+            )
+            if done is not None:
+                return redirect(f"{request.path}?jurisdiction={jurisdiction.code}")
+    return render(
+        request,
+        "policy/categories.html",
+        {
+            "jurisdictions": Jurisdiction.objects.order_by("-is_national_default", "code"),
+            "jurisdiction": jurisdiction,
+            "view": view,
+            "form": form,
+            "rows": [(row, form[f"code_{row.key}"] if form is not None else None) for row in view.rows] if view else [],
+            "year": year,
+        },
+    )

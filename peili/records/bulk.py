@@ -4,7 +4,8 @@ touched (`standings_refresh_for`), for hundreds of thousands of people in second
 and 4,000,000 records in about 18 s (tests/bench/compliance.py).
 
 One query sums the year's current records per person — total hours, number of records, and the
-hours under each portal code the yearly rule reads — one row a person; the rule is applied in
+hours under each learning category the yearly rule reads (and each portal code such a category
+carries: imported hours known only by their code) — one row a person; the rule is applied in
 Python (`rules.standing`, once per distinct input: people with the same hours share it); the rows
 are written with `COPY` into a temporary table and merged with one `INSERT … ON CONFLICT DO UPDATE`
 that leaves unchanged standings alone. The plans are kept safe from stale statistics (records
@@ -44,13 +45,16 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def codes_read_by(rule: HoursRule) -> frozenset[str]:
-    """The portal codes whose hours `rules.standing` looks at under `rule`: each mandatory
-    category's (its floors' included). Hours under any other code count only through the total."""
+def parts_read_by(hours_rules: Iterable[HoursRule]) -> list[tuple[str, str]]:
+    """The split columns the aggregate sums: ("category", key) for each learning category the
+    rules read, ("code", code) for each portal code of such a category (imported hours). Hours in
+    any other category count only through the total."""
+    keys: set[str] = set()
     codes: set[str] = set()
-    for category in rule.mandatory.values():
-        codes |= rules.category_codes(category)
-    return frozenset(codes)
+    for rule in hours_rules:
+        keys |= rules.categories_read_by(rule)
+        codes |= rules.codes_read_by(rule)
+    return [("category", key) for key in sorted(keys)] + [("code", code) for code in sorted(codes)]
 
 
 def _copy_text(value: str) -> str:
@@ -126,11 +130,11 @@ def _current_records(*, agency_path: bool, person_ids: bool) -> str:
     return sql
 
 
-def _query(codes: Sequence[str], *, year: bool, agency_path: bool, person_ids: bool) -> str:
+def _query(parts: Sequence[tuple[str, str]], *, year: bool, agency_path: bool, person_ids: bool) -> str:
     """One row a person: id, jurisdiction, total hours and records, then the hours under each of
-    `codes` (NULL: none) — hours in tenths, as integers (summing numerics, or bigints, is several
-    times slower and its hash tables several times larger). Bound: `%(year)s`, `%(codes)s`,
-    `%(code<n>)s`, and `%(prefix)s` or `%(ids)s` as asked.
+    `parts` (NULL: none) — hours in tenths, as integers (summing numerics, or bigints, is several
+    times slower and its hash tables several times larger). Bound: `%(year)s`, `%(keys)s`,
+    `%(codes)s`, `%(part<n>)s`, and `%(prefix)s` or `%(ids)s` as asked.
 
     `year` (everyone's year): the year's current records are read once (`cur`, a CTE) and their
     splits by the range of record ids the year spans — from its first record to its last — on the
@@ -141,15 +145,16 @@ def _query(codes: Sequence[str], *, year: bool, agency_path: bool, person_ids: b
     (index probes for a few, a range scan for many). Splits are summed per record, then everything
     per person, in one pass."""
     t = _tables()
-    columns = [f"c{n}" for n in range(len(codes))]
+    columns = [f"c{n}" for n in range(len(parts))]
     per_record = ", ".join(
-        f"(sum((h.hours * 10)::integer) FILTER (WHERE h.code = %(code{n})s))::integer AS c{n}"
-        for n in range(len(codes))
+        f"(sum((h.hours * 10)::integer) FILTER (WHERE {_part_test(kind, n)}))::integer AS c{n}"
+        for n, (kind, _value) in enumerate(parts)
     )
+    wanted = "(h.category = ANY(%(keys)s) OR (h.category = '' AND h.code = ANY(%(codes)s)))"
     if year:
         head = f"WITH cur AS MATERIALIZED ({_current_records(agency_path=False, person_ids=False)})"
         split_from = (
-            f"{t['hours']} h WHERE h.code = ANY(%(codes)s)"  # noqa: S608
+            f"{t['hours']} h WHERE {wanted}"  # noqa: S608
             " AND h.record_id BETWEEN (SELECT min(id) FROM cur) AND (SELECT max(id) FROM cur)"
         )
         records = "cur"
@@ -157,13 +162,13 @@ def _query(codes: Sequence[str], *, year: bool, agency_path: bool, person_ids: b
         head = "WITH"
         split_from = (
             f"peili_cur cur JOIN {t['hours']} h ON h.record_id = cur.id"
-            " WHERE h.code = ANY(%(codes)s) AND h.record_id BETWEEN %(lo)s AND %(hi)s"
+            f" WHERE {wanted} AND h.record_id BETWEEN %(lo)s AND %(hi)s"
         )
         records = "peili_cur cur"
     ctes = []
-    if codes:
+    if parts:
         ctes.append(f"split AS (SELECT h.record_id, {per_record} FROM {split_from} GROUP BY h.record_id)")  # noqa: S608
-    split_join = " LEFT JOIN split ON split.record_id = cur.id" if codes else ""
+    split_join = " LEFT JOIN split ON split.record_id = cur.id" if parts else ""
     per_person = "".join(f", sum(split.{c}) AS {c}" for c in columns)
     ctes.append(
         f"totals AS (SELECT cur.person_id, sum(cur.tenths) AS total, count(*) AS records{per_person}"  # noqa: S608
@@ -185,6 +190,12 @@ def _query(codes: Sequence[str], *, year: bool, agency_path: bool, person_ids: b
         LEFT JOIN totals t ON t.person_id = p.id
         WHERE {people}
     """  # noqa: S608
+
+
+def _part_test(kind: str, n: int) -> str:
+    if kind == "category":
+        return f"h.category = %(part{n})s"
+    return f"h.category = '' AND h.code = %(part{n})s"
 
 
 def _merge() -> str:
@@ -222,8 +233,13 @@ def recompute(year: int, *, agency_path: str = "", person_ids: Sequence[int] | N
 
     jurisdictions = Jurisdiction.objects.in_bulk(_jurisdictions(agency_path=agency_path, person_ids=person_ids))
     hours_rules = {pk: effective_pack(j, year).hours for pk, j in jurisdictions.items()}
-    codes = sorted(set().union(*(codes_read_by(rule) for rule in hours_rules.values())))
-    params: dict[str, Any] = {"year": year, "codes": codes, **{f"code{n}": code for n, code in enumerate(codes)}}
+    parts = parts_read_by(hours_rules.values())
+    params: dict[str, Any] = {
+        "year": year,
+        "keys": [value for kind, value in parts if kind == "category"],
+        "codes": [value for kind, value in parts if kind == "code"],
+        **{f"part{n}": value for n, (_kind, value) in enumerate(parts)},
+    }
     if agency_path:
         params["prefix"] = _like_prefix(agency_path)
     if person_ids is not None:
@@ -237,8 +253,8 @@ def recompute(year: int, *, agency_path: str = "", person_ids: Sequence[int] | N
     else:
         settings = {"work_mem": WORK_MEM, "jit": "off"}  # no JIT compilation (a third of a second) for a few
         params["lo"], params["hi"] = _records_of_some(params, agency_path=bool(agency_path), person_ids=person_ids)
-    sql = _query(codes, year=year_of_everyone, agency_path=bool(agency_path), person_ids=person_ids is not None)
-    lines, read_seconds = _standings(sql, params, codes, hours_rules, settings)
+    sql = _query(parts, year=year_of_everyone, agency_path=bool(agency_path), person_ids=person_ids is not None)
+    lines, read_seconds = _standings(sql, params, parts, hours_rules, settings)
     computed = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS peili_standings")
@@ -301,7 +317,11 @@ def _like_prefix(path: str) -> str:
 
 
 def _standings(
-    sql: str, params: dict[str, Any], codes: Sequence[str], hours_rules: dict[int, HoursRule], settings: dict[str, str]
+    sql: str,
+    params: dict[str, Any],
+    parts: Sequence[tuple[str, str]],
+    hours_rules: dict[int, HoursRule],
+    settings: dict[str, str],
 ) -> tuple[list[str], float]:
     """Run the aggregate (with `settings` for this statement only) and make one COPY line a person;
     returns the lines and the aggregate's seconds. An ordinary (client-side) cursor: the result is
@@ -323,7 +343,7 @@ def _standings(
             # with: no translation catalogue is needed (a quarter of the time of each standing).
             with translation.override(None):
                 while rows := cursor.fetchmany(FETCH):
-                    lines += _lines(rows, codes, hours_rules, memo, pieces)
+                    lines += _lines(rows, parts, hours_rules, memo, pieces)
         finally:
             for name, value in before.items():
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
@@ -336,7 +356,7 @@ def _tenths(value: int | None) -> Decimal:
 
 def _lines(
     rows: Iterable[tuple[Any, ...]],
-    codes: Sequence[str],
+    parts: Sequence[tuple[str, str]],
     hours_rules: dict[int, HoursRule],
     memo: dict[tuple[Any, ...], str],
     pieces: _Pieces,
@@ -344,10 +364,15 @@ def _lines(
     out = []
     for row in rows:
         person_id, records = row[0], row[3]
-        key = (row[1], row[2], *row[4:])  # jurisdiction, total, hours per code: people alike stand alike
+        key = (row[1], row[2], *row[4:])  # jurisdiction, total, hours per part: people alike stand alike
         piece = memo.get(key)
         if piece is None:
-            by_code = {code: _tenths(hours) for code, hours in zip(codes, row[4:], strict=True) if hours is not None}
-            piece = memo[key] = pieces(rules.standing(_tenths(row[2]), by_code, hours_rules[row[1]]))
+            rule = hours_rules[row[1]]
+            split = [
+                (value, "", _tenths(hours)) if kind == "category" else ("", value, _tenths(hours))
+                for (kind, value), hours in zip(parts, row[4:], strict=True)
+                if hours is not None
+            ]
+            piece = memo[key] = pieces(rules.standing(_tenths(row[2]), rules.by_category(split, rule), rule))
         out.append(f"{person_id}\t{piece}\t{records or 0}\n")
     return out

@@ -107,8 +107,8 @@ def compliance_json(rows: Iterable[ComplianceRow]) -> bytes:
 
 
 def _split_text(split: Sequence[SplitLine]) -> str:
-    """「201 環境教育 3；522 資通安全 2」: code, name when known, hours."""
-    return "；".join(" ".join(part for part in (s.code, s.name, rules.hours_text(s.hours)) if part) for s in split)
+    """「環境教育 3；資通安全通識 2」: each learning category and its hours."""
+    return "；".join(f"{s.name} {rules.hours_text(s.hours)}" for s in split)
 
 
 def transcript_xlsx(transcript: Transcript) -> bytes:

@@ -1,4 +1,4 @@
-"""The hours ledger: certified learning per person, its split across portal category codes, and a
+"""The hours ledger: certified learning per person, its split across learning categories, and a
 per-person-year standing kept current by the services (see docs/design/records.md).
 
 A correction never updates or deletes a record: a new record supersedes it (`superseded_by`), with
@@ -86,23 +86,28 @@ class LearningRecord(models.Model):
 
 
 class RecordHours(models.Model):
-    """A record's hours in one portal category code (the codes are text: an import may carry codes
-    not yet in the catalog's category list)."""
+    """A record's hours in one learning category (學習類別). A record of a Peili class names the
+    category (`category`, a key of the pack's `hours.categories`); a record imported from the
+    national portal may carry only the portal's category code (`code`), which the pack's category
+    list resolves when hours are counted — so a code the office fills in later starts counting at
+    the next recompute, and a code nobody knows still counts towards the year's total."""
 
     record = models.ForeignKey(LearningRecord, on_delete=models.CASCADE, related_name="hours")
-    code = models.CharField(_("課程類別代碼"), max_length=10)
+    category = models.CharField(_("學習類別"), max_length=40, blank=True)
+    code = models.CharField(_("課程類別代碼"), max_length=10, blank=True)
     hours = models.DecimalField(_("時數"), max_digits=6, decimal_places=1)
 
     class Meta:
         verbose_name = _("類別時數")
         verbose_name_plural = _("類別時數")
         constraints = [
-            models.UniqueConstraint(fields=["record", "code"], name="records_hours_one_row_per_code"),
+            models.UniqueConstraint(fields=["record", "category", "code"], name="records_hours_one_row_per_category"),
             models.CheckConstraint(condition=models.Q(hours__gte=0), name="records_hours_not_negative"),
+            models.CheckConstraint(condition=~models.Q(category="", code=""), name="records_hours_category_or_code"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.hours}"
+        return f"{self.category or self.code} {self.hours}"
 
 
 class YearStanding(models.Model):

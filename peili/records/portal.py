@@ -1,13 +1,15 @@
 """The national lifelong-learning portal's batch upload file (公務人員終身學習入口網站), made from
 plain rows. Pure: no ORM; the codes and the row limit come from the pack's `portal` section.
 
-One row per person, class and portal category code (a class whose hours are split across codes
-goes out as several rows). The file is Big5 as Windows writes it (Python's `cp950`, which has 碁 and
-銹), CRLF line ends, no quoting: a comma inside a value is written full-width (，), a double quote
-as an apostrophe (Big5 has no full-width one) and a line break as a space, so no value can break a
-row. Text is NFC-normalised first; a character cp950 cannot write (堃, 喆, 犇, private-use 造字 …)
-is reported, with its row and column, before any file is made — never replaced by `?`. What is
-known of the format, and from where, is in docs/research/national-portal-upload.md.
+One row per person, class and learning category (a class whose hours are split across categories
+goes out as several rows), each with its category's portal code from the pack — a category whose
+code the office has not filled in is reported, by name, before any file is made. The file is Big5
+as Windows writes it (Python's `cp950`, which has 碁 and 銹), CRLF line ends, no quoting: a comma
+inside a value is written full-width (，), a double quote as an apostrophe (Big5 has no full-width
+one) and a line break as a space, so no value can break a row. Text is NFC-normalised first; a
+character cp950 cannot write (堃, 喆, 犇, private-use 造字 …) is reported, with its row and column,
+before any file is made — never replaced by `?`. What is known of the format, and from where, is in
+docs/research/national-portal-upload.md.
 """
 
 from __future__ import annotations
@@ -57,14 +59,16 @@ HEADER = (
 
 @dataclass(frozen=True)
 class PortalRow:
-    """One person's certified hours in one portal category for one class."""
+    """One person's certified hours in one learning category for one class."""
 
     national_id: str
     name: str
     course_title: str
     starts: datetime  # the class's first session (local time)
     ends: datetime  # the class's last session
-    category_code: str
+    category: str  # the learning category (its key)
+    category_name: str
+    category_code: str  # the portal's code for it ("" when the pack has none: the file cannot be made)
     city_code: str
     term: int
     hours: Decimal  # 訓練總數: this row's hours
@@ -202,11 +206,24 @@ ENVIRONMENT: Layout = (ENVIRONMENT_HEADER, environment_cells)
 
 
 def problems(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = PORTAL) -> list[Problem]:
-    """Everything that stops the file being made: a learning mode the pack has no portal code for,
-    characters Big5 cannot write, hours that do not add up."""
+    """Everything that stops the file being made: a learning category or mode the pack has no
+    portal code for (each category once), characters Big5 cannot write, hours that do not add up."""
     header, cells_of = layout
     found: list[Problem] = []
+    uncoded: set[str] = set()
     for number, row in enumerate(rows, start=1):
+        if not row.category_code:
+            if row.category not in uncoded:
+                uncoded.add(row.category)
+                message = _(
+                    "學習類別「%(name)s」尚未設定入口網課程類別代碼，請系統管理者於「學習類別」頁填入後再產生上傳檔。"
+                )
+                found.append(
+                    Problem(
+                        number, "課程類別代碼", "portal.category_code_missing", message % {"name": row.category_name}
+                    )
+                )
+            continue
         if row.mode not in fmt.mode_codes:
             message = _("第 %(row)d 筆的學習性質「%(mode)s」在政策參數中沒有入口網代碼。")
             found.append(
@@ -266,15 +283,16 @@ def upload_files(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = 
     ]
 
 
-def environment_codes(fmt: PortalFormat, hours: HoursRule) -> frozenset[str]:
-    """The category codes whose hours go out in the environmental-education file (the codes of the
-    yearly-rule category the pack names); empty when the pack names none or lists no codes."""
+def environment_categories(fmt: PortalFormat, hours: HoursRule) -> frozenset[str]:
+    """The learning categories whose hours go out in the environmental-education file: those of
+    the yearly-rule requirement the pack names (環境教育) and every category under them; empty when
+    the pack names none."""
     if fmt.environment is None or fmt.environment.requirement not in hours.mandatory:
         return frozenset()
-    return frozenset(hours.mandatory[fmt.environment.requirement].portal_codes)
+    return hours.subtree(hours.mandatory[fmt.environment.requirement].categories)
 
 
-def environment_files(rows: Sequence[PortalRow], fmt: PortalFormat, codes: frozenset[str]) -> list[bytes]:
-    """The environmental-education file(s): the rows in `codes` only, in that file's 18 columns,
-    with the same encoding, cleaning, problems and row limit as the portal's file."""
-    return upload_files([row for row in rows if row.category_code in codes], fmt, ENVIRONMENT)
+def environment_files(rows: Sequence[PortalRow], fmt: PortalFormat, categories: frozenset[str]) -> list[bytes]:
+    """The environmental-education file(s): the rows in `categories` only, in that file's 18
+    columns, with the same encoding, cleaning, problems and row limit as the portal's file."""
+    return upload_files([row for row in rows if row.category in categories], fmt, ENVIRONMENT)

@@ -36,17 +36,35 @@ def split_total(split: Mapping[str, Decimal]) -> Decimal:
 
 
 def split_matches(certified: Decimal, split: Mapping[str, Decimal]) -> bool:
-    """A course's split across portal category codes adds up to its certified hours exactly, and no
+    """A course's split across learning categories adds up to its certified hours exactly, and no
     part is negative (an empty split is allowed only for zero hours)."""
     return all(hours >= 0 for hours in split.values()) and split_total(split) == certified
 
 
 def add_splits(splits: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
-    """Hours per category code over many records."""
+    """Hours per category over many records."""
     totals: dict[str, Decimal] = {}
     for split in splits:
-        for code, hours in split.items():
-            totals[code] = totals.get(code, ZERO) + hours
+        for key, hours in split.items():
+            totals[key] = totals.get(key, ZERO) + hours
+    return totals
+
+
+def category_of(category: str, code: str, rule: HoursRule) -> str:
+    """The learning category a part of a record counts towards: its own category, or — for hours
+    known only by the national portal's category code (a record imported from the portal) — the
+    category the pack gives that code; "" when neither (the hours count only towards the total)."""
+    return category or rule.key_of_code.get(code, "")
+
+
+def by_category(parts: Iterable[tuple[str, str, Decimal]], rule: HoursRule) -> dict[str, Decimal]:
+    """Hours per learning category from a record's (or a year's) parts `(category, code, hours)`,
+    codes resolved through `rule` (`category_of`); parts of no known category are left out."""
+    totals: dict[str, Decimal] = {}
+    for category, code, hours in parts:
+        key = category_of(category, code, rule)
+        if key:
+            totals[key] = totals.get(key, ZERO) + hours
     return totals
 
 
@@ -119,26 +137,41 @@ def requirement_hours(rule: HoursRule) -> dict[str, Decimal]:
     return required
 
 
-def category_codes(category: MandatoryCategory) -> frozenset[str]:
-    """The portal codes whose hours count towards a mandatory category: its own and its floors'."""
-    codes = set(category.portal_codes)
-    for floor in category.floors.values():
-        codes.update(floor.portal_codes)
-    return frozenset(codes)
+def requirement_categories(category: MandatoryCategory, rule: HoursRule) -> frozenset[str]:
+    """The learning categories whose hours count towards a mandatory category: those it names, its
+    floors', and every category under them."""
+    named = [*category.categories, *(key for floor in category.floors.values() for key in floor.categories)]
+    return rule.subtree(named)
 
 
-def _counted(by_code: Mapping[str, Decimal], codes: Iterable[str]) -> Decimal:
-    return sum((by_code.get(code, ZERO) for code in set(codes)), ZERO)
+def categories_read_by(rule: HoursRule) -> frozenset[str]:
+    """Every learning category `standing` looks at under `rule`; hours in any other count only
+    through the total."""
+    keys: set[str] = set()
+    for category in rule.mandatory.values():
+        keys |= requirement_categories(category, rule)
+    return frozenset(keys)
 
 
-def standing(total: Decimal, by_code: Mapping[str, Decimal], rule: HoursRule) -> Standing:
+def codes_read_by(rule: HoursRule) -> frozenset[str]:
+    """The portal codes of `categories_read_by(rule)`: hours known only by such a code count too."""
+    read = categories_read_by(rule)
+    return frozenset(code for code, key in rule.key_of_code.items() if key in read)
+
+
+def _counted(by_key: Mapping[str, Decimal], keys: Iterable[str]) -> Decimal:
+    return sum((by_key.get(key, ZERO) for key in set(keys)), ZERO)
+
+
+def standing(total: Decimal, by_key: Mapping[str, Decimal], rule: HoursRule) -> Standing:
     """How a year's hours stand: `total` is every certified hour that ended in the year (whatever
-    its category), `by_code` the same hours split by portal category code.
+    its category), `by_key` the same hours per learning category (`by_category`).
 
-    Each mandatory category counts the hours of its portal codes (its floors' codes included); a
-    floor (性別主流化 ≥ 1 h inside 民主治理價值) is checked on its own codes; the yearly minimum on
-    the total — mandatory hours count towards it too. Shortfalls come in the pack's order, the
-    yearly minimum first.
+    Each mandatory category counts the hours of the learning categories it names, its floors' and
+    everything under them (a class of 性別主流化 counts for 民主治理價值); a floor (性別主流化 ≥ 1 h
+    inside 民主治理價值) is checked on its own categories; the yearly minimum on the total —
+    mandatory hours count towards it too. Shortfalls come in the pack's order, the yearly minimum
+    first.
     """
     names = requirement_names(rule)
     counted: dict[str, Decimal] = {YEARLY_MINIMUM: total}
@@ -147,12 +180,12 @@ def standing(total: Decimal, by_code: Mapping[str, Decimal], rule: HoursRule) ->
     if total < minimum:
         shortfalls.append(Shortfall(YEARLY_MINIMUM, names[YEARLY_MINIMUM], minimum, total))
     for key, category in rule.mandatory.items():
-        hours = _counted(by_code, category_codes(category))
+        hours = _counted(by_key, requirement_categories(category, rule))
         counted[key] = hours
         if hours < category.hours:
             shortfalls.append(Shortfall(key, names[key], Decimal(category.hours), hours))
         for floor_key, floor in category.floors.items():
-            floor_hours = _counted(by_code, floor.portal_codes)
+            floor_hours = _counted(by_key, rule.subtree(floor.categories))
             full_key = f"{key}.{floor_key}"
             counted[full_key] = floor_hours
             if floor_hours < floor.hours:

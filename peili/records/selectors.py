@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, overload
@@ -19,9 +19,8 @@ from typing import Any, overload
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from peili.catalog.models import PortalCategory
-from peili.core.errors import PeiliError
 from peili.core.permissions import allowed
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
@@ -29,7 +28,7 @@ from peili.org.rules import mask_national_id
 from peili.org.scopes import grants_for
 from peili.policy.models import Jurisdiction
 from peili.policy.schema import HoursRule
-from peili.policy.selectors import effective_pack
+from peili.policy.selectors import effective_pack, hours_rule
 from peili.records import rules
 from peili.records.models import LearningRecord, RecordHours, YearStanding
 
@@ -60,14 +59,6 @@ class ComplianceRow:
     records: int
     short_of: tuple[str, ...]  # 「尚缺 環境教育 2 小時」…
     person_id: int | None = None
-
-
-def hours_rule(jurisdiction: Jurisdiction | str, year: int) -> HoursRule | None:
-    """The yearly rule in force (None when no pack reaches that year: nothing to stand against)."""
-    try:
-        return effective_pack(jurisdiction, year).hours
-    except PeiliError:
-        return None
 
 
 def _short_of(standing: YearStanding | None, rule: HoursRule | None) -> tuple[str, ...]:
@@ -199,15 +190,18 @@ def transcript(person_id: int, year: int | None = None) -> list[LearningRecord]:
         records = records.filter(year=year)
     return list(
         records.order_by("-end_date", "-id").prefetch_related(
-            Prefetch("hours", queryset=RecordHours.objects.order_by("code"))
+            Prefetch("hours", queryset=RecordHours.objects.order_by("category", "code"))
         )
     )
 
 
-def _year_figures(records: Sequence[LearningRecord]) -> tuple[Decimal, dict[str, Decimal]]:
+def _year_figures(records: Sequence[LearningRecord], rule: HoursRule | None) -> tuple[Decimal, dict[str, Decimal]]:
+    """The year's total and its hours per learning category (codes resolved through `rule`)."""
     total = sum((r.certified_hours for r in records), ZERO)
-    by_code = rules.add_splits({h.code: h.hours for h in r.hours.all()} for r in records)
-    return total, by_code
+    if rule is None:
+        return total, {}
+    parts = [(h.category, h.code, h.hours) for r in records for h in r.hours.all()]
+    return total, rules.by_category(parts, rule)
 
 
 def year_standing(person: Person, year: int, records: Sequence[LearningRecord] | None = None) -> rules.Standing:
@@ -215,24 +209,38 @@ def year_standing(person: Person, year: int, records: Sequence[LearningRecord] |
     (one person's year: a few rows; the stored `YearStanding` is what lists read). `records`: that
     year's records when the caller has read them already (`transcript(person.pk, year)`)."""
     current = transcript(person.pk, year) if records is None else records
-    total, by_code = _year_figures(current)
     rule = effective_pack(person.agency.jurisdiction, year).hours
-    return rules.standing(total, by_code, rule)
+    total, by_key = _year_figures(current, rule)
+    return rules.standing(total, by_key, rule)
 
 
-def category_names(codes: Iterable[str]) -> dict[str, str]:
-    """Portal category code → its name, for the codes the catalog knows (imports may carry others)."""
-    wanted = sorted(set(codes))
-    if not wanted:
-        return {}
-    return dict(PortalCategory.objects.filter(code__in=wanted).values_list("code", "name"))
+def part_name(category: str, code: str, rule: HoursRule | None) -> str:
+    """How a part of a record is named to people: its learning category's name under `rule`, or —
+    for hours known only by a portal code the pack has no category for — the code itself."""
+    key = rules.category_of(category, code, rule) if rule is not None else category
+    if rule is not None and key in rule.categories:
+        return rule.categories[key].name
+    if code:
+        return _("入口網類別代碼 %(code)s") % {"code": code}
+    return _("其他學習類別")
 
 
 @dataclass(frozen=True)
 class SplitLine:
-    code: str
-    name: str  # from the catalog's portal categories; "" for a code it does not know
+    category: str  # the learning category counted (its key); "" when no category is known
+    code: str  # the portal's category code the record was imported with; "" for Peili's own
+    name: str  # the learning category's name, or the portal code when no category is known
     hours: Decimal
+
+
+def _split_lines(record: LearningRecord, rule: HoursRule | None) -> tuple[SplitLine, ...]:
+    """A record's parts, named, in the order of the pack's categories (unknown codes last)."""
+    lines = []
+    for part in record.hours.all():
+        category = rules.category_of(part.category, part.code, rule) if rule is not None else part.category
+        lines.append(SplitLine(category, part.code, part_name(part.category, part.code, rule), part.hours))
+    order = {key: n for n, (key, _c, _d) in enumerate(rule.ordered_categories())} if rule is not None else {}
+    return tuple(sorted(lines, key=lambda line: (order.get(line.category, len(order)), line.code)))
 
 
 @dataclass(frozen=True)
@@ -255,7 +263,7 @@ class TranscriptYear:
     standing: rules.Standing | None  # None: no yearly rule reaches this year
     requirements: tuple[rules.Progress, ...] = ()  # the yearly minimum and each mandatory category
     floors: tuple[rules.Progress, ...] = ()  # floors inside a category (性別主流化), shown apart
-    by_code: dict[str, Decimal] = field(default_factory=dict)
+    by_category: dict[str, Decimal] = field(default_factory=dict)  # learning category key → hours
     lines: tuple[RecordLine, ...] = ()
 
     @property
@@ -269,7 +277,6 @@ class Transcript:
     years: tuple[TranscriptYear, ...]  # the years shown, newest first
     available_years: tuple[int, ...]  # every year with learning, and this year; newest first
     year: int | None  # the year chosen; None: all years
-    categories: dict[str, str]  # code → name, for every code in the years shown
     today: date
 
     @property
@@ -285,10 +292,10 @@ def person_transcript(
     person: Person, *, year: int | None = None, today: date | None = None, list_years: bool = True
 ) -> Transcript:
     """Everything `person` learnt (needs `person.agency`), grouped by learning year — or only
-    `year` — each year with its standing under that year's rule, progress per requirement, and the
-    category names. Three queries (the records, their splits, the category names) and, for one
-    year with `list_years`, a fourth for the years there are; the rules come from the per-process
-    pack cache."""
+    `year` — each year with its standing under that year's rule, progress per requirement, and each
+    record's split named by that year's learning categories. Two queries (the records, their
+    splits) and, for one year with `list_years`, a third for the years there are; the rules and
+    category names come from the per-process pack cache."""
     today = today or timezone.localdate()
     records = transcript(person.pk, year)
     by_year: dict[int, list[LearningRecord]] = {}
@@ -309,9 +316,9 @@ def person_transcript(
     years = []
     for each in shown:
         current = by_year.get(each, [])
-        total, by_code = _year_figures(current)
         rule = hours_rule(person.agency.jurisdiction, each)
-        standing = rules.standing(total, by_code, rule) if rule is not None else None
+        total, by_key = _year_figures(current, rule)
+        standing = rules.standing(total, by_key, rule) if rule is not None else None
         progress = rules.progress(standing, rule) if standing is not None and rule is not None else ()
         years.append(
             TranscriptYear(
@@ -323,26 +330,15 @@ def person_transcript(
                 standing=standing,
                 requirements=tuple(p for p in progress if not p.is_floor),
                 floors=tuple(p for p in progress if p.is_floor),
-                by_code=by_code,
+                by_category=by_key,
+                lines=tuple(RecordLine(r, _split_lines(r, rule)) for r in current),
             )
         )
-    categories = category_names(code for y in years for code in y.by_code)
-    named = [
-        replace(
-            y,
-            lines=tuple(
-                RecordLine(r, tuple(SplitLine(h.code, categories.get(h.code, ""), h.hours) for h in r.hours.all()))
-                for r in y.records
-            ),
-        )
-        for y in years
-    ]
     return Transcript(
         person=person,
-        years=tuple(named),
+        years=tuple(years),
         available_years=available,
         year=year,
-        categories=categories,
         today=today,
     )
 

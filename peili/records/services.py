@@ -5,7 +5,7 @@ the person's year(s) it touched in the same transaction, and is audited."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -48,13 +48,24 @@ class RecordData:
     end_date: date
     certified_hours: Decimal
     mode: str
-    split: Mapping[str, Decimal]  # portal category code → hours
+    split: Mapping[str, Decimal]  # learning category (a key of the pack's hours.categories) → hours
     digital_hours: Decimal = Decimal(0)
     classroom_hours: Decimal = Decimal(0)
     provider: str = ""
     source: str = RecordSource.CLASS
     course_class: CourseClass | None = None
     external_key: str = ""
+    # Hours known only by the national portal's category code (a record imported from the portal):
+    # the pack's category list resolves them when hours are counted.
+    code_split: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> dict[str, Decimal]:
+        """Every part of the split, for the sum: categories and codes."""
+        return {
+            **{f"category:{k}": h for k, h in self.split.items()},
+            **{f"code:{c}": h for c, h in self.code_split.items()},
+        }
 
 
 def _check(data: RecordData) -> None:
@@ -68,11 +79,11 @@ def _check(data: RecordData) -> None:
             _("數位時數 %(d)s 加實體時數 %(c)s 須等於認證時數 %(h)s。")
             % {"d": hours(data.digital_hours), "c": hours(data.classroom_hours), "h": hours(data.certified_hours)},
         )
-    if not rules.split_matches(data.certified_hours, data.split):
+    if not rules.split_matches(data.certified_hours, data.parts):
         raise PeiliError(
             "record.split_mismatch",
             _("各學習類別時數合計 %(total)s 小時，須等於認證時數 %(hours)s 小時。")
-            % {"total": hours(rules.split_total(data.split)), "hours": hours(data.certified_hours)},
+            % {"total": hours(rules.split_total(data.parts)), "hours": hours(data.certified_hours)},
         )
 
 
@@ -102,14 +113,23 @@ def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     RecordHours.objects.bulk_create(
-        [RecordHours(record=record, code=code, hours=hours) for code, hours in sorted(data.split.items()) if hours]
+        [RecordHours(record=record, category=key, hours=hours) for key, hours in sorted(data.split.items()) if hours]
+        + [
+            RecordHours(record=record, code=code, hours=hours)
+            for code, hours in sorted(data.code_split.items())
+            if hours
+        ]
     )
     return record
 
 
 def _snapshot(record: LearningRecord) -> dict[str, Any]:
     data = audit.snapshot(record, RECORD_FIELDS)
-    data["split"] = {row.code: str(row.hours) for row in record.hours.order_by("code")}
+    rows = list(record.hours.order_by("category", "code"))
+    data["split"] = {row.category: str(row.hours) for row in rows if row.category}
+    codes = {row.code: str(row.hours) for row in rows if not row.category}
+    if codes:
+        data["codes"] = codes
     return data
 
 
@@ -197,7 +217,7 @@ def standings_recompute(*, year: int, agency_path: str = "") -> int:
     people and anyone with a record that year — people with no learning at all get their standing
     too. Returns the number of standings written.
 
-    Called when a pack changes the yearly rule or its portal codes, and by `peili compliance
+    Called when a pack changes the yearly rule or its learning categories, and by `peili compliance
     --recompute`. Record writes keep single standings current themselves (`standing_refresh`).
     On PostgreSQL the whole year is one aggregate, COPY and one upsert (`records.bulk`: about 400,000
     people in seconds, see tests/bench/compliance.py); elsewhere grouped ORM queries.
@@ -244,21 +264,22 @@ def _recompute(year: int, people: QuerySet[Person], current: QuerySet[LearningRe
         row["person_id"]: (row["total"], row["records"])
         for row in current.order_by().values("person_id").annotate(total=Sum("certified_hours"), records=Count("id"))
     }
-    by_code: dict[int, dict[str, Decimal]] = {}
+    parts: dict[int, list[tuple[str, str, Decimal]]] = {}
     for split in (
         RecordHours.objects.filter(record__in=current)
         .order_by()
-        .values("record__person_id", "code")
+        .values("record__person_id", "category", "code")
         .annotate(hours=Sum("hours"))
     ):
-        by_code.setdefault(split["record__person_id"], {})[split["code"]] = split["hours"]
+        parts.setdefault(split["record__person_id"], []).append((split["category"], split["code"], split["hours"]))
     jurisdictions = Jurisdiction.objects.in_bulk(set(jurisdiction_of.values()))
     hours_rules = {pk: effective_pack(j, year).hours for pk, j in jurisdictions.items()}
     now = timezone.now()
     rows = []
     for person_id, jurisdiction_id in jurisdiction_of.items():
         total, records = totals.get(person_id, (Decimal(0), 0))
-        result = rules.standing(total, by_code.get(person_id, {}), hours_rules[jurisdiction_id])
+        rule = hours_rules[jurisdiction_id]
+        result = rules.standing(total, rules.by_category(parts.get(person_id, ()), rule), rule)
         standing = _standing_row(person_id, year, result, records)
         standing.updated_at = now
         rows.append(standing)
@@ -278,12 +299,15 @@ def standing_refresh(person: Person, year: int) -> YearStanding:
     rule of their agency's jurisdiction in that year (needs `person.agency`)."""
     current = LearningRecord.objects.filter(person=person, year=year, superseded_by__isnull=True)
     totals = current.aggregate(total=Sum("certified_hours"), records=Count("id"))
-    by_code = {
-        row["code"]: row["hours"]
-        for row in RecordHours.objects.filter(record__in=current).values("code").annotate(hours=Sum("hours"))
-    }
+    parts = [
+        (row["category"], row["code"], row["hours"])
+        for row in RecordHours.objects.filter(record__in=current)
+        .order_by()
+        .values("category", "code")
+        .annotate(hours=Sum("hours"))
+    ]
     rule = effective_pack(person.agency.jurisdiction, year).hours
-    result = rules.standing(totals["total"] or Decimal(0), by_code, rule)
+    result = rules.standing(totals["total"] or Decimal(0), rules.by_category(parts, rule), rule)
     row = _standing_row(person.pk, year, result, totals["records"])
     standing, _created = YearStanding.objects.update_or_create(
         person=person,

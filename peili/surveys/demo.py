@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from peili.catalog import services as catalog
-from peili.catalog.models import Course, CourseClass, Instructor, PortalCategory
+from peili.catalog.models import Course, CourseClass, Instructor
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Agency, Person
@@ -95,8 +95,7 @@ def _history_class(organizer: Agency, course: Course, term: int, day: date, acto
         for name in (("周文華", "吳秀蘭") if term % 2 else ("周文華",))
     ]
     session.instructors.add(*instructors)
-    category = PortalCategory.objects.get_or_create(code="L05", defaults={"name": "L05"})[0]
-    catalog.class_hours_set(course_class=course_class, split={category: Decimal(3)}, actor=actor)
+    catalog.class_hours_set(course_class=course_class, split={"business": Decimal(3)}, actor=actor)
     catalog.class_publish(course_class=course_class, actor=actor)
     return course_class
 

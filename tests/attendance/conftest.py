@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from peili.catalog.models import ClassCategoryHours, ClassSession, PortalCategory
+from peili.catalog.models import ClassCategoryHours, ClassSession
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
+from peili.policy.models import Jurisdiction
+from peili.policy.services import category_codes_set
 from tests.enrolment.conftest import body, make_class, organizer_user, packs  # noqa: F401
 from tests.factories import PersonFactory, UserFactory
 
@@ -42,10 +44,21 @@ def ended(packs, body):  # noqa: F811
         capacity=10,
         city="新竹市",
     )
-    for code, name, hours in (("201", "環境教育", 4), ("303", "性別主流化", 2)):
-        category, _ = PortalCategory.objects.get_or_create(code=code, defaults={"name": name})
-        ClassCategoryHours.objects.create(course_class=course_class, category=category, hours=Decimal(hours))
+    for key, hours in (("environmental_education", 4), ("gender_mainstreaming", 2)):
+        ClassCategoryHours.objects.create(course_class=course_class, category=key, hours=Decimal(hours))
     return course_class
+
+
+@pytest.fixture
+def portal_codes(packs):  # noqa: F811
+    """The portal's codes of the two categories, filled in as an administrator would (the presets
+    leave them empty: only the upload files need them)."""
+    category_codes_set(
+        jurisdiction=Jurisdiction.objects.get(code="hsinchu-city"),
+        year=timezone.localdate().year,
+        codes={"environmental_education": "201", "gender_mainstreaming": "303"},
+        actor=None,
+    )
 
 
 @pytest.fixture

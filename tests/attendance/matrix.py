@@ -16,7 +16,7 @@ from django.utils import timezone
 from peili.attendance import rules, services
 from peili.attendance.models import Completion
 from peili.attendance.views import TICKET_SALT
-from peili.catalog.models import ClassCategoryHours, PortalCategory
+from peili.catalog.models import ClassCategoryHours
 from tests.attendance.conftest import confirm
 from tests.enrolment.conftest import make_class
 
@@ -37,8 +37,7 @@ def build(world: Any) -> None:
         certified_hours=Decimal(3),
         classroom_hours=Decimal(3),
     )
-    category, _ = PortalCategory.objects.get_or_create(code="201", defaults={"name": "環境教育"})
-    ClassCategoryHours.objects.create(course_class=course_class, category=category, hours=Decimal(3))
+    ClassCategoryHours.objects.create(course_class=course_class, category="environmental_education", hours=Decimal(3))
     registration = confirm(course_class, world.staff)
     session = course_class.sessions.get()
     services.roster_save(

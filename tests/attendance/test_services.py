@@ -200,7 +200,10 @@ def test_closing_applies_the_absence_rule_and_writes_the_ledger(ended, learners,
     assert sorted(r.person_id for r in records) == sorted([learners[0].person_id, learners[1].person_id])
     record = records.first()
     assert record.certified_hours == 6
-    assert {h.code: h.hours for h in record.hours.all()} == {"201": 4, "303": 2}
+    assert {h.category: h.hours for h in record.hours.all()} == {
+        "environmental_education": 4,
+        "gender_mainstreaming": 2,
+    }
     standing = YearStanding.objects.get(person_id=learners[0].person_id, year=ended.end_date.year)
     assert standing.total == 6
     assert AuditEntry.objects.filter(action="class.close", object_id=str(ended.pk)).exists()
@@ -243,7 +246,7 @@ def test_a_class_closes_once_and_only_after_it_ends(ended, learners, organizer_u
 
 
 def test_closing_refuses_a_split_that_does_not_add_up(ended, learners, organizer_user):
-    ended.category_hours.filter(category__code="303").update(hours=1)
+    ended.category_hours.filter(category="gender_mainstreaming").update(hours=1)
     with pytest.raises(PeiliError) as error:
         services.class_close(course_class=ended, corrections={}, actor=organizer_user)
     assert error.value.code == "attendance.split_mismatch"
@@ -306,7 +309,7 @@ def test_certification_lines_and_marking_a_batch_uploaded(ended, learners, organ
     assert AuditEntry.objects.filter(action="certification.uploaded").count() == 1
 
 
-def test_the_upload_rows_split_by_category_and_go_into_the_portal_file(ended, learners, organizer_user):
+def test_the_upload_rows_split_by_category_and_go_into_the_portal_file(ended, learners, organizer_user, portal_codes):
     _attend(ended, learners, organizer_user)
     closing = services.class_close(course_class=ended, corrections={}, actor=organizer_user)
     fmt = effective_pack(ended.course.organizer.jurisdiction, ended.end_date.year).portal
@@ -328,7 +331,7 @@ def test_the_upload_rows_split_by_category_and_go_into_the_portal_file(ended, le
     assert "性別主流化與環境教育" in text
 
 
-def test_a_name_big5_cannot_write_is_reported_before_any_file(ended, learners, organizer_user):
+def test_a_name_big5_cannot_write_is_reported_before_any_file(ended, learners, organizer_user, portal_codes):
     person = learners[0].person
     person.name = "王堃"
     person.save()
@@ -341,7 +344,7 @@ def test_a_name_big5_cannot_write_is_reported_before_any_file(ended, learners, o
     assert any("堃" in problem["message"] for problem in error.value.details)
 
 
-def test_blended_hours_split_so_each_row_adds_up(ended, learners, organizer_user):
+def test_blended_hours_split_so_each_row_adds_up(ended, learners, organizer_user, portal_codes):
     ended.delivery_mode = "blended"
     ended.digital_hours, ended.classroom_hours = D(5), D(1)
     ended.save()
@@ -360,7 +363,7 @@ def test_the_demo_has_a_class_today_one_to_close_and_one_closed(db):
     demo_load(actor=None)  # includes the attendance demo
     assert attendance_demo_load(actor=None) == 0  # idempotent
     titles = dict(ClassClosing.objects.values_list("course_class__course__title", "course_class__status"))
-    assert titles == {"性別主流化工作坊": ClassStatus.CLOSED}
+    assert titles == {"性別主流化工作坊": ClassStatus.CLOSED, "環境教育：氣候變遷調適": ClassStatus.CLOSED}
     today = timezone.localdate()
     assert Attendance.objects.filter(session__course_class__course__title="淨零排放與環境教育").exists()
     assert (
@@ -370,3 +373,26 @@ def test_the_demo_has_a_class_today_one_to_close_and_one_closed(db):
         .filter(course_class__course__title="公務倫理與廉政實務")
         .exists()
     )
+
+
+def test_the_demos_environmental_class_counts_as_environmental_education(db):
+    """Out of the box (presets, no portal codes filled in): everyone the demo's closed environmental
+    class certified has those 4 hours counted as 環境教育 — on the stored standing the dashboard reads,
+    on the transcript, and not as a shortfall."""
+    from peili.org.demo.loader import demo_load
+    from peili.records import selectors as record_selectors
+    from peili.records.models import YearStanding
+
+    demo_load(actor=None)
+    records = LearningRecord.objects.filter(course_class__course__title="環境教育：氣候變遷調適")
+    assert records.count() >= 3
+    year = records.first().year
+    for record in records.select_related("person__agency__jurisdiction"):
+        standing = YearStanding.objects.get(person=record.person, year=year)
+        assert Decimal(standing.counted["environmental_education"]) >= 4
+        assert "environmental_education" not in standing.shortfall_keys
+        transcript = record_selectors.person_transcript(record.person, year=year, list_years=False)
+        (this_year,) = transcript.years
+        environment = next(p for p in this_year.requirements if p.key == "environmental_education")
+        assert environment.met
+        assert [s.name for line in this_year.lines for s in line.split if line.record == record] == ["環境教育"]

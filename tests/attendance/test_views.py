@@ -107,7 +107,7 @@ def test_correcting_after_closing_and_the_dashboard(client, ended, learners, org
     assert "待上傳" in board
 
 
-def test_the_portal_file_download_and_marking_uploaded(client, ended, learners, organizer_user):
+def test_the_portal_file_download_and_marking_uploaded(client, ended, learners, organizer_user, portal_codes):
     client.force_login(organizer_user)
     client.post(
         reverse("attendance:close", args=[ended.pk]),
@@ -127,7 +127,7 @@ def test_the_portal_file_download_and_marking_uploaded(client, ended, learners, 
     assert ClassClosing.objects.get().uploaded_on == today
 
 
-def test_the_portal_file_lists_problems_instead_of_a_broken_file(client, ended, learners, organizer_user):
+def test_the_portal_file_lists_problems_instead_of_a_broken_file(client, ended, learners, organizer_user, portal_codes):
     person = learners[0].person
     person.name = "林喆"
     person.save()
@@ -150,16 +150,44 @@ def test_the_code_page_refuses_a_wrong_code(client, today_class, tree):
     assert not Attendance.objects.exists()
 
 
-def test_the_environment_file_needs_the_packs_codes(client, ended, learners, organizer_user):
+def _close_with_one_completer(client, ended, learners, organizer_user):
     client.force_login(organizer_user)
     client.post(
         reverse("attendance:close", args=[ended.pk]),
         {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
     )
-    response = client.post(
-        reverse("attendance:portal_file") + "?file=environment", {"class": [str(ended.pk)]}, follow=True
-    )
-    assert "尚未設定環境教育的課程類別代碼" in response.content.decode()
+
+
+def test_without_portal_codes_the_files_name_the_categories_that_need_one(client, ended, learners, organizer_user):
+    """Counting never needs a portal code; only the upload files do, and they say which is missing —
+    once per category, not once per row — instead of failing on a setting nobody can find."""
+    _close_with_one_completer(client, ended, learners, organizer_user)
+    response = client.post(reverse("attendance:portal_file"), {"class": [str(ended.pk)]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("學習類別「環境教育」尚未設定入口網課程類別代碼") == 1
+    assert page.count("學習類別「性別主流化」尚未設定入口網課程類別代碼") == 1
+    response = client.post(reverse("attendance:portal_file") + "?file=environment", {"class": [str(ended.pk)]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "學習類別「環境教育」尚未設定入口網課程類別代碼" in page
+    assert "性別主流化" not in page  # not in the environmental-education file at all
+    assert "政策參數尚未設定環境教育的課程類別代碼" not in page
+
+
+def test_the_environment_file_holds_the_environmental_education_rows_only(
+    client, ended, learners, organizer_user, portal_codes
+):
+    _close_with_one_completer(client, ended, learners, organizer_user)
+    response = client.post(reverse("attendance:portal_file") + "?file=environment", {"class": [str(ended.pk)]})
+    assert response.status_code == 200
+    lines = response.content.decode("cp950").split("\r\n")
+    assert lines[0].startswith("*年度,*學員所屬機關(構)代碼,*身分證字號,")
+    (row,) = [line for line in lines[1:] if line]
+    cells = row.split(",")
+    assert cells[2] == learners[0].person.national_id
+    assert cells[7] == "201"  # 課程類別代碼: 環境教育's
+    assert cells[13] == "4"  # 課程時數: the 4 hours of 環境教育, not the class's 6
 
 
 def test_the_home_page_tells_a_learner_about_todays_class(client, today_class, tree):
@@ -205,3 +233,24 @@ def test_the_dashboard_filters_by_status(client, ended, learners, organizer_user
     client.force_login(organizer_user)
     assert str(ended) in client.get(reverse("attendance:certification") + "?status=to_close").content.decode()
     assert str(ended) not in client.get(reverse("attendance:certification") + "?status=done").content.decode()
+
+
+def test_the_demos_upload_files_work_out_of_the_box(client, db):
+    """The demo organizer gets both files for the demo's closed classes at once: the portal's and the
+    environmental-education one — no YAML edited, no code missing."""
+    from peili.org.demo.loader import demo_load
+
+    demo_load(actor=None)
+    client.force_login(UserFactory._meta.model.objects.get(username="organizer"))
+    closed = list(ClassClosing.objects.values_list("course_class_id", flat=True))
+    assert len(closed) == 2
+    response = client.post(reverse("attendance:portal_file"), {"class": [str(pk) for pk in closed]})
+    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=big5")
+    response = client.post(
+        reverse("attendance:portal_file") + "?file=environment", {"class": [str(pk) for pk in closed]}
+    )
+    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=big5")
+    rows = [line.split(",") for line in response.content.decode("cp950").split("\r\n")[1:] if line]
+    assert rows
+    assert {row[3] for row in rows} == {"環境教育：氣候變遷調適"}  # the environmental class's rows only
+    assert {row[13] for row in rows} == {"4"}

@@ -6,7 +6,7 @@
 Creates a fresh database (peili_bench_catalog), migrates it and builds a world: 新竹市政府 with its
 人事處 as organizing body and 48 other agencies, --people civil servants with accounts, and
 --classes published classes (400 courses × 5 terms by default) over the next twelve months:
-the hsinchu-city pack's tracks, classroom / digital / blended, one or two portal categories each,
+the hsinchu-city pack's tracks, classroom / digital / blended, one or two learning categories each,
 and eligibility restrictions on about half of them (agencies, personnel categories, grade ranges,
 supervisors only, newcomers only, a named list). A few learners (different agencies and grades) are
 signed in by writing Django sessions directly. The app is served by gunicorn (2 sync workers) and
@@ -82,18 +82,30 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# Learning categories of the hsinchu-city pack the generated classes split their hours across.
+CATEGORY_KEYS = (
+    "information_security_general",
+    "information_security_specialist",
+    "major_policy",
+    "environmental_education",
+    "gender_mainstreaming",
+    "integrity_ethics",
+    "business",
+    "leadership",
+)
+
+
 def _classes(places: world.Agencies, count: int, rng: random.Random) -> dict[str, Any]:
     """`count` published classes (terms of count/5 courses), written in bulk; returns a tally."""
     from django.utils import timezone
 
-    from peili.catalog.demo import CATEGORIES
-    from peili.catalog.models import ClassCategoryHours, ClassSession, Course, CourseClass, PortalCategory, Venue
+    from peili.catalog.models import ClassCategoryHours, ClassSession, Course, CourseClass, Venue
     from peili.catalog.selectors import track_choices
     from peili.org.models import Person
 
     today = timezone.localdate()
     tracks = [key for key, _name in track_choices(places.body.jurisdiction_id, today.year)] or ["professional"]
-    categories = [PortalCategory.objects.get_or_create(code=c, defaults={"name": n})[0] for c, n in CATEGORIES]
+    categories = list(CATEGORY_KEYS)
     venue = Venue.objects.create(agency=places.body, name="301 研習教室", capacity=60)
     terms = 5
     courses = Course.objects.bulk_create(

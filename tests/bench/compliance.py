@@ -414,6 +414,8 @@ def _portal_file(count: int, year: int, until: date, rng: random.Random) -> tupl
                     course_title=title,
                     starts=starts,
                     ends=ends,
+                    category="",
+                    category_name="",
                     category_code=code,
                     city_code="10",
                     term=1 + n % 9,

@@ -48,12 +48,14 @@ MANDATORY_ROUNDS = (
     ("101", 10, "當前政府重大政策講座"),
 )
 
-# The portal codes the benchmark fills into the national pack's yearly rule (as tests/records/conftest.py).
+# The portal codes the benchmark gives the national pack's learning categories (as
+# tests/records/conftest.py): the ledger is what the portal exports — records known by code only,
+# resolved to their categories when a standing is computed.
 PACK_CODES = (
-    ("當前政府重大政策", "101"),
-    ("環境教育", "201"),
-    ("民主治理價值", "301"),
-    ("性別主流化", "303"),
+    ("major_policy", "101"),
+    ("environmental_education", "201"),
+    ("democratic_governance", "301"),
+    ("gender_mainstreaming", "303"),
 )
 # Category codes with their weights (per code of a split): the pack's four and fifteen others.
 CODE_WEIGHTS = (
@@ -203,21 +205,21 @@ class Stats:
 
 
 def fill_portal_codes() -> None:
-    """Load the presets and fill the national yearly rule's portal codes (the preset leaves them
-    empty), through `pack_update` as an administrator would."""
-    from peili.policy.models import PolicyPack
-    from peili.policy.services import pack_update, presets_load
+    """Load the presets and give the national learning categories their portal codes (the preset
+    leaves them empty), through the 學習類別 page's service as an administrator would."""
+    from django.utils import timezone
+
+    from peili.policy.models import Jurisdiction
+    from peili.policy.services import category_codes_set, presets_load
 
     presets_load(actor=None)
-    pack = PolicyPack.objects.get(jurisdiction__code="national")
-    source = pack.source
-    for name, code in PACK_CODES:
-        head, tail = source.split(f"name: {name}\n", 1)
-        hours_line, codes_line, rest = tail.split("\n", 2)
-        if codes_line.strip() != "portal_codes: []":
-            continue
-        source = f"{head}name: {name}\n{hours_line}\n{codes_line.replace('[]', '[' + repr(code) + ']')}\n{rest}"
-    pack_update(pack=pack, source=source, actor=None, note="效能測試：填入入口網代碼")
+    category_codes_set(
+        jurisdiction=Jurisdiction.objects.get(code="national"),
+        year=timezone.localdate().year,
+        codes=dict(PACK_CODES),
+        actor=None,
+        note="效能測試：填入入口網代碼",
+    )
 
 
 def agencies(shape: Shape) -> list[tuple[int, str, int]]:
@@ -541,7 +543,7 @@ def learning_year(
         due = [item for item in due if item[1]]
         with (
             copy_into(records, "records_learningrecord", RECORD_COLUMNS) as rec_out,
-            copy_into(splits, "records_recordhours", ("id", "record_id", "code", "hours")) as hrs_out,
+            copy_into(splits, "records_recordhours", ("id", "record_id", "category", "code", "hours")) as hrs_out,
         ):
             add_record, add_hours = rec_out.add, hrs_out.add
             round_number = 0
@@ -584,7 +586,7 @@ def learning_year(
                             f"{hours_text[old_classroom]}\t{mode}\t{key}\t時數更正\t{created_text[end]}\t"
                             f"{next_record + 1}\n"
                         )
-                        add_hours(f"{next_hours}\t{next_record}\t{split[0][0]}\t{hours_text[hours + 10]}\n")
+                        add_hours(f"{next_hours}\t{next_record}\t\t{split[0][0]}\t{hours_text[hours + 10]}\n")
                         next_hours += 1
                         next_record += 1  # the correction keeps the key (unique among current records only)
                         stats.superseded += 1
@@ -594,7 +596,7 @@ def learning_year(
                         f"{mode}\t{key}\t\t{created_text[end]}\t\\N\n"
                     )
                     for code, part in split:
-                        add_hours(f"{next_hours}\t{next_record}\t{code}\t{hours_text[part]}\n")
+                        add_hours(f"{next_hours}\t{next_record}\t\t{code}\t{hours_text[part]}\n")
                         next_hours += 1
                     stats.splits += len(split)
                     next_record += 1

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from peili.catalog import services
-from peili.catalog.models import Instructor, PortalCategory, Venue
+from peili.catalog.models import Instructor, Venue
+from peili.policy.services import presets_load
 from tests.factories import UserFactory, grant
 
 TZ = timezone.get_fixed_timezone(480)
@@ -56,10 +57,10 @@ def teacher(db):
 
 
 @pytest.fixture
-def categories(db):
-    general, _ = PortalCategory.objects.get_or_create(code="522", defaults={"name": "資安通識"})
-    specialist, _ = PortalCategory.objects.get_or_create(code="523", defaults={"name": "資安專職"})
-    return {"522": general, "523": specialist}
+def categories(jurisdiction):
+    """The presets' learning categories (hsinchu-city's pack), by the portal codes they carry."""
+    presets_load(actor=None)
+    return {"522": "information_security_general", "523": "information_security_specialist"}
 
 
 @pytest.fixture

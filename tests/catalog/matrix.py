@@ -18,7 +18,6 @@ from peili.catalog.models import (
     Course,
     CourseClass,
     PlanItem,
-    PortalCategory,
     TrainingPlan,
     Venue,
 )
@@ -58,8 +57,7 @@ def build(world: Any) -> None:
     session = ClassSession.objects.create(
         course_class=course_class, date=start, starts_at=time(9), ends_at=time(12), venue=venue, hours=3
     )
-    category, _created = PortalCategory.objects.get_or_create(code="522", defaults={"name": "資安通識"})
-    ClassCategoryHours.objects.create(course_class=course_class, category=category, hours=3)
+    ClassCategoryHours.objects.create(course_class=course_class, category="information_security_general", hours=3)
     if not default_storage.exists(MATERIAL_NAME):
         default_storage.save(MATERIAL_NAME, ContentFile(b"role matrix"))
     material = ClassMaterial.objects.create(course_class=course_class, title="講義", file=MATERIAL_NAME)

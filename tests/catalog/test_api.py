@@ -26,7 +26,10 @@ def test_class_list_eligible_first_with_reasons_and_filters(client, make_class, 
         {"code": "eligibility.grade", "message": "您的官等職等不符本班期資格：限薦任第6職等以上。"}
     ]
     assert first["seats_left"] == 40
-    assert [c["code"] for c in first["categories"]] == ["522", "523"]
+    assert [c["category"] for c in first["categories"]] == [
+        "information_security_general",
+        "information_security_specialist",
+    ]
     assert client.get("/api/v1/classes", {"q": "薦任"}).json()["count"] == 1
     bad = client.get("/api/v1/classes", {"month": "soon"})
     assert (bad.status_code, bad.json()["code"]) == (400, "catalog.bad_month")

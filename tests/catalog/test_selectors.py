@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -77,7 +78,7 @@ def test_seats_are_read_live_while_the_rest_comes_from_the_index(make_class, jun
     assert before.seats_left == 40
     # what a registration does: counters move under the class lock, no catalog stamp moves
     CourseClass.objects.filter(pk=course_class.pk).update(confirmed_count=39, waitlist_count=2)
-    with django_assert_num_queries(2):  # the stamps, and the page's counters
+    with django_assert_num_queries(3):  # the stamps, the page's counters, the viewer's own registrations
         (after,) = selectors.catalog_entries(junior)[:1]
     assert (after.seats_left, after.waitlist_count) == (1, 2)
     assert after.card is before.card  # the card was kept
@@ -97,6 +98,8 @@ def test_catalog_filters(make_class, tree, junior, categories, organizer, today,
         delivery_mode=DeliveryMode.BLENDED,
         prestudy_title="資安預習",
         prestudy_url="https://e.example.tw/1",
+        digital_hours=Decimal(1),
+        classroom_hours=Decimal(2),
     )
     only_b = make_class(title="教育處專班", days=36)
     only_b.eligible_agencies.set([tree["b"]])
@@ -109,7 +112,9 @@ def test_catalog_filters(make_class, tree, junior, categories, organizer, today,
     assert titles(track="leadership") == ["領導力"]
     assert titles(mode=DeliveryMode.BLENDED) == ["資安混成"]
     assert titles(month=today + timedelta(days=70)) == ["資安混成"]
-    assert sorted(titles(category="522")) == ["教育處專班", "資安混成"]
+    assert sorted(titles(category="information_security_general")) == ["教育處專班", "資安混成"]
+    # a category finds the classes of the categories under it (資通安全 ⊃ 通識, 專業)
+    assert sorted(titles(category="information_security")) == ["教育處專班", "資安混成", "領導力"]
     # open to agency a1 (under a): classes without an agency restriction only
     assert sorted(titles(agency_path=tree["a1"].path)) == ["資安混成", "領導力"]
     # the root's subtree restriction admits its descendants

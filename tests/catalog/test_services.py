@@ -183,9 +183,9 @@ def test_hours_split_must_add_up(course, organizer, categories):
     services.class_hours_set(
         course_class=course_class, split={categories["522"]: 2, categories["523"]: 1}, actor=organizer
     )
-    assert sorted((r.category.code, r.hours) for r in course_class.category_hours.all()) == [
-        ("522", Decimal(2)),
-        ("523", Decimal(1)),
+    assert sorted((r.category, r.hours) for r in course_class.category_hours.all()) == [
+        ("information_security_general", Decimal(2)),
+        ("information_security_specialist", Decimal(1)),
     ]
 
 
@@ -309,6 +309,68 @@ def test_publish_needs_sessions_hours_split_and_window(course, organizer, venue,
         services.class_update(course_class=course_class, certified_hours=Decimal(6), actor=organizer)
     course_class.refresh_from_db()
     assert course_class.certified_hours == Decimal(3)
+
+
+def test_digital_and_classroom_hours_must_add_up_to_the_certified_hours(course, organizer):
+    """數位 2 + 實體 5 is not 認證 3: refused when saved, and nothing is written."""
+    with pytest.raises(PeiliError) as refused:
+        services.class_create(
+            course=course,
+            delivery_mode="blended",
+            prestudy_title="預習",
+            prestudy_url="https://e.example.tw/1",
+            certified_hours=Decimal(3),
+            digital_hours=Decimal(2),
+            classroom_hours=Decimal(5),
+            actor=organizer,
+        )
+    assert refused.value.code == "class.invalid"
+    assert refused.value.details == ["數位時數 2 小時加實體時數 5 小時須等於認證時數 3 小時。"]
+    assert not CourseClass.objects.exists()
+    course_class = services.class_create(
+        course=course,
+        delivery_mode="blended",
+        prestudy_title="預習",
+        prestudy_url="https://e.example.tw/1",
+        certified_hours=Decimal(3),
+        digital_hours=Decimal(1),
+        classroom_hours=Decimal(2),
+        actor=organizer,
+    )
+    with pytest.raises(PeiliError) as refused:
+        services.class_update(course_class=course_class, classroom_hours=Decimal(5), actor=organizer)
+    assert refused.value.code == "class.invalid"
+    course_class.refresh_from_db()
+    assert (course_class.digital_hours, course_class.classroom_hours) == (Decimal(1), Decimal(2))
+
+
+def test_a_classroom_class_given_only_its_certified_hours_has_them_as_classroom_hours(course, organizer):
+    course_class = services.class_create(course=course, certified_hours=Decimal(3), actor=organizer)
+    assert (course_class.digital_hours, course_class.classroom_hours) == (Decimal(0), Decimal(3))
+    online = services.class_create(course=course, delivery_mode="digital", certified_hours=Decimal(2), actor=organizer)
+    assert (online.digital_hours, online.classroom_hours) == (Decimal(2), Decimal(0))
+    with pytest.raises(PeiliError):  # a blended class must say how its hours divide
+        services.class_create(
+            course=course,
+            delivery_mode="blended",
+            prestudy_title="預習",
+            prestudy_url="https://e.example.tw/1",
+            certified_hours=Decimal(3),
+            actor=organizer,
+        )
+
+
+def test_the_publish_checklist_names_hours_that_do_not_add_up(make_class, organizer):
+    """A class saved before the rule (or written around the service) is caught when published."""
+    course_class = make_class(publish=False)
+    CourseClass.objects.filter(pk=course_class.pk).update(digital_hours=Decimal(2), classroom_hours=Decimal(5))
+    course_class.refresh_from_db()
+    assert "數位時數 2 小時加實體時數 5 小時須等於認證時數 3 小時。" in services.publish_problems(course_class)
+    with pytest.raises(PeiliError) as refused:
+        services.class_publish(course_class=course_class, actor=organizer)
+    assert refused.value.code == "class.incomplete"
+    course_class.refresh_from_db()
+    assert course_class.status == ClassStatus.DRAFT
 
 
 def test_class_update_is_audited_with_only_the_changes(make_class, organizer):

@@ -67,12 +67,12 @@ def test_organizer_sets_up_and_publishes_a_class(client, organizer, body, venue,
     # the hours split must add up: a Chinese error, nothing saved
     page = client.post(
         reverse("catalog:hours_set", kwargs={"pk": course_class.pk}),
-        {"category_0": categories["522"].pk, "hours_0": "2"},
+        {"category_0": categories["522"], "hours_0": "2"},
     ).content.decode()
     assert "各學習類別時數合計 2 小時，須等於認證時數 3 小時。" in page
     client.post(
         reverse("catalog:hours_set", kwargs={"pk": course_class.pk}),
-        {"category_0": categories["522"].pk, "hours_0": "2", "category_1": categories["523"].pk, "hours_1": "1"},
+        {"category_0": categories["522"], "hours_0": "2", "category_1": categories["523"], "hours_1": "1"},
     )
     client.post(reverse("catalog:class_publish", kwargs={"pk": course_class.pk}))
     course_class.refresh_from_db()

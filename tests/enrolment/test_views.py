@@ -152,3 +152,102 @@ def test_notifications_are_listed_and_marked_read(client, staff):
     assert "報名已錄取：X" in client.get(reverse("enrolment:notifications")).content.decode()
     client.post(reverse("enrolment:notifications"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
+
+
+# --- the catalog and the class page say where registration stands ----------------------------------
+
+
+def _register(person, course_class):
+    return services.registration_create(
+        person=person, course_class=course_class, actor=person.user, meal="meat", deputy_name="代理人"
+    )
+
+
+def test_the_catalog_and_the_class_page_show_a_closed_window_not_a_register_button(client, packs, body, staff):
+    from django.utils import timezone
+
+    closed = make_class(
+        body,
+        title="已截止的班期",
+        registration_opens_at=timezone.now() - timezone.timedelta(days=9),
+        registration_closes_at=timezone.now() - timezone.timedelta(minutes=1),
+    )
+    later = make_class(
+        body,
+        title="尚未開放的班期",
+        registration_opens_at=timezone.now() + timezone.timedelta(days=2),
+        registration_closes_at=timezone.now() + timezone.timedelta(days=9),
+    )
+    client.force_login(staff[0].user)
+    page = client.get(reverse("catalog:browse")).content.decode()
+    rows = {title: page.split(title, 1)[1].split("</tr>", 1)[0] for title in ("已截止的班期", "尚未開放的班期")}
+    assert "截止報名" in rows["已截止的班期"]
+    assert "起開放報名" in rows["尚未開放的班期"]
+    for row in rows.values():
+        assert "符合資格" not in row
+        assert "/register/" not in row
+    detail = client.get(reverse("catalog:class_detail", args=[closed.pk])).content.decode()
+    assert "截止報名" in detail
+    assert reverse("enrolment:register", args=[closed.pk]) not in detail
+    detail = client.get(reverse("catalog:class_detail", args=[later.pk])).content.decode()
+    assert "起開放報名" in detail
+    assert "您符合本班期的報名資格。" in detail  # eligible: it will open for them
+    assert reverse("enrolment:register", args=[later.pk]) not in detail
+
+
+def test_the_catalog_and_the_class_page_show_my_registration_and_my_place_in_line(client, packs, body, staff):
+    course_class = make_class(body, title="熱門班期", capacity=1, waitlist_size=3)
+    _register(staff[0], course_class)
+    _register(staff[1], course_class)
+    _register(staff[2], course_class)
+    for person, label in ((staff[0], "已錄取"), (staff[2], "候補第 2 位")):
+        client.force_login(person.user)
+        page = client.get(reverse("catalog:browse")).content.decode()
+        row = page.split("熱門班期", 1)[1].split("</tr>", 1)[0]
+        assert label in row
+        assert "符合資格" not in row
+        detail = client.get(reverse("catalog:class_detail", args=[course_class.pk])).content.decode()
+        assert label in detail
+        assert reverse("enrolment:register", args=[course_class.pk]) not in detail
+    client.force_login(staff[3].user)  # not registered: may register
+    detail = client.get(reverse("catalog:class_detail", args=[course_class.pk])).content.decode()
+    assert reverse("enrolment:register", args=[course_class.pk]) in detail
+
+
+def test_awaiting_consent_is_shown_as_registered(client, packs, body, staff, boss):
+    course_class = make_class(body, title="須主管同意", needs_supervisor_consent=True)
+    _register(staff[4], course_class)
+    client.force_login(staff[4].user)
+    page = client.get(reverse("catalog:browse")).content.decode()
+    assert "已報名（待主管同意）" in page.split("須主管同意", 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_api_says_where_registration_stands_for_the_caller(client, packs, body, staff):
+    from django.utils import timezone
+
+    course_class = make_class(body, title="API 班期", capacity=1, waitlist_size=3)
+    closed = make_class(
+        body,
+        title="API 已截止",
+        registration_opens_at=timezone.now() - timezone.timedelta(days=9),
+        registration_closes_at=timezone.now() - timezone.timedelta(minutes=1),
+    )
+    _register(staff[0], course_class)
+    _register(staff[1], course_class)
+    client.force_login(staff[1].user)
+    items = {item["course_title"]: item for item in client.get("/api/v1/classes").json()["items"]}
+    mine = items["API 班期"]["registration"]
+    assert (mine["window"], mine["can_register"], mine["status"], mine["waitlist_position"]) == (
+        "open",
+        False,
+        "waitlisted",
+        1,
+    )
+    assert mine["status_label"] == "候補第 1 位"
+    shut = items["API 已截止"]["registration"]
+    assert (shut["window"], shut["can_register"], shut["status"]) == ("closed", False, None)
+    assert shut["message"].startswith("已於 ")
+    detail = client.get(f"/api/v1/classes/{closed.pk}").json()["registration"]
+    assert detail == shut
+    client.force_login(staff[2].user)
+    assert client.get(f"/api/v1/classes/{course_class.pk}").json()["registration"]["can_register"] is True

@@ -95,6 +95,7 @@ def test_validate_reports_problems_with_lines(organizer_client, presets):
         "valid": False,
         "title": None,
         "problems": [
+            {"line": 3, "path": "hours.categories", "code": "missing", "message": "缺少必要的鍵「categories」。"},
             {"line": 3, "path": "hours.mandatory", "code": "missing", "message": "缺少必要的鍵「mandatory」。"},
             {
                 "line": 4,

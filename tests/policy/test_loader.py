@@ -23,13 +23,20 @@ hours:
     major_policy:
       name: 當前政府重大政策
       hours: 1
+      categories: [major_policy]
     democratic_governance:
       name: 民主治理價值
       hours: 5
+      categories: [democratic_governance]
       floors:
         gender_mainstreaming:
           name: 性別主流化
           hours: 1
+          categories: [gender_mainstreaming]
+  categories:
+    major_policy: {name: 當前政府重大政策}
+    democratic_governance: {name: 民主治理價值}
+    gender_mainstreaming: {name: 性別主流化, parent: democratic_governance}
 attendance:
   absence:
     threshold: {numerator: 1, denominator: 3}
@@ -215,15 +222,15 @@ def test_base_fixture_is_valid():
 
 
 def test_syntax_error_reports_the_line():
-    text = replace_line(BASE, 19, "    comparison: strict: x")
+    text = replace_line(BASE, 26, "    comparison: strict: x")
     assert problems(text) == [
-        (19, "", "syntax", "YAML 語法錯誤：此處不能出現「:」：值裡有冒號時請加引號，或檢查縮排。"),
+        (26, "", "syntax", "YAML 語法錯誤：此處不能出現「:」：值裡有冒號時請加引號，或檢查縮排。"),
     ]
 
 
 def test_unclosed_bracket_reports_the_opening_line():
     text = BASE + "basis: [甲, 乙\n"
-    assert problems(text) == [(21, "", "syntax", "YAML 語法錯誤：方括號清單 [ ] 沒有正確結束。")]
+    assert problems(text) == [(28, "", "syntax", "YAML 語法錯誤：方括號清單 [ ] 沒有正確結束。")]
 
 
 def test_tab_indentation():
@@ -251,18 +258,18 @@ def test_fractional_hours_are_refused():
 
 
 def test_boolean_must_be_true_or_false():
-    text = replace_line(BASE, 20, "    unexcused_forfeits: 1")
+    text = replace_line(BASE, 27, "    unexcused_forfeits: 1")
     assert problems(text) == [
-        (20, "attendance.absence.unexcused_forfeits", "wrong_type", "須為 true 或 false，目前寫的是整數 1。"),
+        (27, "attendance.absence.unexcused_forfeits", "wrong_type", "須為 true 或 false，目前寫的是整數 1。"),
     ]
 
 
 def test_unknown_key_with_suggestion_and_the_missing_key_it_was_meant_to_be():
-    text = replace_line(BASE, 20, "    unexcused_forfeit: true")
+    text = replace_line(BASE, 27, "    unexcused_forfeit: true")
     assert problems(text) == [
-        (17, "attendance.absence.unexcused_forfeits", "missing", "缺少必要的鍵「unexcused_forfeits」。"),
+        (24, "attendance.absence.unexcused_forfeits", "missing", "缺少必要的鍵「unexcused_forfeits」。"),
         (
-            20,
+            27,
             "attendance.absence.unexcused_forfeit",
             "unknown_key",
             "不認得的鍵「unexcused_forfeit」。是否要寫「unexcused_forfeits」？",
@@ -272,13 +279,13 @@ def test_unknown_key_with_suggestion_and_the_missing_key_it_was_meant_to_be():
 
 def test_unknown_top_level_key():
     text = BASE + "holidays: 3\n"
-    assert problems(text) == [(21, "holidays", "unknown_key", "不認得的鍵「holidays」。")]
+    assert problems(text) == [(28, "holidays", "unknown_key", "不認得的鍵「holidays」。")]
 
 
 def test_missing_key_is_reported_on_its_parent_line():
-    text = delete_line(BASE, 10)  # democratic_governance.name
+    text = delete_line(BASE, 11)  # democratic_governance.name
     assert problems(text) == [
-        (9, "hours.mandatory.democratic_governance.name", "missing", "缺少必要的鍵「name」。"),
+        (10, "hours.mandatory.democratic_governance.name", "missing", "缺少必要的鍵「name」。"),
     ]
 
 
@@ -290,10 +297,10 @@ def test_out_of_range():
 
 
 def test_invalid_choice():
-    text = replace_line(BASE, 19, "    comparison: more_than")
+    text = replace_line(BASE, 26, "    comparison: more_than")
     assert problems(text) == [
         (
-            19,
+            26,
             "attendance.absence.comparison",
             "invalid_choice",
             "須為下列之一：strict、inclusive，目前寫的是文字「more_than」。",
@@ -314,22 +321,100 @@ def test_invalid_category_key():
 
 
 def test_portal_code_written_as_a_number():
-    text = replace_line(BASE, 8, "      hours: 1\n      portal_codes: [522]")
+    text = replace_line(BASE, 20, "    major_policy: {name: 當前政府重大政策, portal_code: 522}")
     assert problems(text) == [
         (
-            9,
-            "hours.mandatory.major_policy.portal_codes[0]",
+            20,
+            "hours.categories.major_policy.portal_code",
             "wrong_type",
             '須為文字，目前寫的是整數 522。代碼等數字文字請加引號，例如 "522"。',
         ),
     ]
 
 
-def test_gender_floor_larger_than_democratic_governance_hours():
-    text = replace_line(BASE, 15, "          hours: 6")
+def test_a_requirement_must_name_a_category_that_exists():
+    text = replace_line(BASE, 9, "      categories: [major_polcy]")
     assert problems(text) == [
         (
-            15,
+            9,
+            "hours.mandatory.major_policy.categories[0]",
+            "unknown_category",
+            "學習類別「major_polcy」不在 hours.categories 之中。是否要寫「major_policy」？",
+        ),
+    ]
+
+
+def test_a_requirement_must_name_at_least_one_category():
+    text = replace_line(BASE, 9, "      categories: []")
+    assert problems(text) == [(9, "hours.mandatory.major_policy.categories", "out_of_range", "至少要有 1 項。")]
+    text = delete_line(BASE, 9)
+    assert problems(text) == [(6, "hours.mandatory.major_policy.categories", "missing", "缺少必要的鍵「categories」。")]
+
+
+def test_a_floor_must_lie_inside_its_category():
+    text = replace_line(BASE, 18, "          categories: [major_policy]")
+    assert problems(text) == [
+        (
+            18,
+            "hours.mandatory.democratic_governance.floors.gender_mainstreaming.categories[0]",
+            "floor_outside_category",
+            "「性別主流化」的學習類別「當前政府重大政策」不在「民主治理價值」的類別之下，下限須計在該類別之內。",
+        ),
+    ]
+
+
+def test_a_category_parent_must_exist_and_never_loop():
+    text = replace_line(BASE, 22, "    gender_mainstreaming: {name: 性別主流化, parent: democratic}")
+    assert problems(text) == [
+        (
+            22,
+            "hours.categories.gender_mainstreaming.parent",
+            "unknown_category",
+            "學習類別「democratic」不在 hours.categories 之中。是否要寫「democratic_governance」？",
+        ),
+    ]
+    text = replace_line(BASE, 21, "    democratic_governance: {name: 民主治理價值, parent: gender_mainstreaming}")
+    assert [(p[0], p[1], p[2]) for p in problems(text)] == [
+        (21, "hours.categories.democratic_governance.parent", "category_cycle"),
+        (22, "hours.categories.gender_mainstreaming.parent", "category_cycle"),
+    ]
+
+
+def test_a_portal_code_belongs_to_one_category():
+    text = replace_line(BASE, 20, '    major_policy: {name: 當前政府重大政策, portal_code: "201"}')
+    text = replace_line(text, 21, '    democratic_governance: {name: 民主治理價值, portal_code: "201"}')
+    assert problems(text) == [
+        (
+            21,
+            "hours.categories.democratic_governance.portal_code",
+            "duplicate",
+            "入口網代碼「201」已給了學習類別「major_policy」，一個代碼只能屬於一個類別。",
+        ),
+    ]
+
+
+def test_a_pack_may_not_drop_the_categories():
+    lines = BASE.splitlines()
+    text = "\n".join(lines[:18] + lines[22:]) + "\n"
+    assert problems(text) == [(3, "hours.categories", "missing", "缺少必要的鍵「categories」。")]
+
+
+def test_the_portal_code_of_a_category_is_written_in_place_keeping_the_rest():
+    source = "# 註解\n" + BASE
+    filled = loader.with_category_codes(source, {"major_policy": "101", "gender_mainstreaming": "303"})
+    assert filled.replace(', portal_code: "101"', "").replace(', portal_code: "303"', "") == source
+    document = loader.load(filled)
+    assert document.hours.categories["major_policy"].portal_code == "101"
+    cleared = loader.with_category_codes(filled, {"major_policy": None})
+    assert loader.load(cleared).hours.categories["major_policy"].portal_code is None
+    assert "# 註解" in cleared
+
+
+def test_gender_floor_larger_than_democratic_governance_hours():
+    text = replace_line(BASE, 17, "          hours: 6")
+    assert problems(text) == [
+        (
+            17,
             "hours.mandatory.democratic_governance.floors.gender_mainstreaming.hours",
             "floor_exceeds_category",
             "「性別主流化」至少 6 小時，超過「民主治理價值」的 5 小時。",
@@ -354,23 +439,23 @@ def test_mandatory_hours_equal_to_the_minimum_are_fine():
 
 
 def test_fraction_above_one():
-    text = replace_line(BASE, 18, "    threshold: {numerator: 4, denominator: 3}")
+    text = replace_line(BASE, 25, "    threshold: {numerator: 4, denominator: 3}")
     assert problems(text) == [
-        (18, "attendance.absence.threshold.numerator", "fraction_above_one", "比例不可大於 1：分子 4 大於分母 3。"),
+        (25, "attendance.absence.threshold.numerator", "fraction_above_one", "比例不可大於 1：分子 4 大於分母 3。"),
     ]
 
 
 def test_zero_denominator():
-    text = replace_line(BASE, 18, "    threshold: {numerator: 1, denominator: 0}")
+    text = replace_line(BASE, 25, "    threshold: {numerator: 1, denominator: 0}")
     assert problems(text) == [
-        (18, "attendance.absence.threshold.denominator", "out_of_range", "須大於或等於 1，目前寫的是整數 0。"),
+        (25, "attendance.absence.threshold.denominator", "out_of_range", "須大於或等於 1，目前寫的是整數 0。"),
     ]
 
 
 def test_duplicate_key():
-    text = replace_line(BASE, 20, "    unexcused_forfeits: true\n    comparison: inclusive")
+    text = replace_line(BASE, 27, "    unexcused_forfeits: true\n    comparison: inclusive")
     assert problems(text) == [
-        (21, "attendance.absence.comparison", "duplicate_key", "鍵「comparison」重複（第 19 行已出現過）。"),
+        (28, "attendance.absence.comparison", "duplicate_key", "鍵「comparison」重複（第 26 行已出現過）。"),
     ]
 
 
@@ -378,7 +463,7 @@ def test_key_that_yaml_reads_as_a_boolean():
     text = BASE + "yes: 1\n"
     assert problems(text) == [
         (
-            21,
+            28,
             "",
             "key_not_text",
             "鍵「yes」必須是文字（yes、no、on、off、數字等會被當成其他型別，請改名或加引號）。",
@@ -388,7 +473,7 @@ def test_key_that_yaml_reads_as_a_boolean():
 
 def test_aliases_are_refused_on_the_line_that_uses_them():
     text = replace_line(BASE, 2, "title: &t 測試參數包") + "basis: [*t]\n"
-    assert problems(text) == [(21, "basis[0]", "alias", "不支援 YAML 錨點與別名（& 與 *），請直接寫出內容。")]
+    assert problems(text) == [(28, "basis[0]", "alias", "不支援 YAML 錨點與別名（& 與 *），請直接寫出內容。")]
 
 
 @pytest.mark.parametrize(
@@ -418,8 +503,8 @@ def test_too_large():
 
 
 def test_several_problems_are_all_reported_in_line_order():
-    text = replace_line(replace_line(BASE, 19, "    comparison: maybe"), 4, "  yearly_minimum: -1")
-    assert [(line, code) for line, _path, code, _msg in problems(text)] == [(4, "out_of_range"), (19, "invalid_choice")]
+    text = replace_line(replace_line(BASE, 26, "    comparison: maybe"), 4, "  yearly_minimum: -1")
+    assert [(line, code) for line, _path, code, _msg in problems(text)] == [(4, "out_of_range"), (26, "invalid_choice")]
 
 
 def test_national_default_must_be_complete():

@@ -366,3 +366,43 @@ def test_second_national_default_is_refused_in_the_form(admin_client, presets):
     assert response.status_code == 200
     assert "「全國（預設）」已是全國預設，請先取消它的全國預設。" in text(response)
     assert state() == before
+
+
+# --- learning categories and their portal codes ------------------------------------------------------
+
+
+def test_the_categories_page_shows_the_tree_and_what_each_counts_for(organizer_client, presets):
+    page = text(organizer_client.get(reverse("policy:categories"), {"jurisdiction": "hsinchu-city"}))
+    assert "新竹市政府 115 年的學習類別" in page
+    assert "環境教育" in page
+    assert "性別主流化" in page
+    assert "民主治理價值（性別主流化）" in page  # the floor a gender-mainstreaming hour counts for
+    assert "<code>522</code>" in page  # known codes shown…
+    assert 'name="code_' not in page  # …but only an administrator gets the form
+
+
+def test_an_administrator_fills_in_codes_without_yaml_and_it_is_audited(client, presets):
+    from peili.core.models import AuditEntry
+    from peili.policy.models import PolicyPack
+    from tests.factories import UserFactory, grant
+
+    admin = UserFactory(username="cat-admin")
+    grant(admin, "admin")
+    client.force_login(admin)
+    url = reverse("policy:categories") + "?jurisdiction=hsinchu-city"
+    response = client.post(url, {"jurisdiction": "hsinchu-city", "code_environmental_education": "20 1"})
+    assert "入口網代碼只能含英文字母與數字（1 至 10 碼）。" in text(response)
+    pack = PolicyPack.objects.get(jurisdiction__code="hsinchu-city")
+    assert pack.revision == 1  # nothing written
+    response = client.post(
+        url, {"jurisdiction": "hsinchu-city", "code_environmental_education": "201", "code_major_policy": "101"}
+    )
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert pack.revision == 2
+    assert 'environmental_education: {name: 環境教育, portal_code: "201"}' in pack.source
+    assert "# 捌、二：年度最低學習時數 20 小時" in pack.source  # the comments are kept
+    assert pack.data["hours"]["categories"]["major_policy"]["portal_code"] == "101"
+    entry = AuditEntry.objects.filter(action="policy.pack_update").latest("pk")
+    assert entry.after["hours.categories.environmental_education.portal_code"] == "201"
+    assert "<code>" not in text(client.get(url)).split("環境教育")[1][:80]  # shown in the form now

@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from peili.catalog.models import PortalCategory
 from peili.org.models import Agency, Person
 from peili.records import services
 from peili.records.models import YearStanding
@@ -18,7 +17,13 @@ from tests.records.conftest import data
 
 D = Decimal
 YEAR = 2026
-FULL = {"101": D(1), "201": D(4), "301": D(4), "303": D(1), "522": D(10)}
+FULL = {
+    "major_policy": D(1),
+    "environmental_education": D(4),
+    "democratic_governance": D(4),
+    "gender_mainstreaming": D(1),
+    "information_security_general": D(10),
+}
 
 
 @dataclass
@@ -44,8 +49,6 @@ def build(person: Person) -> Office:
     bureau.save()
     school = AgencyFactory(jurisdiction=bureau.jurisdiction, parent=bureau, name="測試國小")
     outside = AgencyFactory(jurisdiction=bureau.jurisdiction, name="他機關")
-    PortalCategory.objects.get_or_create(code="201", defaults={"name": "環境教育"})
-    PortalCategory.objects.get_or_create(code="303", defaults={"name": "性別主流化"})
 
     person.name = "陳學員"
     person.email = "learner@example.gov.tw"
@@ -80,7 +83,7 @@ def build(person: Person) -> Office:
             title="專業課程",
             certified_hours=D(20),
             classroom_hours=D(20),
-            split={"522": D(20)},
+            split={"information_security_general": D(20)},
             external_key="t:4",
         ),
         actor=None,

@@ -21,7 +21,9 @@ def learner(person):
     person.save()
     services.record_create(person=person, data=data(external_key="x:1"), actor=None)
     services.record_create(
-        person=person, data=data(title="性別主流化", split={"303": D(3)}, external_key="x:2"), actor=None
+        person=person,
+        data=data(title="性別主流化", split={"gender_mainstreaming": D(3)}, external_key="x:2"),
+        actor=None,
     )
     return person
 
@@ -31,7 +33,9 @@ def test_a_learner_reads_their_transcript_and_what_is_missing(client, learner):
     body = client.get("/api/v1/records/mine", {"year": 2026}).json()
     assert (body["total"], body["meets"], body["missing"]) == ("6.0", False, "14.0")
     assert [r["title"] for r in body["records"]] == ["性別主流化", "環境教育：淨零轉型"]
-    assert body["records"][1]["split"] == [{"code": "201", "name": "", "hours": "3.0"}]  # 201: not in the catalog
+    assert body["records"][1]["split"] == [
+        {"category": "environmental_education", "code": "", "name": "環境教育", "hours": "3.0"}
+    ]
     assert "尚缺 環境教育 1 小時" in [s["message"] for s in body["shortfalls"]]
     assert "democratic_governance.gender_mainstreaming" not in [s["key"] for s in body["shortfalls"]]
 
@@ -75,7 +79,9 @@ def office(person):
 def test_mine_names_the_categories_and_lists_every_requirement(client, office):
     client.force_login(office.learner.user)
     body = client.get("/api/v1/records/mine", {"year": 2026}).json()
-    assert body["records"][0]["split"] == [{"code": "201", "name": "環境教育", "hours": "3.0"}]
+    assert body["records"][0]["split"] == [
+        {"category": "environmental_education", "code": "", "name": "環境教育", "hours": "3.0"}
+    ]
     requirements = {r["key"]: (r["counted"], r["required"], r["met"], r["is_floor"]) for r in body["requirements"]}
     assert requirements["environmental_education"] == ("3.0", "4", False, False)
     assert requirements["democratic_governance.gender_mainstreaming"] == ("0", "1", False, True)

@@ -30,7 +30,13 @@ def office(person):
     pupil_teacher = PersonFactory(agency=school, name="張老師")
     elsewhere = PersonFactory(agency=AgencyFactory(jurisdiction=bureau.jurisdiction), name="外機關")
     services.record_create(person=person, data=data(), actor=None)
-    full = {"101": D(1), "201": D(4), "301": D(4), "303": D(1), "522": D(10)}
+    full = {
+        "major_policy": D(1),
+        "environmental_education": D(4),
+        "democratic_governance": D(4),
+        "gender_mainstreaming": D(1),
+        "information_security_general": D(10),
+    }
     services.record_create(
         person=pupil_teacher, data=data(certified_hours=D(20), classroom_hours=D(20), split=full), actor=None
     )

@@ -97,7 +97,9 @@ def test_band_edges_belong_to_the_band_above(value, band):
 
 
 def test_progress_lists_each_requirement_and_the_floor_apart():
-    result = rules.standing(D(25), {"201": D(3), "303": D(2), "101": D(1)}, RULE)
+    result = rules.standing(
+        D(25), {"environmental_education": D(3), "gender_mainstreaming": D(2), "major_policy": D(1)}, RULE
+    )
     progress = {p.key: p for p in rules.progress(result, RULE)}
     assert list(progress) == [
         "yearly_minimum",

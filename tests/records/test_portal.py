@@ -36,6 +36,8 @@ SPLIT = portal.PortalRow(
     course_title="資通安全通識教育,進階班",
     starts=datetime(2026, 3, 2, 9, 0),
     ends=datetime(2026, 3, 3, 16, 0),
+    category="information_security_general",
+    category_name="資通安全通識",
     category_code="522",
     city_code="30",
     term=2,
@@ -48,13 +50,23 @@ SPLIT = portal.PortalRow(
 )
 ROWS = [
     SPLIT,
-    replace(SPLIT, category_code="201", hours=D("2.5"), classroom_hours=D("2.5"), attended_to=datetime(2026, 3, 3, 12)),
+    replace(
+        SPLIT,
+        category="environmental_education",
+        category_name="環境教育",
+        category_code="201",
+        hours=D("2.5"),
+        classroom_hours=D("2.5"),
+        attended_to=datetime(2026, 3, 3, 12),
+    ),
     portal.PortalRow(
         national_id="B287654321",
         name="陳碁銹",
         course_title='性別主流化"線上"課程\n第一單元',
         starts=datetime(2026, 4, 1, 0, 0),
         ends=datetime(2026, 4, 30, 23, 59),
+        category="gender_mainstreaming",
+        category_name="性別主流化",
         category_code="303",
         city_code="10",
         term=1,
@@ -144,21 +156,40 @@ ENV_FORMAT = PortalFormat.model_validate(
 
 
 def test_the_environment_file_matches_the_hand_made_file_byte_for_byte():
-    """Only the rows of the environmental-education codes, in that file's 18 columns (made by hand
+    """Only the rows of the environmental-education categories, in that file's 18 columns (made by hand
     with iconv: tests/records/fixtures/environment-upload.expected.csv)."""
     env_row = replace(
         ROWS[1], agency_code="376570100A", summary="淨零轉型與氣候變遷調適", place="301 研習教室", course_code="ENV-01"
     )
-    (content,) = portal.environment_files([ROWS[0], env_row], ENV_FORMAT, frozenset({"201"}))
+    (content,) = portal.environment_files([ROWS[0], env_row], ENV_FORMAT, frozenset({"environmental_education"}))
     assert content == ENV_EXPECTED.read_bytes()
 
 
 def test_the_environment_file_refuses_what_big5_cannot_write():
     env_row = replace(ROWS[1], place="堃園教室")
     with pytest.raises(PeiliError) as error:
-        portal.environment_files([env_row], ENV_FORMAT, frozenset({"201"}))
+        portal.environment_files([env_row], ENV_FORMAT, frozenset({"environmental_education"}))
     assert error.value.details[0]["column"] == "實施地點"
 
 
-def test_no_environment_codes_no_environment_file():
+def test_a_category_without_a_portal_code_is_named_once_and_no_file_is_made():
+    uncoded = [replace(row, category_code="") for row in ROWS[:2]] + [replace(ROWS[1], national_id="B123456780")]
+    uncoded[2] = replace(uncoded[2], category_code="")
+    with pytest.raises(PeiliError) as error:
+        portal.upload_files(uncoded, FORMAT)
+    assert [(p["code"], p["row"], p["message"]) for p in error.value.details] == [
+        (
+            "portal.category_code_missing",
+            1,
+            "學習類別「資通安全通識」尚未設定入口網課程類別代碼，請系統管理者於「學習類別」頁填入後再產生上傳檔。",
+        ),
+        (
+            "portal.category_code_missing",
+            2,
+            "學習類別「環境教育」尚未設定入口網課程類別代碼，請系統管理者於「學習類別」頁填入後再產生上傳檔。",
+        ),
+    ]
+
+
+def test_no_environment_categories_no_environment_file():
     assert portal.environment_files(ROWS, ENV_FORMAT, frozenset()) == []

@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from peili.org.models import Person
-from peili.policy.models import PolicyPack
+from peili.policy.models import Jurisdiction
 from peili.policy.selectors import effective_pack
-from peili.policy.services import pack_update
+from peili.policy.services import category_codes_set
 from peili.records import bulk, services
 from peili.records.models import LearningRecord, RecordHours, YearStanding
 from tests.factories import AgencyFactory, PersonFactory
@@ -25,7 +25,10 @@ from tests.records.conftest import data
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-CODES = ("101", "201", "301", "303", "522", "L05", "999")  # the rule's four, and others
+# Portal codes the pack resolves (101 … 303), codes it does not (522 has a category the rule does not
+# read, 999 none), and learning categories — under a requirement, under a floor, and outside both.
+PARTS = ("101", "201", "301", "303", "522", "999", "environmental_education", "human_rights", "business")
+CATEGORIES = {"environmental_education", "human_rights", "business", "civic_participation"}
 
 
 def write(person, year: int, split: dict[str, Decimal], *, superseded_by=None) -> LearningRecord:
@@ -43,7 +46,14 @@ def write(person, year: int, split: dict[str, Decimal], *, superseded_by=None) -
         mode="digital",
         superseded_by=superseded_by,
     )
-    RecordHours.objects.bulk_create([RecordHours(record=record, code=c, hours=h) for c, h in split.items()])
+    RecordHours.objects.bulk_create(
+        [
+            RecordHours(record=record, category=part, hours=h)
+            if part in CATEGORIES
+            else RecordHours(record=record, code=part, hours=h)
+            for part, h in split.items()
+        ]
+    )
     return record
 
 
@@ -67,7 +77,7 @@ def ledger(person):
     for who in people[:18]:
         for _ in range(rng.randint(1, 7)):
             year = rng.choice([2025, 2026, 2026])
-            codes = rng.sample(CODES, rng.choice([1, 1, 2, 3]))
+            codes = rng.sample(PARTS, rng.choice([1, 1, 2, 3]))
             split = {code: D(rng.choice(["0.5", "1", "2", "3", "4.5"])) for code in codes}
             record = write(who, year, split)
             if rng.random() < 0.2:  # corrected: the old version stays out of the ledger
@@ -176,17 +186,17 @@ def test_bulk_writes_what_changed_and_leaves_the_rest(on_postgres, ledger):
     assert YearStanding.objects.get(person=changed, year=2026).counted["democratic_governance.gender_mainstreaming"]
 
 
-def test_bulk_follows_a_change_of_the_packs_portal_codes(on_postgres, ledger):
-    """What a whole year's recompute is for: hours under a code the rule now reads start counting."""
+def test_bulk_follows_a_portal_code_filled_in_later(on_postgres, ledger):
+    """What a whole year's recompute is for: imported hours under a code the office only now gives a
+    category (公民參與 ← 777) start counting towards the requirement above it."""
     person = ledger["people"][3]
     write(person, 2026, {"777": D(5)})
     services.standings_recompute(year=2026)
-    before = D(YearStanding.objects.get(person=person, year=2026).counted["environmental_education"])
-    pack = PolicyPack.objects.get(jurisdiction__code="national")
-    source = pack.source.replace('portal_codes: ["201"]', 'portal_codes: ["201", "777"]')
-    pack_update(pack=pack, source=source, actor=None, note="環境教育加列代碼 777")
+    before = D(YearStanding.objects.get(person=person, year=2026).counted["democratic_governance"])
+    national = Jurisdiction.objects.get(code="national")
+    category_codes_set(jurisdiction=national, year=2026, codes={"civic_participation": "777"}, actor=None)
     services.standings_recompute(year=2026)
-    after = D(YearStanding.objects.get(person=person, year=2026).counted["environmental_education"])
+    after = D(YearStanding.objects.get(person=person, year=2026).counted["democratic_governance"])
     assert after == before + 5
     assert snapshot(2026) == orm_year(2026)
 
@@ -216,6 +226,19 @@ def test_a_large_write_refreshes_the_planners_statistics(on_postgres, ledger, mo
     assert not any(q["sql"].startswith("ANALYZE") for q in captured)
 
 
-def test_codes_read_by_the_yearly_rule(person):
+def test_the_parts_the_yearly_rule_reads(person):
     rule = effective_pack(person.agency.jurisdiction, 2026).hours
-    assert bulk.codes_read_by(rule) == {"101", "201", "301", "303"}
+    parts = bulk.parts_read_by([rule])
+    assert ("code", "522") not in parts  # 資通安全通識: not a mandatory category
+    assert {value for kind, value in parts if kind == "code"} == {"101", "201", "301", "303"}
+    assert {value for kind, value in parts if kind == "category"} == {
+        "major_policy",
+        "environmental_education",
+        "democratic_governance",
+        "gender_mainstreaming",
+        "integrity_ethics",
+        "human_rights",
+        "administrative_neutrality",
+        "multi_ethnic_culture",
+        "civic_participation",
+    }

@@ -17,25 +17,36 @@ from peili.records.enums import CertificationStatus
 
 D = Decimal
 
-# The national yearly rule's shape, with portal codes filled in (the presets leave them to each
-# jurisdiction): 20 h, of which 1 major policy, 4 environment, 5 democratic governance with ≥ 1 h
-# gender mainstreaming.
+# The national yearly rule's shape: 20 h, of which 1 major policy, 4 environment, 5 democratic
+# governance with ≥ 1 h gender mainstreaming; democratic governance has topics under it, and some
+# categories carry the portal's code (others do not: counting must not need it).
 RULE = HoursRule.model_validate(
     {
         "yearly_minimum": 20,
+        "categories": {
+            "major_policy": {"name": "當前政府重大政策", "portal_code": "101"},
+            "environmental_education": {"name": "環境教育"},
+            "democratic_governance": {"name": "民主治理價值", "portal_code": "301"},
+            "gender_mainstreaming": {"name": "性別主流化", "parent": "democratic_governance", "portal_code": "303"},
+            "human_rights": {"name": "人權教育", "parent": "democratic_governance", "portal_code": "302"},
+            "information_security": {"name": "資通安全"},
+            "information_security_general": {"name": "資通安全通識", "parent": "information_security"},
+        },
         "mandatory": {
-            "major_policy": {"name": "當前政府重大政策", "hours": 1, "portal_codes": ["101"]},
-            "environmental_education": {"name": "環境教育", "hours": 4, "portal_codes": ["201"]},
+            "major_policy": {"name": "當前政府重大政策", "hours": 1, "categories": ["major_policy"]},
+            "environmental_education": {"name": "環境教育", "hours": 4, "categories": ["environmental_education"]},
             "democratic_governance": {
                 "name": "民主治理價值",
                 "hours": 5,
-                "portal_codes": ["301", "302"],
-                "floors": {"gender_mainstreaming": {"name": "性別主流化", "hours": 1, "portal_codes": ["303"]}},
+                "categories": ["democratic_governance"],
+                "floors": {
+                    "gender_mainstreaming": {"name": "性別主流化", "hours": 1, "categories": ["gender_mainstreaming"]}
+                },
             },
         },
     }
 )
-CODES = ["101", "201", "301", "302", "303", "522", "999"]
+KEYS = [*RULE.categories, "business"]  # every category, and one the rule does not know
 
 
 def test_hours_count_towards_the_year_the_learning_ended():
@@ -46,10 +57,10 @@ def test_hours_count_towards_the_year_the_learning_ended():
 @pytest.mark.parametrize(
     ("certified", "split", "ok"),
     [
-        (D("3"), {"522": D("3")}, True),
-        (D("3"), {"522": D("1.5"), "201": D("1.5")}, True),
-        (D("3"), {"522": D("2")}, False),
-        (D("3"), {"522": D("4"), "201": D("-1")}, False),
+        (D("3"), {"business": D("3")}, True),
+        (D("3"), {"business": D("1.5"), "environmental_education": D("1.5")}, True),
+        (D("3"), {"business": D("2")}, False),
+        (D("3"), {"business": D("4"), "environmental_education": D("-1")}, False),
         (D("0"), {}, True),
         (D("3"), {}, False),
     ],
@@ -59,15 +70,68 @@ def test_a_split_must_add_up_to_the_certified_hours(certified, split, ok):
 
 
 def test_a_full_year_meets_the_rule():
-    by_code = {"101": D(1), "201": D(4), "301": D(4), "303": D(1), "522": D(10)}
-    result = rules.standing(D(20), by_code, RULE)
+    by_key = {
+        "major_policy": D(1),
+        "environmental_education": D(4),
+        "democratic_governance": D(4),
+        "gender_mainstreaming": D(1),
+        "business": D(10),
+    }
+    result = rules.standing(D(20), by_key, RULE)
     assert result.meets
-    assert result.counted["democratic_governance"] == D(5)  # the floor's codes count towards the category
+    assert result.counted["democratic_governance"] == D(5)  # a category under it counts towards it
     assert result.counted["democratic_governance.gender_mainstreaming"] == D(1)
 
 
+def test_hours_count_for_every_category_above_theirs():
+    """A class of 人權教育 is democratic-governance learning: the requirement names the parent."""
+    result = rules.standing(D(5), {"human_rights": D(3), "gender_mainstreaming": D(2)}, RULE)
+    assert result.counted["democratic_governance"] == D(5)
+    assert result.counted["democratic_governance.gender_mainstreaming"] == D(2)
+    assert "democratic_governance" not in [s.key for s in result.shortfalls]
+
+
+def test_a_category_without_a_portal_code_counts_all_the_same():
+    assert RULE.categories["environmental_education"].portal_code is None
+    result = rules.standing(D(4), {"environmental_education": D(4)}, RULE)
+    assert result.counted["environmental_education"] == D(4)
+    assert "environmental_education" not in [s.key for s in result.shortfalls]
+
+
+@pytest.mark.parametrize(
+    ("category", "code", "counted_as"),
+    [
+        ("environmental_education", "", "environmental_education"),  # a Peili class names its category
+        ("", "303", "gender_mainstreaming"),  # an import carries the portal's code only
+        ("human_rights", "999", "human_rights"),  # the category wins over any code
+        ("", "999", ""),  # a code nobody knows: only the total
+        ("", "", ""),
+    ],
+)
+def test_a_part_counts_for_its_category_or_the_category_of_its_code(category, code, counted_as):
+    assert rules.category_of(category, code, RULE) == counted_as
+
+
+def test_imported_hours_known_by_code_are_folded_into_their_categories():
+    parts = [("", "303", D(1)), ("gender_mainstreaming", "", D(2)), ("", "999", D(5)), ("", "101", D(1))]
+    assert rules.by_category(parts, RULE) == {"gender_mainstreaming": D(3), "major_policy": D(1)}
+
+
+def test_the_categories_and_codes_the_rule_reads():
+    assert rules.categories_read_by(RULE) == {
+        "major_policy",
+        "environmental_education",
+        "democratic_governance",
+        "gender_mainstreaming",
+        "human_rights",
+    }
+    assert rules.codes_read_by(RULE) == {"101", "301", "302", "303"}
+
+
 def test_shortfalls_say_what_is_missing_in_chinese():
-    result = rules.standing(D(16), {"101": D(1), "201": D(2), "301": D(5), "522": D(8)}, RULE)
+    result = rules.standing(
+        D(16), {"major_policy": D(1), "environmental_education": D(2), "democratic_governance": D(5)}, RULE
+    )
     assert [s.message for s in result.shortfalls] == [
         "尚缺 全年學習時數 4 小時",
         "尚缺 環境教育 2 小時",
@@ -77,22 +141,28 @@ def test_shortfalls_say_what_is_missing_in_chinese():
 
 
 def test_the_floor_is_checked_on_its_own_even_when_the_category_is_met():
-    result = rules.standing(D(25), {"101": D(1), "201": D(4), "301": D(3), "302": D(2), "522": D(15)}, RULE)
+    result = rules.standing(
+        D(25),
+        {"major_policy": D(1), "environmental_education": D(4), "democratic_governance": D(3), "human_rights": D(2)},
+        RULE,
+    )
     assert result.counted["democratic_governance"] == D(5)
     assert [s.key for s in result.shortfalls] == ["democratic_governance.gender_mainstreaming"]
 
 
 def test_half_hours_are_written_as_people_write_them():
-    result = rules.standing(D("19.5"), {"101": D(1), "201": D("3.5"), "303": D(5), "522": D(10)}, RULE)
+    result = rules.standing(
+        D("19.5"), {"major_policy": D(1), "environmental_education": D("3.5"), "gender_mainstreaming": D(5)}, RULE
+    )
     assert [s.message for s in result.shortfalls] == ["尚缺 全年學習時數 0.5 小時", "尚缺 環境教育 0.5 小時"]
     assert rules.hours_text(D("20.0")) == "20"
 
 
 hours = st.decimals(min_value=0, max_value=40, places=1, allow_nan=False, allow_infinity=False)
-year_of_hours = st.dictionaries(st.sampled_from(CODES), hours, max_size=len(CODES))
+year_of_hours = st.dictionaries(st.sampled_from(KEYS), hours, max_size=len(KEYS))
 
 
-@given(year_of_hours, st.sampled_from(CODES), st.decimals(min_value=D("0.1"), max_value=10, places=1))
+@given(year_of_hours, st.sampled_from(KEYS), st.decimals(min_value=D("0.1"), max_value=10, places=1))
 def test_more_hours_never_make_anything_more_missing(by_code, code, extra):
     before = rules.standing(rules.split_total(by_code), by_code, RULE)
     more = {**by_code, code: by_code.get(code, D(0)) + extra}

@@ -100,7 +100,7 @@ def test_the_transcript_groups_years_and_names_categories(office):
 def test_one_year_still_lists_the_other_years(office, django_assert_num_queries):
     office.learner.agency.jurisdiction  # noqa: B018 — loaded, as the page's person is
     selectors.person_transcript(office.learner, year=2025)  # warm the pack cache
-    with django_assert_num_queries(5):  # records, splits, the years there are, the stamp, names
+    with django_assert_num_queries(4):  # records, splits, the years there are, the stamp (names: the pack)
         transcript = selectors.person_transcript(office.learner, year=2025, today=date(2026, 6, 1))
     assert [y.year for y in transcript.years] == [2025]
     assert transcript.available_years == (2026, 2025)

@@ -24,7 +24,10 @@ def standing(person, year=2026) -> YearStanding:
 
 def test_a_record_with_its_split_updates_the_years_standing(person, officer):
     record = services.record_create(person=person, data=data(), actor=officer)
-    assert (record.year, list(record.hours.values_list("code", "hours"))) == (2026, [("201", D(3))])
+    assert (record.year, list(record.hours.values_list("category", "code", "hours"))) == (
+        2026,
+        [("environmental_education", "", D(3))],
+    )
     current = standing(person)
     assert (current.total, current.records, current.meets) == (D(3), 1, False)
     assert current.counted["environmental_education"] == "3"
@@ -37,7 +40,7 @@ def test_a_record_with_its_split_updates_the_years_standing(person, officer):
         "democratic_governance.gender_mainstreaming",
     ]
     entry = AuditEntry.objects.get(action="record.create")
-    assert (entry.actor, entry.after["split"]) == (officer, {"201": "3.0"})
+    assert (entry.actor, entry.after["split"]) == (officer, {"environmental_education": "3.0"})
 
 
 def test_a_full_year_meets_the_rule(person, officer):
@@ -46,7 +49,13 @@ def test_a_full_year_meets_the_rule(person, officer):
         data=data(
             certified_hours=D(20),
             classroom_hours=D(20),
-            split={"101": D(1), "201": D(4), "301": D(4), "303": D(1), "522": D(10)},
+            split={
+                "major_policy": D(1),
+                "environmental_education": D(4),
+                "democratic_governance": D(4),
+                "gender_mainstreaming": D(1),
+                "information_security_general": D(10),
+            },
         ),
         actor=officer,
     )
@@ -57,7 +66,7 @@ def test_a_full_year_meets_the_rule(person, officer):
 @pytest.mark.parametrize(
     ("overrides", "code"),
     [
-        ({"split": {"201": D(2)}}, "record.split_mismatch"),
+        ({"split": {"environmental_education": D(2)}}, "record.split_mismatch"),
         ({"classroom_hours": D(2)}, "record.hours_mismatch"),
         ({"end_date": date(2026, 5, 3)}, "record.dates"),
     ],
@@ -72,7 +81,7 @@ def test_refusals_write_nothing(person, officer, overrides, code):
 
 def test_split_refusal_says_the_totals_in_chinese(person, officer):
     with pytest.raises(PeiliError) as caught:
-        services.record_create(person=person, data=data(split={"201": D("2.5")}), actor=officer)
+        services.record_create(person=person, data=data(split={"environmental_education": D("2.5")}), actor=officer)
     assert caught.value.message == "各學習類別時數合計 2.5 小時，須等於認證時數 3 小時。"
 
 
@@ -80,7 +89,12 @@ def test_a_correction_supersedes_and_keeps_the_history(person, officer):
     first = services.record_create(person=person, data=data(external_key="portal:42"), actor=officer)
     second = services.record_supersede(
         record=first,
-        data=data(certified_hours=D(4), classroom_hours=D(4), split={"201": D(4)}, external_key="portal:42"),
+        data=data(
+            certified_hours=D(4),
+            classroom_hours=D(4),
+            split={"environmental_education": D(4)},
+            external_key="portal:42",
+        ),
         reason="時數登打錯誤",
         actor=officer,
     )
@@ -128,7 +142,9 @@ def test_the_same_external_record_is_not_entered_twice(person, officer):
 def test_a_failed_correction_leaves_the_original_in_the_ledger(person, officer):
     first = services.record_create(person=person, data=data(external_key="portal:9"), actor=officer)
     with pytest.raises(PeiliError):
-        services.record_supersede(record=first, data=data(split={"201": D(1)}), reason="錯誤更正", actor=officer)
+        services.record_supersede(
+            record=first, data=data(split={"environmental_education": D(1)}), reason="錯誤更正", actor=officer
+        )
     first.refresh_from_db()
     assert first.superseded_by is None
     assert standing(person).total == D(3)

@@ -17,7 +17,7 @@ from peili.attendance import selectors as attendance_selectors
 from peili.attendance import services as attendance_services
 from peili.attendance.enums import Reason
 from peili.attendance.models import Completion
-from peili.catalog.models import ClassCategoryHours, PortalCategory
+from peili.catalog.models import ClassCategoryHours
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from peili.enrolment.enums import NotificationKind
@@ -440,8 +440,7 @@ def closable(course_class) -> None:
     course_class.certified_hours = course_class.classroom_hours = hours
     course_class.digital_hours = Decimal(0)
     course_class.save(update_fields=["certified_hours", "classroom_hours", "digital_hours"])
-    category, _ = PortalCategory.objects.get_or_create(code="201", defaults={"name": "環境教育"})
-    ClassCategoryHours.objects.create(course_class=course_class, category=category, hours=hours)
+    ClassCategoryHours.objects.create(course_class=course_class, category="environmental_education", hours=hours)
 
 
 def outcomes(course_class) -> dict[str, tuple[bool, str]]:

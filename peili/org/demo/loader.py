@@ -189,10 +189,12 @@ def _accounts(agencies: dict[str, Agency], today: date) -> list[tuple[str, str, 
 @transaction.atomic
 def demo_load(*, actor: Any = None) -> DemoResult:
     """Build (or complete) the demo world. Running it twice changes nothing the second time."""
+    from peili.policy.demo import portal_codes_demo_load
     from peili.policy.services import presets_load
 
     today = timezone.localdate()
     presets_load(actor=actor)
+    portal_codes_demo_load(actor=actor)
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     agencies = _agencies(jurisdictions, today.year)
     rng = random.Random(111)

@@ -350,9 +350,9 @@ def _write_postgresql(entries: Sequence[rules.Entry], actor_id: int | None, now:
     started = time.perf_counter()
     _copy_text(
         RecordHours,
-        ["record_id", "code", "hours"],
+        ["record_id", "category", "code", "hours"],
         (
-            f"{pk}\t{_escaped(code)}\t{texts[hours]}\n"
+            f"{pk}\t\t{_escaped(code)}\t{texts[hours]}\n"
             for pk, e in zip(ids, entries, strict=True)
             for code, hours in e.split.items()
             if hours
