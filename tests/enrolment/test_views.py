@@ -152,3 +152,13 @@ def test_notifications_are_listed_and_marked_read(client, staff):
     assert "報名已錄取：X" in client.get(reverse("enrolment:notifications")).content.decode()
     client.post(reverse("enrolment:notifications"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
+
+
+def test_the_register_form_refuses_a_deputy_name_with_a_right_to_left_override(client, course_class, staff):
+    client.force_login(staff[0].user)
+    url = reverse("enrolment:register", kwargs={"class_id": course_class.pk})
+    response = client.post(url, {"meal": "meat", "deputy_name": "代理\u202e人"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "職務代理人姓名含有不可使用的字元 U+202E：看不見的格式字元（例如文字方向控制、零寬字元）。" in page
+    assert not Registration.objects.exists()

@@ -489,3 +489,15 @@ def test_a_redelivered_job_whose_worker_died_is_claimed_again(tree, officer, dja
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Person.objects.count() == 1
+
+
+def test_an_id_with_an_arabic_indic_digit_is_not_a_second_person(tree):
+    """Issue 11: `A12345678٩` was imported as a second person beside `A123456789`."""
+    assert run([person_row(1)]).written
+    before = state()
+    same = nid(1)[:-1] + chr(0x0660 + int(nid(1)[-1]))  # the check digit in Arabic-Indic
+    outcome = run([person_row(1), person_row(2, 身分證字號=same)])
+    assert not outcome.written
+    assert [(p.row, p.code) for p in outcome.problems] == [(3, "national_id.characters")]
+    assert state() == before
+    assert Person.objects.count() == 1
