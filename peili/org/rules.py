@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
+from peili.core.masking import mask_national_id
 from peili.org.enums import RANK_GRADES
+
+__all__ = [  # mask_national_id is core.masking's: one mask everywhere (A12****789)
+    "grade_problem",
+    "make_national_id",
+    "mask_national_id",
+    "national_id_bad_character",
+    "national_id_checksum_ok",
+    "national_id_problem",
+    "normalise_national_id",
+]
 
 # Letter → two-digit area code of the Republic of China national ID (身分證字號).
 _LETTER_CODES = {
@@ -98,13 +109,6 @@ def make_national_id(letter: str, body: str) -> str:
     digits = [code // 10, code % 10, *(int(c) for c in body)]
     partial = sum(d * w for d, w in zip(digits, _WEIGHTS[:10], strict=True))
     return f"{letter}{body}{(10 - partial % 10) % 10}"
-
-
-def mask_national_id(value: str) -> str:
-    """A12****789: the letter and first two digits, and the last three, are kept."""
-    if len(value) < 6:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
 
 
 def grade_problem(category: str, grade: int | None) -> str | None:
