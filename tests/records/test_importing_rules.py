@@ -495,3 +495,9 @@ def test_a_full_width_id_is_the_same_id_and_a_term_or_provider_of_a_dash_is_a_bl
 def test_names_and_titles_are_nfc():
     entry = only(parse(_quoted_csv([template_row(A, name="Jose\u0301", title="Cafe\u0301 課程")])))
     assert (entry.name, entry.title) == ("José", "Café 課程")
+
+
+def test_an_undecodable_character_in_a_name_is_still_no_error():
+    """Only the match by national ID counts: the name then differs from the stored one (a warning)."""
+    entry = only(parse(_quoted_csv([template_row(A, name="王\ufffd明")])))
+    assert entry.name == "王\ufffd明"

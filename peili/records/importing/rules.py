@@ -288,7 +288,8 @@ def name_value(raw: Cell) -> str | _Bad:
     text = plain_text(raw)
     if not text:
         return _REQUIRED
-    refused = text_refusal(raw, name=True)
+    # U+FFFD (an undecodable 造字, a symbol to `core.text`) is let through, as said above.
+    refused = text_refusal(raw.replace(REPLACEMENT, "") if isinstance(raw, str) else raw, name=True)
     if refused is not None:
         return _refused(refused)
     return text if len(text) <= 60 else _Bad(ProblemCode.VALUE_TOO_LONG, max=60)
