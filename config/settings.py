@@ -237,7 +237,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # National IDs never reach a log in full, whoever logs them (a database error quotes a row's key).
+    "filters": {"mask_national_ids": {"()": "peili.core.masking.MaskNationalIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_national_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PEILI_LOG_LEVEL", "WARNING")},
     # A refused request (4xx) is the client's answer, not the operator's problem: only 5xx are logged.
     "loggers": {"django.request": {"level": os.environ.get("PEILI_REQUEST_LOG_LEVEL", "ERROR")}},

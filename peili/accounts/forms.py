@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peili.accounts import throttle
 from peili.org.enums import SCOPED_ROLES, Role
+from peili.org.forms import NationalIdField, PersonNameField
 from peili.org.models import Agency
 
 
@@ -40,7 +41,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("帳號"), max_length=150)
-    display_name = forms.CharField(label=_("顯示名稱"), max_length=100)
+    display_name = PersonNameField(label=_("顯示名稱"), max_length=100)
     email = forms.EmailField(label=_("電子郵件"), required=False)
     password = forms.CharField(
         label=_("初始密碼"),
@@ -56,9 +57,8 @@ class UserCreateForm(forms.Form):
 
 
 class LinkPersonForm(forms.Form):
-    national_id = forms.CharField(
+    national_id = NationalIdField(
         label=_("人員身分證字號"),
-        max_length=10,
         help_text=_("把此帳號連結到人員名冊中的一位同仁（學員身分、本人資料）。"),
     )
 

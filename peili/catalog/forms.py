@@ -15,8 +15,9 @@ from django.utils.translation import pgettext_lazy
 from peili.catalog.enums import DeliveryMode, OrganiserType
 from peili.catalog.models import ClassSession, Instructor, Venue
 from peili.core import roc
-from peili.core.forms import ROCDateField
+from peili.core.forms import ROCDateField, TitleField
 from peili.org.enums import PersonnelCategory
+from peili.org.forms import national_id_error
 from peili.org.models import Agency, Person
 from peili.org.rules import normalise_national_id
 
@@ -70,7 +71,7 @@ class TimeInput(forms.TimeInput):
 
 class CourseForm(forms.Form):
     organizer = forms.ModelChoiceField(label=_("主辦機關"), queryset=Agency.objects.none(), empty_label=None)
-    title = forms.CharField(label=_("課程名稱"), max_length=200)
+    title = TitleField(label=_("課程名稱"), max_length=200)
     track = forms.ChoiceField(label=_("訓練類別"), required=False)
     code = forms.CharField(label=_("課程代碼"), max_length=30, required=False)
     summary = forms.CharField(label=_("課程簡介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -141,7 +142,11 @@ class ClassForm(forms.Form):
 
     def clean_named_list(self) -> list[Person]:
         raw = self.cleaned_data.get("named_list") or ""
-        ids = [normalise_national_id(part) for part in re.split(r"[\s,，、]+", raw) if part.strip()]
+        parts = [part for part in re.split(r"[\s,，、]+", raw) if part.strip()]
+        wrong = [f"{part}：{error}" for part in parts if (error := national_id_error(part)) is not None]
+        if wrong:
+            raise forms.ValidationError(wrong)
+        ids = [normalise_national_id(part) for part in parts]
         people = list(Person.objects.filter(national_id__in=ids))
         missing = sorted(set(ids) - {p.national_id for p in people})
         if missing:

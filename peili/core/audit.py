@@ -1,4 +1,7 @@
-"""The audit log. Every service write calls `record()` inside its transaction."""
+"""The audit log. Every service write calls `record()` inside its transaction.
+
+National IDs are never kept in full: whatever a writer passes, every ID-shaped run in the entry's
+object, note and values is masked (A12****789, `core.masking`) before it is stored."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from peili.core.masking import mask_ids, mask_ids_in_text
 from peili.core.models import AuditEntry
 
 
@@ -65,10 +69,10 @@ def entry(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_repr=object_repr[:200],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        note=note,
+        object_repr=mask_ids_in_text(object_repr[:200]),
+        before=mask_ids(_jsonable(before)) if before is not None else None,
+        after=mask_ids(_jsonable(after)) if after is not None else None,
+        note=mask_ids_in_text(note),
     )
 
 

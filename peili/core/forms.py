@@ -1,4 +1,4 @@
-"""Form fields that read and write ROC dates."""
+"""Form fields shared by the pages: ROC dates, and titles checked for what they may hold."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peili.core import roc
 from peili.core.enums import CalendarOverrideKind
+from peili.core.text import nfc, refusal
 
 
 class ROCDateInput(forms.TextInput):
@@ -38,6 +39,19 @@ class ROCDateField(forms.Field):
             return roc.parse_date(str(value))
         except roc.ROCDateError as error:
             raise forms.ValidationError(error.message, code="invalid") from None
+
+
+class TitleField(forms.CharField):
+    """A title (a course's name): NFC, and refused with the reason when it holds a character nobody
+    sees or starts like a spreadsheet formula (`core.text.refusal`) — it goes into the national
+    portal's upload file, which is not neutralised."""
+
+    def clean(self, value: Any) -> str:
+        text = nfc(super().clean(value))
+        refused = refusal(text)
+        if refused is not None:
+            raise forms.ValidationError(refused.message(str(self.label)), code=refused.code)
+        return text
 
 
 class CalendarOverrideForm(forms.Form):

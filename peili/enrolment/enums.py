@@ -58,6 +58,7 @@ class ErrorCode(models.TextChoices):
     FULL = "registration.full", _("名額及候補皆已額滿")
     CLASH = "registration.clash", _("與已報名班期時間衝突")
     DEPUTY_REQUIRED = "registration.deputy_required", _("須填寫職務代理人")
+    DEPUTY_NAME_INVALID = "registration.deputy_name_invalid", _("職務代理人姓名含有不可使用的字元")
     MEAL_REQUIRED = "registration.meal_required", _("須選擇用餐")
     CANCELLATION_CLOSED = "registration.cancellation_closed", _("已逾取消期限")
     NOT_ACTIVE = "registration.not_active", _("報名已非有效狀態")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peili.catalog.models import CourseClass
 from peili.enrolment.enums import Meal
+from peili.org.forms import PersonNameField
 from peili.org.models import Person
 
 
@@ -24,8 +25,12 @@ class RegisterForm(forms.Form):
     deputy = PersonChoiceField(
         label=_("職務代理人"), queryset=Person.objects.none(), required=False, empty_label=_("（請選擇同仁）")
     )
-    deputy_name = forms.CharField(
-        label=_("或填寫職務代理人姓名"), max_length=60, required=False, help_text=_("代理人不在清單中時填寫。")
+    deputy_name = PersonNameField(
+        label=_("或填寫職務代理人姓名"),
+        what=_("職務代理人姓名"),
+        max_length=60,
+        required=False,
+        help_text=_("代理人不在清單中時填寫。"),
     )
 
     def __init__(self, *args: Any, colleagues: QuerySet[Person], meals: bool, deputy_required: bool, **kwargs: Any):

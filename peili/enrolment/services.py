@@ -25,6 +25,7 @@ from peili.core import audit
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
 from peili.core.selectors import single
+from peili.core.text import name_refusal, nfc
 from peili.enrolment import rules, selectors
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
 from peili.enrolment.models import Registration, RegistrationEvent
@@ -229,7 +230,9 @@ def registration_create(
     loaded = _load_class(course_class if isinstance(course_class, int) else course_class.pk)
     policy = selectors.policy_for_class(loaded)
     nominated = source == Source.NOMINATED
-    deputy_name = deputy_name.strip()
+    deputy_name = nfc(deputy_name.strip())
+    if deputy_name and (refused := name_refusal(deputy_name)) is not None:
+        raise PeiliError(ErrorCode.DEPUTY_NAME_INVALID, refused.message(_("職務代理人姓名")))
     if not nominated:
         refusal = rules.deputy_refusal(policy, has_deputy=deputy is not None or bool(deputy_name))
         if refusal is not None:

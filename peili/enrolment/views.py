@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from peili.catalog.models import CourseClass
 from peili.core import roc
 from peili.core.errors import PeiliError
 from peili.core.permissions import PUBLIC, allowed, check_page, requires
+from peili.core.spreadsheets import workbook_bytes
 from peili.enrolment import notifications as notices
 from peili.enrolment import rules, selectors, services
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
@@ -387,10 +387,9 @@ def roster_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
                 f"{roc.format_short(local.date())} {local:%H:%M:%S}",
             ]
         )
-    buffer = BytesIO()
-    book.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(book),  # names, titles and deputies as text, never formulas
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="roster-{course_class.pk}.xlsx"'
     return response

@@ -72,3 +72,13 @@ class DisciplineKind(models.TextChoices):
     MAJOR_DEMERIT = "major_demerit", _("記大過")
     DEMERIT = "demerit", _("記過")
     REPRIMAND = "reprimand", _("申誡")
+
+
+class NationalIdProblem(models.TextChoices):
+    """Why a national ID typed into a form is refused: the codes of `rules.national_id_problem`."""
+
+    MISSING = "national_id.missing", _("請填寫身分證字號。")
+    CHARACTERS = "national_id.characters", _("身分證字號只能有英文字母與數字 0 至 9，不能有 %(char)s。")
+    LENGTH = "national_id.length", _("身分證字號須為 10 碼。")
+    FORMAT = "national_id.format", _("身分證字號格式不符：須為 1 個英文字母、數字 1 或 2，再加 8 位數字。")
+    CHECKSUM = "national_id.checksum", _("身分證字號檢查碼不符，請核對是否輸入錯誤。")

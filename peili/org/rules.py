@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
+from peili.core.masking import mask_national_id
 from peili.org.enums import RANK_GRADES
+
+__all__ = [  # mask_national_id is core.masking's: one mask everywhere (A12****789)
+    "grade_problem",
+    "make_national_id",
+    "mask_national_id",
+    "national_id_bad_character",
+    "national_id_checksum_ok",
+    "national_id_problem",
+    "normalise_national_id",
+]
 
 # Letter → two-digit area code of the Republic of China national ID (身分證字號).
 _LETTER_CODES = {
@@ -37,12 +48,33 @@ _LETTER_CODES = {
 }
 _WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
 # Citizens: second digit 1 or 2. Resident certificates of the 2021 format (foreign staff and
-# teachers): 8 or 9, with the same check digit.
-_NATIONAL_ID = re.compile(r"^[A-Z][1289]\d{8}$")
+# teachers): 8 or 9, with the same check digit. ASCII digits only: `\d` and `int()` would take
+# Arabic-Indic (٩) or full-width digits, and `A12345678٩` would be a second person beside A123456789.
+_NATIONAL_ID = re.compile(r"^[A-Z][1289][0-9]{8}$")
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+# Full-width Latin letters and digits (Ａ１２…, what a Chinese input method types in full-width
+# mode) are the same ID and folded to ASCII, on purpose and nothing else: other digits (٩, ①, 𝟗)
+# and look-alike letters (Cyrillic А) are refused, not guessed at.
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + n): chr(0x30 + n) for n in range(10)},
+        **{chr(0xFF21 + n): chr(0x41 + n) for n in range(26)},
+        **{chr(0xFF41 + n): chr(0x61 + n) for n in range(26)},
+        "\u3000": " ",
+    }
+)
 
 
 def normalise_national_id(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    """Trimmed, spaces removed, full-width letters and digits folded to ASCII, upper case. Anything
+    else is left as it is, for `national_id_problem` to refuse and show."""
+    text = value.strip().translate(_FULL_WIDTH).replace(" ", "")
+    return text.upper() if text.isascii() else text
+
+
+def national_id_bad_character(value: str) -> str | None:
+    """The first character of a (normalised) ID that is not an ASCII letter or digit, or None."""
+    return next((char for char in value if char not in _ASCII_ALNUM), None)
 
 
 def national_id_checksum_ok(value: str) -> bool:
@@ -60,6 +92,8 @@ def national_id_problem(value: str) -> str | None:
     value = normalise_national_id(value)
     if not value:
         return "national_id.missing"
+    if national_id_bad_character(value) is not None:
+        return "national_id.characters"
     if len(value) != 10:
         return "national_id.length"
     if not _NATIONAL_ID.match(value):
@@ -75,13 +109,6 @@ def make_national_id(letter: str, body: str) -> str:
     digits = [code // 10, code % 10, *(int(c) for c in body)]
     partial = sum(d * w for d, w in zip(digits, _WEIGHTS[:10], strict=True))
     return f"{letter}{body}{(10 - partial % 10) % 10}"
-
-
-def mask_national_id(value: str) -> str:
-    """A12****789: the letter and first two digits, and the last three, are kept."""
-    if len(value) < 6:
-        return "*" * len(value)
-    return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
 
 
 def grade_problem(category: str, grade: int | None) -> str | None:

@@ -4,7 +4,6 @@ fonts embedded). Writers only: they take what the selectors read and return byte
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from peili.core import roc
+from peili.core.spreadsheets import csv_writer, workbook_bytes
 from peili.org.rules import mask_national_id
 from peili.records import rules
 from peili.records.enums import LearningMode, RecordSource
@@ -75,9 +75,10 @@ def compliance_cells(row: ComplianceRow) -> list[Any]:
 
 
 def compliance_csv(rows: Iterable[ComplianceRow]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads the Chinese), CRLF line ends, ROC years, masked IDs."""
+    """UTF-8 with a BOM (so Excel reads the Chinese), CRLF line ends, ROC years, masked IDs; text
+    that a spreadsheet would take for a formula gets a quote in front (`peili.core.spreadsheets`)."""
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
+    writer = csv_writer(text, lineterminator="\r\n")
     writer.writerow(compliance_headers())
     writer.writerows(compliance_cells(row) for row in rows)
     return ("\ufeff" + text.getvalue()).encode("utf-8")
@@ -209,6 +210,4 @@ def _widths(sheet: Worksheet, widths: dict[str, int]) -> None:
 
 
 def _save(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # no cell a formula (peili.core.spreadsheets)

@@ -9,7 +9,6 @@ named surveys too (results are about the class, not the people). Writers only: t
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from peili.core import roc
+from peili.core.spreadsheets import workbook_bytes
 from peili.surveys import results as res
 from peili.surveys.enums import QuestionKind
 
@@ -180,6 +180,4 @@ def results_xlsx(results: res.Results, *, title: str) -> bytes:
         texts.append([question.text, answer.instructor, answer.course_title, answer.term, written])
     _widths(texts, {"A": 24, "B": 12, "C": 24, "E": 80})
 
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)  # no cell a formula, whatever was answered (peili.core.spreadsheets)

@@ -119,3 +119,37 @@ def test_page_permission_checks_do_not_query_django_model_permissions(client, tr
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/").status_code == 200
     assert not [q for q in ctx.captured_queries if "auth_permission" in q["sql"]]
+
+
+# -- characters in IDs and names (issue 11, item 12) --------------------------------------------------
+
+
+def test_linking_by_an_id_with_an_arabic_indic_digit_is_refused_with_the_reason(client, tree, admin_user):
+    client.force_login(admin_user)
+    user = User.objects.create_user("linkme", password="x")
+    person = PersonFactory(agency=tree["a"], national_id="A123456789")
+    response = client.post(f"/accounts/users/{user.pk}/", {"national_id": "A12345678\u0669"})
+    assert "身分證字號只能有英文字母與數字 0 至 9，不能有 「\u0669」（U+0669）。" in response.content.decode()
+    assert Person.objects.get(pk=person.pk).user is None
+    assert not AuditEntry.objects.filter(action="user.link_person").exists()
+
+
+def test_linking_by_a_full_width_id_finds_the_person(client, tree, admin_user):
+    client.force_login(admin_user)
+    user = User.objects.create_user("linkwide", password="x")
+    person = PersonFactory(agency=tree["a"], national_id="A123456789")
+    client.post(f"/accounts/users/{user.pk}/", {"national_id": "Ａ１２３４５６７８９"})
+    assert Person.objects.get(pk=person.pk).user == user
+
+
+def test_a_display_name_with_a_right_to_left_override_is_refused(client, tree, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/accounts/users/new/",
+        {"username": "rtl", "display_name": "王\u202e明", "email": "", "password": "A-long-password-2026"},
+    )
+    assert response.status_code == 200
+    assert "顯示名稱含有不可使用的字元 U+202E：看不見的格式字元（例如文字方向控制、零寬字元）。" in (
+        response.content.decode()
+    )
+    assert not User.objects.filter(username="rtl").exists()

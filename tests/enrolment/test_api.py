@@ -81,3 +81,19 @@ def test_operations_are_in_openapi(client, admin_user):
         "/api/v1/registrations/classes/{class_id}/roster",
     ]:
         assert path in paths
+
+
+@pytest.mark.parametrize(
+    ("deputy", "message"),
+    [
+        ("=cmd|' /C calc'!A0", "職務代理人姓名不能以「=」開頭：試算表會把它當成公式。"),
+        ("代理\n人", "職務代理人姓名含有不可使用的字元 U+000A：控制字元（例如換行、定位字元）。"),
+        ("代理人🙂", "職務代理人姓名含有不可使用的字元 「🙂」（U+1F642）：表情符號或其他符號。"),
+    ],
+)
+def test_a_deputy_name_no_name_has_is_refused_with_a_code(client, course_class, staff, deputy, message):
+    client.force_login(staff[0].user)
+    response = post(client, "", {"class_id": course_class.pk, "meal": "meat", "deputy_name": deputy})
+    assert response.status_code == 400
+    assert response.json() == {"code": "registration.deputy_name_invalid", "message": message}
+    assert not Registration.objects.exists()

@@ -251,3 +251,13 @@ def test_the_api_says_where_registration_stands_for_the_caller(client, packs, bo
     assert detail == shut
     client.force_login(staff[2].user)
     assert client.get(f"/api/v1/classes/{course_class.pk}").json()["registration"]["can_register"] is True
+
+
+def test_the_register_form_refuses_a_deputy_name_with_a_right_to_left_override(client, course_class, staff):
+    client.force_login(staff[0].user)
+    url = reverse("enrolment:register", kwargs={"class_id": course_class.pk})
+    response = client.post(url, {"meal": "meat", "deputy_name": "代理\u202e人"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "職務代理人姓名含有不可使用的字元 U+202E：看不見的格式字元（例如文字方向控制、零寬字元）。" in page
+    assert not Registration.objects.exists()

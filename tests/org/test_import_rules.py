@@ -455,3 +455,79 @@ def test_every_problem_code_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "rules" / "hr-import.md").read_text(encoding="utf-8")
     for code in ProblemCode:
         assert f"| `{code.value}` | {code.label} |" in doc, code.value
+
+
+# -- characters in IDs and names (issue 11, item 12) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "char"),
+    [
+        # nid(1) is Q100000013: its check digit written as an Arabic-Indic 3 (int() and \d read it
+        # as 3, so it passed as a second person) and as a circled 3 (NFKC would fold it to 3).
+        ("Q10000001\u0663", "「\u0663」（U+0663）"),
+        ("Q10000001③", "「③」（U+2462）"),
+        (nid(1)[:5] + "\u200b" + nid(1)[5:], "U+200B"),
+    ],
+)
+def test_a_national_id_with_other_digits_or_invisible_characters_is_refused(written, char):
+    assert only(check([person_row(1, 身分證字號=written)])) == (
+        2,
+        "身分證字號*",
+        written,
+        "national_id.characters",
+        f"身分證字號只能有英文字母與數字 0 至 9，不能有 {char}。",
+    )
+
+
+def test_a_full_width_national_id_is_folded_to_ascii():
+    written = nid(1).translate({ord(c): ord(c) + 0xFEE0 for c in nid(1)})  # Ｑ１０…
+    result = check([person_row(1, 身分證字號=written)])
+    assert result.ok
+    assert result.records[0].national_id == nid(1)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "message"),
+    [
+        ("=cmd|' /C calc'!A0", "text.formula_start", "不能以「=」開頭：試算表會把它當成公式。"),
+        ("@王小明", "text.formula_start", "不能以「@」開頭：試算表會把它當成公式。"),
+        ("王\n小明", "text.character", "含有不可使用的字元 U+000A：控制字元（例如換行、定位字元）。"),
+        ("王\x07小明", "text.character", "含有不可使用的字元 U+0007：控制字元（例如換行、定位字元）。"),
+        (
+            "王\u202e小明",
+            "text.character",
+            "含有不可使用的字元 U+202E：看不見的格式字元（例如文字方向控制、零寬字元）。",
+        ),
+        ("王小明😀", "text.character", "含有不可使用的字元 「😀」（U+1F600）：表情符號或其他符號。"),
+    ],
+)
+def test_a_name_with_characters_no_name_has_is_refused(name, code, message):
+    result = check([person_row(1, 姓名=name)])  # CSV, quoted: a cell can hold a line break
+    assert only(result) == (2, "姓名*", name, code, message)
+    assert result.records == []
+
+
+def test_a_name_the_portal_file_cannot_carry_is_a_warning_and_still_loads():
+    result = check([person_row(1, 姓名="王堃明"), person_row(2, 姓名="陳\ue000明"), person_row(3, 姓名="林美華")])
+    assert result.ok
+    assert [r.name for r in result.records] == ["王堃明", "陳\ue000明", "林美華"]
+    assert [(p.row, p.code, p.severity, p.message) for p in result.problems] == [
+        (
+            2,
+            "text.not_big5",
+            "warning",
+            "「堃」（U+5803） 無法寫入終身學習入口網站的 Big5 上傳檔：仍會匯入，上傳入口網前須改用通用字。",
+        ),
+        (
+            3,
+            "text.not_big5",
+            "warning",
+            "U+E000 無法寫入終身學習入口網站的 Big5 上傳檔：仍會匯入，上傳入口網前須改用通用字。",
+        ),
+    ]
+
+
+def test_names_are_stored_in_nfc():
+    result = check([person_row(1, 姓名="Jose\u0301")])
+    assert result.records[0].name == "José"

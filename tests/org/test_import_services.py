@@ -99,7 +99,7 @@ def test_the_corrected_file_loads(tree):
     assert summary.after == {"rows": 4, **outcome.counts.as_dict()}
     created = AuditEntry.objects.get(action="person.import_create", object_id=str(person.pk))
     assert created.before is None
-    assert created.after["national_id"] == nid(4)
+    assert created.after["national_id"] == f"{nid(4)[:3]}****{nid(4)[-3:]}"  # never in full in the audit log
     assert created.after["birth_date"] == "1991-02-28"
     assert created.after["rating_2024"] == "乙"
     assert created.note == "staff.csv 第 5 列"
@@ -488,4 +488,16 @@ def test_a_redelivered_job_whose_worker_died_is_claimed_again(tree, officer, dja
     services.import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
+    assert Person.objects.count() == 1
+
+
+def test_an_id_with_an_arabic_indic_digit_is_not_a_second_person(tree):
+    """Issue 11: `A12345678٩` was imported as a second person beside `A123456789`."""
+    assert run([person_row(1)]).written
+    before = state()
+    same = nid(1)[:-1] + chr(0x0660 + int(nid(1)[-1]))  # the check digit in Arabic-Indic
+    outcome = run([person_row(1), person_row(2, 身分證字號=same)])
+    assert not outcome.written
+    assert [(p.row, p.code) for p in outcome.problems] == [(3, "national_id.characters")]
+    assert state() == before
     assert Person.objects.count() == 1

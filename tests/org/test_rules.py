@@ -6,8 +6,10 @@ from peili.org.rules import (
     grade_problem,
     make_national_id,
     mask_national_id,
+    national_id_bad_character,
     national_id_checksum_ok,
     national_id_problem,
+    normalise_national_id,
 )
 
 
@@ -61,3 +63,31 @@ def test_mask():
 )
 def test_grade_problem(category, grade, problem):
     assert grade_problem(category, grade) == problem
+
+
+# -- characters of IDs and names (issue 11, item 12) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "char"),
+    [
+        ("A12345678٩", "٩"),  # an Arabic-Indic 9: int() and \d take it for 9
+        ("A12345678۹", "۹"),  # an extended Arabic-Indic 9
+        ("A12345678①", "①"),
+        ("A12345678𝟗", "𝟗"),  # a mathematical 9 (NFKC would fold it)
+        ("А123456789", "А"),  # a Cyrillic A
+        ("A1234\t56789", "\t"),
+        ("A12345\u200b6789", "\u200b"),
+    ],
+)
+def test_an_id_with_anything_but_ascii_letters_and_digits_is_refused(value, char):
+    assert national_id_problem(value) == "national_id.characters"
+    assert national_id_bad_character(normalise_national_id(value)) == char
+    assert not national_id_checksum_ok(value)
+
+
+def test_full_width_letters_and_digits_are_the_same_id():
+    """Folded explicitly (an ID typed in full-width mode), and only those: see normalise_national_id."""
+    assert normalise_national_id("Ａ１２３４５６７８９") == "A123456789"
+    assert normalise_national_id("ａ123456789\u3000") == "A123456789"
+    assert national_id_problem("Ａ１２３４５６７８９") is None

@@ -417,3 +417,87 @@ def test_any_split_over_rows_in_any_order_is_one_record_with_the_same_hours(part
     (entry,) = [e for e in parsed.entries if e.national_id == A]
     assert entry.split == split
     assert entry.certified == sum(split.values()) == entry.digital + entry.classroom
+
+
+# -- characters in IDs, names and titles (issue 11, item 12) ------------------------------------------
+
+
+def _quoted_csv(rows) -> bytes:
+    """The template as CSV written by the csv module: a cell may hold a line break."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected", "message"),
+    [
+        (
+            template_row(A[:-1] + "٩"),
+            (2, "身分證字號", "national_id.characters"),
+            "身分證字號只能有英文字母與數字 0 至 9，不能有 「٩」（U+0669）。",
+        ),
+        (
+            template_row(A[:-1] + "𝟗"),
+            (2, "身分證字號", "national_id.characters"),
+            "身分證字號只能有英文字母與數字 0 至 9，不能有 「𝟗」（U+1D7D7）。",
+        ),
+        (
+            template_row(A, title="=cmd|' /C calc'!A0"),
+            (2, "課程名稱", "text.formula_start"),
+            "不能以「=」開頭：試算表會把它當成公式。",
+        ),
+        (
+            template_row(A, name="+王小明"),
+            (2, "姓名", "text.formula_start"),
+            "不能以「+」開頭：試算表會把它當成公式。",
+        ),
+        (
+            template_row(A, name="王\n小明"),
+            (2, "姓名", "text.character"),
+            "含有不可使用的字元 U+000A：控制字元（例如換行、定位字元）。",
+        ),
+        (
+            template_row(A, name="王小明🙂"),
+            (2, "姓名", "text.character"),
+            "含有不可使用的字元 「🙂」（U+1F642）：表情符號或其他符號。",
+        ),
+        (
+            template_row(A, title="環境\u202e教育"),
+            (2, "課程名稱", "text.character"),
+            "含有不可使用的字元 U+202E：看不見的格式字元（例如文字方向控制、零寬字元）。",
+        ),
+        (
+            template_row(A, provider="文官\x07學院"),
+            (2, "辦理機關", "text.character"),
+            "含有不可使用的字元 U+0007：控制字元（例如換行、定位字元）。",
+        ),
+    ],
+)
+def test_ids_names_and_titles_with_characters_they_cannot_have_are_refused(row, expected, message):
+    parsed = parse(_quoted_csv([row]))
+    assert found(parsed) == [expected]
+    assert parsed.problems.errors[0].message == message
+
+
+def test_a_full_width_id_is_the_same_id_and_a_term_or_provider_of_a_dash_is_a_blank():
+    written = A.translate({ord(c): ord(c) + 0xFEE0 for c in A})
+    entry = only(parse(_quoted_csv([template_row(written, provider="-", term="-")])))
+    assert entry.national_id == A
+    assert (entry.provider, entry.term) == ("-", "-")
+
+
+def test_names_and_titles_are_nfc():
+    entry = only(parse(_quoted_csv([template_row(A, name="Jose\u0301", title="Cafe\u0301 課程")])))
+    assert (entry.name, entry.title) == ("José", "Café 課程")
+
+
+def test_an_undecodable_character_in_a_name_is_still_no_error():
+    """Only the match by national ID counts: the name then differs from the stored one (a warning)."""
+    entry = only(parse(_quoted_csv([template_row(A, name="王\ufffd明")])))
+    assert entry.name == "王\ufffd明"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from peili.core import money, roc
+from peili.core.masking import mask_ids_in_text
 
 register = template.Library()
 
@@ -75,3 +76,12 @@ def hours(value: Any) -> str:
         value = Decimal(value.numerator) / Decimal(value.denominator)
     amount = Decimal(value).quantize(Decimal("0.01"))
     return format(amount.normalize(), "f") if amount else "0"
+
+
+@register.filter
+def mask_ids(value: Any) -> str:
+    """Any text (or a value shown as text, such as an audit entry's before/after) with every national
+    ID in it masked, A12****789: the audit page masks what it shows whatever was stored."""
+    if value is None or value == "":
+        return ""
+    return mask_ids_in_text(str(value))

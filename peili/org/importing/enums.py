@@ -62,10 +62,20 @@ class ProblemCode(models.TextChoices):
     )
     VALUE_REQUIRED = "value.required", _("必填欄位未填寫。")
     VALUE_TOO_LONG = "value.too_long", _("內容過長：最多 %(max)s 個字。")
+    TEXT_FORMULA_START = "text.formula_start", _("不能以「%(char)s」開頭：試算表會把它當成公式。")
+    TEXT_CHARACTER = "text.character", _("含有不可使用的字元 %(char)s：%(kind)s。")
+    TEXT_NOT_BIG5 = (
+        "text.not_big5",
+        _("%(chars)s 無法寫入終身學習入口網站的 Big5 上傳檔：仍會匯入，上傳入口網前須改用通用字。"),
+    )
     # People.
     NATIONAL_ID_LENGTH = "national_id.length", _("身分證字號須為 10 碼。")
     NATIONAL_ID_FORMAT = "national_id.format", _("身分證字號格式不符：須為 1 個英文字母、數字 1 或 2，再加 8 位數字。")
     NATIONAL_ID_CHECKSUM = "national_id.checksum", _("身分證字號檢查碼不符，請核對是否輸入錯誤。")
+    NATIONAL_ID_CHARACTERS = (
+        "national_id.characters",
+        _("身分證字號只能有英文字母與數字 0 至 9，不能有 %(char)s。"),
+    )
     NAME_REPLACEMENT = "name.replacement_char", _("姓名含有「?」或無法顯示的字元，可能是匯出時無法轉碼的難字。")
     GENDER_INVALID = "gender.invalid", _("性別請填「男」或「女」（也可填 M/F 或 1/2）。")
     DATE_INVALID = "date.invalid", _("日期無法辨識：%(reason)s。")
@@ -102,4 +112,4 @@ class ProblemCode(models.TextChoices):
 
 
 # Problems that do not stop the import (reported so the officer can look).
-WARNINGS = frozenset({ProblemCode.COLUMN_UNKNOWN})
+WARNINGS = frozenset({ProblemCode.COLUMN_UNKNOWN, ProblemCode.TEXT_NOT_BIG5})

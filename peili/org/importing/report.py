@@ -5,7 +5,6 @@ about the ID itself, so the officer can find the row)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from peili.core import roc
+from peili.core.spreadsheets import csv_writer
 from peili.org.enums import EducationLevel, Gender, PersonnelCategory
 from peili.org.importing.columns import COLUMN_BY_KEY
 from peili.org.importing.plan import RATING_PREFIX, PersonChange
@@ -141,7 +141,7 @@ def row_label(row: int) -> str:
 def problems_csv(report: dict[str, Any]) -> str:
     """The problem list as CSV text (write it with a BOM so Excel reads the Chinese)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # a cell's value as typed in the file may look like a formula
     writer.writerow([_("列"), _("欄位"), _("內容"), _("代碼"), _("說明"), _("類別")])
     for p in report.get("problems", []):
         severity = _("提醒") if p["severity"] == "warning" else _("錯誤")

@@ -17,12 +17,13 @@ from django.utils import translation
 from openpyxl.utils import get_column_letter
 
 from peili.core import roc
+from peili.core.text import Refusal, nfc, not_big5, refusal, shown_char
 from peili.org.enums import RANK_GRADES, EducationLevel, Gender, PersonnelCategory, Rating
 from peili.org.importing.columns import COLUMN_BY_KEY, COLUMNS, HeaderMap, match_headers
 from peili.org.importing.enums import ProblemCode
 from peili.org.importing.problems import Problem, problem, sort_key
 from peili.org.importing.reading import REPLACEMENT, Cell, RawRow, RawTable
-from peili.org.rules import grade_problem, national_id_problem, normalise_national_id
+from peili.org.rules import grade_problem, national_id_bad_character, national_id_problem, normalise_national_id
 
 MIN_AGE = 15
 MAX_AGE = 100
@@ -189,12 +190,31 @@ def code_text(value: Cell) -> str:
 
 
 def plain_text(value: Cell) -> str:
-    """Names and titles: NFC (done when reading), trimmed, inner runs of whitespace made one space."""
+    """Names and titles: NFC, trimmed, inner runs of whitespace made one space."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return nfc(" ".join(str(value).split()))
+
+
+def national_id_text(value: Cell) -> str:
+    """A national ID cell, normalised (`org.rules.normalise_national_id`) but not NFKC-folded as
+    `code_text` folds codes: ① or 𝟗 must be refused, not read as 1 and 9."""
+    return normalise_national_id("" if value is None else str(value))
+
+
+def text_refusal(value: Cell, *, name: bool = False) -> Refusal | None:
+    """Why a text cell cannot be taken (`core.text.refusal`), judged on the cell as written with
+    only its ends trimmed: a line break or a tab inside a name is refused, not made a space."""
+    if not isinstance(value, str):
+        return None
+    return refusal(nfc(value.strip()), name=name)
+
+
+def refusal_params(found: Refusal) -> dict[str, object]:
+    """The `%(char)s` and `%(kind)s` of the text.* problem messages."""
+    return {"char": found.char if found.code == "text.formula_start" else found.shown, "kind": found.kind_label}
 
 
 def cell_date(value: Cell) -> date:
@@ -322,11 +342,14 @@ class _RowChecker:
 
         # 身分證字號
         raw = cell("national_id")
-        national_id = normalise_national_id(code_text(raw))
+        national_id = national_id_text(raw)
         if national_id:
             self.national_id_rows.setdefault(national_id, []).append(row)
             reason = national_id_problem(national_id)
-            if reason is not None:
+            if reason == "national_id.characters":
+                bad = national_id_bad_character(national_id) or ""
+                self._report(row, "national_id", raw, ProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(bad))
+            elif reason is not None:
                 code = {
                     "national_id.length": ProblemCode.NATIONAL_ID_LENGTH,
                     "national_id.format": ProblemCode.NATIONAL_ID_FORMAT,
@@ -349,9 +372,14 @@ class _RowChecker:
             "name" not in unusable
             and self._required(row, "name", raw, name)
             and self._length_ok(row, "name", raw, name)
-            and ("?" in name or "？" in name)
         ):
-            self._report(row, "name", raw, ProblemCode.NAME_REPLACEMENT)
+            refused = text_refusal(raw, name=True)
+            if "?" in name or "？" in name:
+                self._report(row, "name", raw, ProblemCode.NAME_REPLACEMENT)
+            elif refused is not None:
+                self._report(row, "name", raw, ProblemCode(refused.code), **refusal_params(refused))
+            elif unwritable := not_big5(name):  # a warning: the portal file needs them replaced
+                self._report(row, "name", raw, ProblemCode.TEXT_NOT_BIG5, chars="、".join(map(shown_char, unwritable)))
 
         # 性別
         raw = cell("gender")
@@ -504,7 +532,9 @@ class _RowChecker:
             else:
                 self.problems.append(problem(row, self.headers.rating_label(year), raw, ProblemCode.RATING_INVALID))
 
-        if len(self.problems) > before or not (national_id and name and gender and birth and category):
+        if any(p.is_error for p in self.problems[before:]) or not (
+            national_id and name and gender and birth and category
+        ):
             return None
         return PersonRecord(
             row=row,

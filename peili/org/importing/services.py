@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from peili.core import audit
 from peili.core.errors import Conflict
+from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
 from peili.org.enums import RatingKind, Role
 from peili.org.importing import bulk
@@ -227,10 +228,11 @@ class _AuditRows:
                     r["action"],
                     r["object_type"],
                     r["object_id"],
-                    r["object_repr"][:200],
-                    bulk.as_json(r.get("before")),
-                    bulk.as_json(r.get("after")),
-                    r.get("note", ""),
+                    # COPY passes by audit.entry: the same masking of national IDs here.
+                    mask_ids_in_text(r["object_repr"][:200]),
+                    bulk.as_json(mask_ids(r.get("before"))),
+                    bulk.as_json(mask_ids(r.get("after"))),
+                    mask_ids_in_text(r.get("note", "")),
                 )
                 for r in self.rows
             ),
@@ -333,7 +335,12 @@ def _write(
             object_type="org.person",
             object_id=str(pk),
             object_repr=change.record.name,
-            after={**change.values, **{rating_field(y): r for y, r in change.record.ratings}},
+            # The audit log never keeps a full national ID (the entry names the person by id).
+            after={
+                **change.values,
+                "national_id": mask_national_id(change.record.national_id),
+                **{rating_field(y): r for y, r in change.record.ratings},
+            },
             note=_("%(file)s 第 %(row)s 列") % {"file": filename, "row": change.record.row},
         )
     counts.created = len(created_ids)

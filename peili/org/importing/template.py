@@ -4,13 +4,12 @@ leading zeros (員工編號 00123) and does not turn 111/02/07 into a Gregorian 
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from peili.core.spreadsheets import workbook_bytes
 from peili.org.importing.columns import COLUMNS, RATING_EXAMPLE_YEARS, RATING_HINT
 
 _RATING_EXAMPLES = ("甲", "乙")
@@ -52,6 +51,4 @@ def template_xlsx() -> bytes:
     notes.column_dimensions["B"].width = 6
     notes.column_dimensions["C"].width = 70
     notes.column_dimensions["D"].width = 20
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

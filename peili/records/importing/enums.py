@@ -45,10 +45,16 @@ class ProblemCode(models.TextChoices):
     )
     VALUE_REQUIRED = "value.required", _("必填欄位未填寫。")
     VALUE_TOO_LONG = "value.too_long", _("內容過長：最多 %(max)s 個字。")
+    TEXT_FORMULA_START = "text.formula_start", _("不能以「%(char)s」開頭：試算表會把它當成公式。")
+    TEXT_CHARACTER = "text.character", _("含有不可使用的字元 %(char)s：%(kind)s。")
     # The person.
     NATIONAL_ID_LENGTH = "national_id.length", _("身分證字號須為 10 碼。")
     NATIONAL_ID_FORMAT = "national_id.format", _("身分證字號格式不符：須為 1 個英文字母、數字 1 或 2，再加 8 位數字。")
     NATIONAL_ID_CHECKSUM = "national_id.checksum", _("身分證字號檢查碼不符，請核對是否輸入錯誤。")
+    NATIONAL_ID_CHARACTERS = (
+        "national_id.characters",
+        _("身分證字號只能有英文字母與數字 0 至 9，不能有 %(char)s。"),
+    )
     PERSON_UNKNOWN = "person.unknown", _("查無此身分證字號的人員：請先以「人員匯入」建立人員資料。")
     PERSON_OUTSIDE_SCOPE = (
         "person.outside_scope",

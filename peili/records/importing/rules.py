@@ -25,9 +25,18 @@ from typing import Any, NamedTuple, cast
 from django.utils import translation
 
 from peili.core import roc
+from peili.core.text import FORMULA_START, Refusal, shown_char
 from peili.org.importing.reading import REPLACEMENT, Cell
-from peili.org.importing.rules import Scope, cell_date, code_text, plain_text
-from peili.org.rules import national_id_problem, normalise_national_id
+from peili.org.importing.rules import (
+    Scope,
+    cell_date,
+    code_text,
+    national_id_text,
+    plain_text,
+    refusal_params,
+    text_refusal,
+)
+from peili.org.rules import national_id_bad_character, national_id_problem
 from peili.records import rules as ledger
 from peili.records.enums import LearningMode
 from peili.records.importing.columns import COLUMNS, HeaderMap
@@ -218,9 +227,15 @@ def _blank(raw: Cell) -> bool:
 
 
 def national_id_value(raw: Cell) -> str | _Bad:
-    text = normalise_national_id(code_text(raw))
+    text = national_id_text(raw)
     reason = national_id_problem(text)
+    if reason == "national_id.characters":
+        return _Bad(ProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(national_id_bad_character(text) or ""))
     return text if reason is None else _Bad(_ID_PROBLEMS[reason])
+
+
+def _refused(found: Refusal) -> _Bad:
+    return _Bad(ProblemCode(found.code), **refusal_params(found))
 
 
 def date_value(raw: Cell) -> date | _Bad:
@@ -251,12 +266,17 @@ def hours_value(raw: Cell, *, blank: Decimal | None = None, required: bool = Tru
     return value.quantize(Decimal("0.1")) + ZERO  # one decimal place, as stored
 
 
-def text_value(raw: Cell, max_length: int | None, *, required: bool = True) -> str | _Bad:
+def text_value(raw: Cell, max_length: int | None, *, required: bool = True, title: bool = False) -> str | _Bad:
+    """A text cell: refused with characters nobody sees; a title also when it starts like a formula
+    (a term or provider of "-" is a blank some systems write)."""
     text = plain_text(raw)
     if not text:
         return _REQUIRED if required else ""
     if REPLACEMENT in text:
         return _Bad(ProblemCode.CELL_UNDECODABLE)
+    refused = text_refusal(raw)
+    if refused is not None and (title or refused.code != FORMULA_START):
+        return _refused(refused)
     if max_length is not None and len(text) > max_length:
         return _Bad(ProblemCode.VALUE_TOO_LONG, max=max_length)
     return text
@@ -268,6 +288,10 @@ def name_value(raw: Cell) -> str | _Bad:
     text = plain_text(raw)
     if not text:
         return _REQUIRED
+    # U+FFFD (an undecodable 造字, a symbol to `core.text`) is let through, as said above.
+    refused = text_refusal(raw.replace(REPLACEMENT, "") if isinstance(raw, str) else raw, name=True)
+    if refused is not None:
+        return _refused(refused)
     return text if len(text) <= 60 else _Bad(ProblemCode.VALUE_TOO_LONG, max=60)
 
 
@@ -507,7 +531,7 @@ class _PortalChecker(_Checker):
         title_length, term_length = self.lengths["title"], self.lengths["term"]
         return {
             "national_id": national_id_value,
-            "title": lambda raw: text_value(raw, title_length),
+            "title": lambda raw: text_value(raw, title_length, title=True),
             "start_date": date_value,
             "end_date": date_value,
             "term": lambda raw: text_value(raw, term_length, required=False),
@@ -622,7 +646,7 @@ class _TemplateChecker(_Checker):
         optional_hours = partial(hours_value, required=False)
         return {
             "national_id": national_id_value,
-            "title": lambda raw: text_value(raw, title_length),
+            "title": lambda raw: text_value(raw, title_length, title=True),
             "start_date": date_value,
             "end_date": date_value,
             "term": lambda raw: text_value(raw, term_length, required=False),

@@ -4,13 +4,12 @@ column. Cells are formatted as text so Excel keeps 111-02-07 and codes such as 0
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from peili.core.spreadsheets import workbook_bytes
 from peili.records.importing.columns import TEMPLATE_COLUMNS
 
 # Two example records: one with its split in one cell, one split over two rows.
@@ -71,6 +70,4 @@ def template_xlsx() -> bytes:
     notes.column_dimensions["B"].width = 6
     notes.column_dimensions["C"].width = 70
     notes.column_dimensions["D"].width = 20
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
