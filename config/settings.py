@@ -243,6 +243,15 @@ LOGGING = {
     "loggers": {"django.request": {"level": os.environ.get("PEILI_REQUEST_LOG_LEVEL", "ERROR")}},
 }
 
+# Attendance: learners sign in and out from this many minutes before a session starts; the typed
+# six-digit code is refused to a person after this many wrong codes, and to everyone in a session
+# after that many in it, for the lock's seconds (a wrong code is forgotten that long after the last).
+PEILI_ATTENDANCE_QR_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_QR_SECONDS", "10"))
+PEILI_ATTENDANCE_OPENS_MINUTES = int(os.environ.get("PEILI_ATTENDANCE_OPENS_MINUTES", "30"))
+PEILI_ATTENDANCE_CODE_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_MAX_FAILURES", "5"))
+PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES", "100"))
+PEILI_ATTENDANCE_CODE_LOCK_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_CODE_LOCK_SECONDS", "600"))
+
 # Registration: consent links in emails expire after this many days; links are made absolute with
 # the base URL (the address users reach the site at).
 PEILI_CONSENT_LINK_DAYS = int(os.environ.get("PEILI_CONSENT_LINK_DAYS", "14"))
