@@ -18,6 +18,7 @@ from peili.attendance.models import Attendance
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from tests.attendance.conftest import confirm
+from tests.enrolment.conftest import make_class
 from tests.factories import PersonFactory, UserFactory
 
 
@@ -305,3 +306,12 @@ def test_the_code_page_shows_the_throttle_and_the_roster_shows_wrong_codes(
     roster = client.get(reverse("attendance:roster", args=[session.pk])).content.decode()
     assert "簽到碼輸入錯誤" in roster
     assert learner.person.name in roster
+
+
+def test_the_screen_says_when_signing_opens_while_shown_early(client, packs, body, organizer_user):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    course_class = make_class(body, title="明日課程", start=tomorrow, sessions=((9, 12),))
+    session = course_class.sessions.get()
+    client.force_login(organizer_user)
+    html = client.get(reverse("attendance:screen", args=[session.pk, "in"])).content.decode()
+    assert "08:30 起開放簽到，在那之前掃描或輸入簽到碼都不受理。" in html
