@@ -2,8 +2,9 @@
 PEILI_SESSION_MAX_HOURS after signing in however busy — a desk left signed in at a government office
 is not left open until the cookie's expiry.
 
-The times live in the session: the first request after signing in stamps it; the last-seen stamp is
-rewritten at most once a minute (each write saves the session row).
+The times live in the session, stamped when signing in (`stamp_session`, on Django's
+`user_logged_in`) — or on the first request of a session made before the stamps existed; the
+last-seen stamp is rewritten at most once a minute (each write saves the session row).
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from django.utils.translation import gettext as _
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_SEEN = "accounts.last_seen"
 TOUCH_SECONDS = 60
+
+
+def stamp_session(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """`user_logged_in` receiver: a new session starts its lifetime and idle clocks now."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT], request.session[LAST_SEEN] = now, now
 
 
 class SessionTimeoutMiddleware:
