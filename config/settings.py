@@ -1,7 +1,7 @@
 """One settings module, driven by environment variables (see README).
 
 PEILI_DATABASE_URL   sqlite:///path or postgres://user@host:port/name (default: SQLite in var/)
-PEILI_SECRET_KEY     required when PEILI_DEBUG is off
+PEILI_SECRET_KEY     required when PEILI_DEBUG is off, or when ALLOWED_HOSTS go beyond loopback
 PEILI_DEBUG          1/0 (default 1 for the embedded default)
 PEILI_ALLOWED_HOSTS  comma-separated
 PEILI_HTTPS          1 when served over HTTPS: secure cookies, HSTS, SSL redirect
@@ -11,6 +11,7 @@ PEILI_EMAIL_URL      smtp://host:port (default: console backend)
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -57,14 +58,35 @@ def _database(url: str) -> dict[str, object]:
     raise ValueError(f"PEILI_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
+def _loopback(host: str) -> bool:
+    """Whether a host name or address can only be reached from this machine."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 DEBUG = _flag("PEILI_DEBUG", True)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PEILI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# The committed key signs sessions, consent links and sign-in codes that anyone can forge: it is
+# only for a development server nobody else can reach (`make run` on 127.0.0.1). The runserver
+# command refuses it on a bind address beyond loopback too (peili/core/management/commands/runserver.py).
+DEVELOPMENT_SECRET_KEY = "peili-insecure-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("PEILI_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("PEILI_SECRET_KEY must be set when PEILI_DEBUG=0")
-    SECRET_KEY = "peili-insecure-development-key-do-not-use-in-production"  # noqa: S105
+    exposed = [host for host in ALLOWED_HOSTS if not _loopback(host)]
+    if exposed:
+        raise RuntimeError(
+            f"PEILI_ALLOWED_HOSTS has {', '.join(exposed)}, beyond this machine: set PEILI_SECRET_KEY "
+            "(the committed development key serves loopback only)"
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
-ALLOWED_HOSTS = [h for h in os.environ.get("PEILI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver", "[::1]"]
 
@@ -73,7 +95,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
     "rules",
@@ -87,6 +108,8 @@ INSTALLED_APPS = [
     "peili.attendance",
     "peili.records",
     "peili.surveys",
+    # After peili.core, whose runserver (refusing the development key beyond loopback) extends it.
+    "django.contrib.staticfiles",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "peili.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -150,8 +174,22 @@ PEILI_LOGIN_LOCK_SECONDS = int(os.environ.get("PEILI_LOGIN_LOCK_SECONDS", "900")
 # A username from many addresses, or an address across many usernames, is locked after this many
 # times the per-pair limit.
 PEILI_LOGIN_SPREAD_FACTOR = int(os.environ.get("PEILI_LOGIN_SPREAD_FACTOR", "4"))
-# Behind a reverse proxy: the META key holding the client's address, e.g. HTTP_X_FORWARDED_FOR.
-PEILI_CLIENT_IP_HEADER = os.environ.get("PEILI_CLIENT_IP_HEADER", "")
+# Behind reverse proxies: how many proxy hops there are (e.g. 1 for nginx alone), or the proxies'
+# networks (e.g. 10.0.0.0/8,192.168.10.5); the client's address is the right-most one in the
+# forwarded-for header (PEILI_CLIENT_IP_HEADER, as a META key) that no trusted proxy wrote for itself.
+# Unset: the peer's own address (REMOTE_ADDR). Setting only PEILI_CLIENT_IP_HEADER, as before,
+# means one proxy.
+_client_ip_header = os.environ.get("PEILI_CLIENT_IP_HEADER", "")
+PEILI_CLIENT_IP_HEADER = _client_ip_header or "HTTP_X_FORWARDED_FOR"
+PEILI_TRUSTED_PROXIES = os.environ.get("PEILI_TRUSTED_PROXIES", "1" if _client_ip_header else "")
+for _proxy in PEILI_TRUSTED_PROXIES.split(","):
+    if _proxy.strip() and not _proxy.strip().isdigit():
+        ipaddress.ip_network(_proxy.strip(), strict=False)  # a mistyped network stops the start here
+# Sessions end after this many minutes without a request, and this many hours after signing in
+# however busy (peili.accounts.middleware); a government office's shared and unattended desks.
+PEILI_SESSION_IDLE_MINUTES = int(os.environ.get("PEILI_SESSION_IDLE_MINUTES", "60"))
+PEILI_SESSION_MAX_HOURS = int(os.environ.get("PEILI_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = PEILI_SESSION_MAX_HOURS * 3600
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
@@ -244,6 +282,15 @@ LOGGING = {
     # A refused request (4xx) is the client's answer, not the operator's problem: only 5xx are logged.
     "loggers": {"django.request": {"level": os.environ.get("PEILI_REQUEST_LOG_LEVEL", "ERROR")}},
 }
+
+# Attendance: learners sign in and out from this many minutes before a session starts; the typed
+# six-digit code is refused to a person after this many wrong codes, and to everyone in a session
+# after that many in it, for the lock's seconds (a wrong code is forgotten that long after the last).
+PEILI_ATTENDANCE_QR_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_QR_SECONDS", "10"))
+PEILI_ATTENDANCE_OPENS_MINUTES = int(os.environ.get("PEILI_ATTENDANCE_OPENS_MINUTES", "30"))
+PEILI_ATTENDANCE_CODE_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_MAX_FAILURES", "5"))
+PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES", "100"))
+PEILI_ATTENDANCE_CODE_LOCK_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_CODE_LOCK_SECONDS", "600"))
 
 # Registration: consent links in emails expire after this many days; links are made absolute with
 # the base URL (the address users reach the site at).

@@ -63,6 +63,7 @@ class World:
 #   build(world) -> None                      create the objects its routes need (into world.extra)
 #   route_kwargs(world) -> dict[url name, kwargs]
 #   api_path_params(world) -> dict["{placeholder}", value]
+#   OBJECT_LEVEL (optional): dict[url name, set[role]]   routes its objects narrow further
 # so that apps extend the matrix without editing this file.
 APP_MATRICES = [
     importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
@@ -70,6 +71,7 @@ APP_MATRICES = [
 ]
 for _module in APP_MATRICES:
     EXPECTED.update(_module.EXPECTED)
+    OBJECT_LEVEL.update(getattr(_module, "OBJECT_LEVEL", {}))
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -22,21 +23,30 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
+        """Refuse a locked username (or, from an address flooding made-up names, a name that is no
+        account) before trying the password; count each failure (`peili.accounts.throttle`)."""
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request)
-        if throttle.is_locked(username, address):
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": max(1, settings.PEILI_LOGIN_LOCK_SECONDS // 60)},
-            )
+        now = time.time()
+        known = throttle.is_known(username)
+        address_until = throttle.address_locked_until(address, now=now)
+        until = throttle.user_locked_until(username, address, now=now) or (None if known else address_until)
+        if until:
+            raise self._locked(until, now)
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            throttle.register_failure(username, address)
+            throttle.register_failure(username, address, known=known, now=now)
+            if address_until:  # the same answer as a made-up name from this address gets
+                raise self._locked(address_until, now) from None
             raise
         throttle.reset(username, address)
         return cleaned
+
+    def _locked(self, until: float, now: float) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["locked"], code="locked", params={"minutes": max(1, math.ceil((until - now) / 60))}
+        )
 
 
 class UserCreateForm(forms.Form):

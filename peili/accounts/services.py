@@ -5,7 +5,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from peili.accounts.models import User
+from peili.accounts.models import User, new_session_token
 from peili.core import audit
 from peili.core.errors import Conflict, NotFound
 from peili.org.models import Agency, Person, RoleAssignment
@@ -92,7 +92,10 @@ def user_link_person(*, user: User, national_id: str, actor: Any) -> Person:
 
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor: Any) -> None:
+    """Deactivate or reactivate an account. Either way its sessions end (a new session token), so an
+    account reactivated is signed in again by its owner, never by a session from before."""
     before = {"is_active": user.is_active}
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    user.session_token = new_session_token()
+    user.save(update_fields=["is_active", "session_token"])
     audit.record(actor=actor, action="user.set_active", target=user, before=before, after={"is_active": active})

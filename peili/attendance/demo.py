@@ -1,7 +1,8 @@
 """Demo attendance: four classes of the demo organizer (新竹市政府人事處) around today, so every part
 of attendance shows on a fresh `make run` —
 
-- 「公務倫理與廉政實務」 has a session **today**: open its sign-in screen and scan it as `learner`;
+- 「公務倫理與廉政實務」 has a session **today**, from the hour the demo is loaded (at most 20:00–23:00),
+  so that signing in is open at once: open its sign-in screen and scan it as `learner`;
 - 「淨零排放與環境教育」 **ended yesterday** with its roster filled in (one on leave, one absent
   without leave) and waits to be closed;
 - 「性別主流化工作坊」 ended two weeks ago and is **closed**: its completers' hours are in the
@@ -117,9 +118,12 @@ def attendance_demo_load(*, actor: Any = None) -> int:
     if len(people) < 3:
         return 0
     today = timezone.localdate()
+    # Signing opens shortly before a session starts: today's session starts this hour, so that the
+    # demo can be signed in to whenever it is loaded (the browser tests do, at any time of day).
+    begin = min(timezone.localtime().hour, 20)
     created = 0
     specs: list[tuple[str, date, list[tuple[int, int]], dict[str, int], str]] = [
-        ("公務倫理與廉政實務", today, [(9, 12)], {"integrity_ethics": 3}, "today"),
+        ("公務倫理與廉政實務", today, [(begin, begin + 3)], {"integrity_ethics": 3}, "today"),
         (
             "淨零排放與環境教育",
             today - timedelta(days=1),

@@ -10,6 +10,7 @@ import hmac
 from base64 import b32encode
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -81,6 +82,27 @@ def code_matches(key: bytes, code: str, session_id: int, kind: str, *, now: floa
     return any(
         hmac.compare_digest(short_code(key, session_id, kind, window), code) for window in (current, current - 1)
     )
+
+
+# --- when a learner's own signing is accepted ------------------------------------------------------
+
+
+def sign_opens_at(starts: datetime, opens_minutes: int) -> datetime:
+    """When signing in (and out) for a session starting at `starts` opens."""
+    return starts - timedelta(minutes=opens_minutes)
+
+
+def sign_refusal(*, kind: str, at: datetime, starts: datetime, opens_minutes: int, signed_in: bool) -> str:
+    """Why a learner's own sign-in or sign-out at `at` is refused, "" when it is not: before the
+    session's signing opens (`opens_minutes` before it starts) nothing is accepted — a code shown
+    early or a photo of it must not sign anyone in at midnight; a sign-out needs a sign-in first
+    (else it would record the whole session as early leave and shut out the real sign-out).
+    `at` and `starts` are both aware or both naive."""
+    if at < sign_opens_at(starts, opens_minutes):
+        return "attendance.not_open_yet"
+    if kind == "out" and not signed_in:
+        return "attendance.not_signed_in"
+    return ""
 
 
 # --- completion ------------------------------------------------------------------------------------

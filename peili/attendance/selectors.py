@@ -17,6 +17,7 @@ from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import class_rule, class_split, classes_for_manager
+from peili.core.models import AuditEntry
 from peili.core.selectors import working_calendar
 from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
@@ -97,6 +98,44 @@ def roster(session: ClassSession) -> list[RosterLine]:
     """Everyone confirmed in the session's class with their attendance in it (two queries)."""
     marks = {row.registration_id: row for row in Attendance.objects.filter(session=session)}
     return [RosterLine(r, marks.get(r.pk)) for r in confirmed(session.course_class)]
+
+
+@dataclass(frozen=True)
+class WrongCodeLine:
+    """One person's wrong typed codes in a session (from the audit log)."""
+
+    person_id: int
+    name: str
+    count: int
+    last: datetime
+    throttled: bool  # locked out of typing codes for it at least once
+
+
+def wrong_codes(session: ClassSession) -> list[WrongCodeLine]:
+    """Who typed wrong sign-in codes for the session, most first (two queries). Each wrong code leaves
+    an `attendance.code_wrong` audit entry on the session; `attendance.code_throttled` marks a lock."""
+    entries = AuditEntry.objects.filter(
+        object_type=ClassSession._meta.label_lower,
+        object_id=str(session.pk),
+        action__in=("attendance.code_wrong", "attendance.code_throttled"),
+    ).values_list("action", "after", "at")
+    counts: dict[int, int] = {}
+    last: dict[int, datetime] = {}
+    throttled: set[int] = set()
+    for action, after, at in entries:
+        person_id = int((after or {}).get("person") or 0)
+        if action == "attendance.code_throttled":
+            if (after or {}).get("scope") == "person":
+                throttled.add(person_id)
+            continue
+        counts[person_id] = counts.get(person_id, 0) + 1
+        last[person_id] = max(last.get(person_id, at), at)
+    names = dict(Person.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    lines = [
+        WrongCodeLine(person_id, names.get(person_id, ""), n, last[person_id], person_id in throttled)
+        for person_id, n in counts.items()
+    ]
+    return sorted(lines, key=lambda line: (-line.count, line.name, line.person_id))
 
 
 def signed_count(session: ClassSession, kind: str) -> int:

@@ -6,13 +6,15 @@ enrolment services do, so a class is closed once and its completions change one 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +24,8 @@ from peili.attendance.enums import Kind, Mark
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
-from peili.core import audit
-from peili.core.errors import Conflict, NotFound, PeiliError
+from peili.core import audit, throttle
+from peili.core.errors import Conflict, NotFound, PeiliError, PermissionDenied
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
@@ -63,10 +65,31 @@ def _minutes_between(earlier: datetime, later: datetime) -> int:
     return max(int((later - earlier).total_seconds() // 60), 0)
 
 
+def _starts(session: ClassSession) -> datetime:
+    return timezone.make_aware(datetime.combine(session.date, session.starts_at))
+
+
+def opens_at(session: ClassSession) -> datetime:
+    """When signing in and out of a session opens (PEILI_ATTENDANCE_OPENS_MINUTES before it starts)."""
+    return rules.sign_opens_at(_starts(session), settings.PEILI_ATTENDANCE_OPENS_MINUTES)
+
+
+def _refusal(code: str, session: ClassSession) -> PeiliError:
+    if code == "attendance.not_open_yet":
+        return PeiliError(
+            code,
+            _("這一節 %(starts)s 開始，%(opens)s 起才能簽到或簽退，請屆時再掃描或輸入簽到碼。")
+            % {"starts": f"{session.starts_at:%H:%M}", "opens": f"{timezone.localtime(opens_at(session)):%H:%M}"},
+        )
+    return PeiliError(code, _("您這一節還沒有簽到，不能簽退。請先簽到；已到場卻無法簽到者，請洽現場承辦人。"))
+
+
 @transaction.atomic
 def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, method: str, actor: Any) -> Signed:
-    """A learner's own sign-in or sign-out (scanned or typed code). Late arrival and early leave are
-    taken from the time against the session's timetable (the organizer may still correct them)."""
+    """A learner's own sign-in or sign-out (scanned or typed code). Accepted from
+    PEILI_ATTENDANCE_OPENS_MINUTES before the session starts, and a sign-out only after a sign-in
+    (`rules.sign_refusal`). Late arrival and early leave are taken from the time against the
+    session's timetable (the organizer may still correct them)."""
     course_class = session.course_class
     if course_class.status != ClassStatus.PUBLISHED:
         raise PeiliError("attendance.class_not_open", _("此班期目前不受理簽到。"))
@@ -80,15 +103,26 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
     )
     if registration is None:
         raise PeiliError("attendance.not_enrolled", _("您沒有錄取這個班期，無法簽到。請洽承辦人。"))
-    row, _created = Attendance.objects.select_for_update().get_or_create(registration=registration, session=session)
+    rows = Attendance.objects.select_for_update()
+    row = rows.filter(registration=registration, session=session).first()
+    refusal = rules.sign_refusal(
+        kind=kind,
+        at=at,
+        starts=_starts(session),
+        opens_minutes=settings.PEILI_ATTENDANCE_OPENS_MINUTES,
+        signed_in=row is not None and row.signed_in_at is not None,
+    )
+    if refusal:
+        raise _refusal(refusal, session)
+    if row is None:
+        row, _created = rows.get_or_create(registration=registration, session=session)
     before = audit.snapshot(row, ROSTER_FIELDS)
-    starts = timezone.make_aware(datetime.combine(session.date, session.starts_at))
     ends = timezone.make_aware(datetime.combine(session.date, session.ends_at))
     if kind == Kind.SIGN_IN:
         if row.signed_in_at is not None:
             return Signed(row, kind, True)
         row.signed_in_at, row.signed_in_by = at, method
-        row.late_minutes = _minutes_between(starts, at)
+        row.late_minutes = _minutes_between(_starts(session), at)
     else:
         if row.signed_out_at is not None:
             return Signed(row, kind, True)
@@ -108,26 +142,223 @@ def token_refusal(error: rules.TokenError) -> PeiliError:
     return PeiliError(error.code, _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"))
 
 
-def sign_by_token(*, person: Person, token: str, at: datetime, actor: Any) -> Signed:
-    """Sign with a scanned QR token: genuine, of the current or previous window."""
+def _scan(token: str, at: datetime) -> rules.Scan:
     try:
-        scan = rules.token_check(token_key(), token, now=at.timestamp(), period=qr_period())
+        return rules.token_check(token_key(), token, now=at.timestamp(), period=qr_period())
     except rules.TokenError as error:
         raise token_refusal(error) from error
-    session = ClassSession.objects.select_related("course_class").filter(pk=scan.session_id).first()
+
+
+def _session_of(session_id: int) -> ClassSession:
+    session = ClassSession.objects.select_related("course_class").filter(pk=session_id).first()
     if session is None:
         raise NotFound("attendance.session_not_found", _("找不到這個節次。"))
-    return sign(person=person, session=session, kind=scan.kind, at=at, method=Mark.QR, actor=actor)
+    return session
+
+
+def sign_by_token(*, person: Person, token: str, at: datetime, actor: Any) -> Signed:
+    """Sign with a scanned QR token: genuine, of the current or previous window."""
+    scan = _scan(token, at)
+    return sign(person=person, session=_session_of(scan.session_id), kind=scan.kind, at=at, method=Mark.QR, actor=actor)
+
+
+# --- scan tickets -------------------------------------------------------------------------------------
+#
+# A QR code lives ten-odd seconds, but a learner whose phone is not signed in to Peili needs longer:
+# the scan is held in a signed ticket for TICKET_SECONDS and confirmed with one tap. The ticket
+# belongs to whoever scanned: the account signed in on the phone, or — when nobody was — the
+# browser that scanned, which keeps the ticket's nonce in its session (signing in keeps the
+# session's data; another phone, or signing out, does not). A ticket's link sent to a friend signs
+# nobody in.
+
+TICKET_SALT = "peili.attendance.ticket"
+TICKET_SECONDS = 300  # a scan must be confirmed within five minutes (time to sign in first)
+
+
+@dataclass(frozen=True)
+class HeldTicket:
+    text: str  # the signed ticket (in the confirmation page's URL)
+    nonce: str  # kept in the scanning browser's session when nobody was signed in
+
+
+@dataclass(frozen=True)
+class Ticket:
+    session_id: int
+    kind: str
+    scanned_at: datetime
+
+
+def ticket_issue(*, token: str, user: Any, at: datetime) -> HeldTicket:
+    """Hold a fresh scan in a ticket for the account signed in (`user`), or for the browser that
+    keeps the returned nonce when `user` is anonymous or None."""
+    scan = _scan(token, at)
+    nonce = secrets.token_urlsafe(16)
+    owner = user.pk if getattr(user, "is_authenticated", False) else None
+    payload = {"s": scan.session_id, "k": scan.kind, "t": at.timestamp(), "u": owner, "n": nonce}
+    return HeldTicket(signing.dumps(payload, salt=TICKET_SALT), nonce)
+
+
+def ticket_read(*, ticket: str, user: Any, held: Collection[str], at: datetime) -> Ticket:
+    """The scan a ticket holds, for the account it was made for (or, made before signing in, for
+    the browser holding its nonce in `held`); refused when forged, older than TICKET_SECONDS, or
+    someone else's."""
+    try:
+        payload = signing.loads(ticket, salt=TICKET_SALT)
+        session_id, kind, scanned = int(payload["s"]), str(payload["k"]), float(payload["t"])
+        owner, nonce = payload.get("u"), str(payload.get("n", ""))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise PeiliError("attendance.token_invalid", _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")) from None
+    if kind not in Kind.values:
+        raise PeiliError("attendance.token_invalid", _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"))
+    if at.timestamp() - scanned > TICKET_SECONDS:
+        raise PeiliError("attendance.ticket_expired", _("掃描後超過五分鐘未確認，請重新掃描現場畫面上的 QR code。"))
+    mine = owner == user.pk if owner is not None else bool(nonce) and nonce in held
+    if not mine or not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(
+            "attendance.ticket_not_yours",
+            _(
+                "這個簽到連結是另一個帳號或另一支手機掃描的，不能用來簽到。"
+                "請用您自己的手機、以自己的帳號掃描現場的 QR code。"
+            ),
+        )
+    return Ticket(session_id, kind, datetime.fromtimestamp(scanned, tz=UTC))
+
+
+def sign_by_ticket(*, person: Person, ticket: Ticket, actor: Any) -> Signed:
+    """Sign with a held scan (`ticket_read`), at the time of the scan."""
+    return sign(
+        person=person,
+        session=_session_of(ticket.session_id),
+        kind=ticket.kind,
+        at=ticket.scanned_at,
+        method=Mark.QR,
+        actor=actor,
+    )
+
+
+# --- the typed six-digit code ---------------------------------------------------------------------
+#
+# Six digits can be guessed: wrong codes are counted per person and per session in the cache
+# (`peili.core.throttle`) and each leaves an audit entry on the session, which the organizer's
+# roster lists. Past PEILI_ATTENDANCE_CODE_MAX_FAILURES wrong codes a person may type no code until
+# the lock ends (PEILI_ATTENDANCE_CODE_LOCK_SECONDS); past PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES
+# in one session (many accounts guessing together) nobody may type that session's code until then.
+# Scanning and the organizer's roster still work.
+
+
+def _person_key(person_id: int) -> str:
+    return f"attendance-code:person:{person_id}"
+
+
+def _session_key(session_id: int) -> str:
+    return f"attendance-code:session:{session_id}"
+
+
+def code_failures(person: Person) -> int:
+    """How many wrong codes are remembered for a person now."""
+    return throttle.count(_person_key(person.pk))
+
+
+def code_paused_until(session: ClassSession, *, at: datetime | None = None) -> datetime | None:
+    """Until when typed codes are refused for the whole session, if they are now."""
+    until = throttle.locked_until([_session_key(session.pk)], now=(at or timezone.now()).timestamp())
+    return datetime.fromtimestamp(until, tz=UTC) if until else None
+
+
+def _retry_time(until: float) -> str:
+    """The local time (HH:MM) from which trying again works: the lock's end rounded up to the minute."""
+    moment = timezone.localtime(datetime.fromtimestamp(until, tz=UTC))
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return f"{moment:%H:%M}"
+
+
+def _throttled(scope: str, until: float) -> PeiliError:
+    if scope == "person":
+        message = _("簽到碼輸入錯誤次數過多，請於 %(time)s 後再試；也可以掃描 QR code 或洽現場承辦人。")
+    else:
+        message = _(
+            "這一節的簽到碼輸入錯誤次數過多，暫停以簽到碼簽到，"
+            "請於 %(time)s 後再試；也可以掃描 QR code 或洽現場承辦人。"
+        )
+    return PeiliError("attendance.code_throttled", message % {"time": _retry_time(until)}, status=429)
+
+
+def _audit_code(
+    *, action: str, person: Person, sessions: list[ClassSession], after: dict[str, Any], actor: Any
+) -> None:
+    """One entry per session the code could have been for (the organizer's roster reads them), or
+    one on the person when no session of theirs was open."""
+    with transaction.atomic():
+        for session in sessions:
+            audit.record(actor=actor, action=action, target=session, after=after)
+        if not sessions:
+            audit.record(
+                actor=actor,
+                action=action,
+                object_type="org.person",
+                object_id=str(person.pk),
+                object_repr=person.name,
+                after=after,
+            )
+
+
+def _wrong_code(*, person: Person, sessions: list[ClassSession], kind: str, at: datetime, actor: Any) -> PeiliError:
+    """Count and audit a wrong code; the refusal to raise (throttled when this one reached a limit)."""
+    _audit_code(
+        action="attendance.code_wrong",
+        person=person,
+        sessions=sessions,
+        after={"person": person.pk, "kind": kind},
+        actor=actor,
+    )
+    seconds = settings.PEILI_ATTENDANCE_CODE_LOCK_SECONDS
+    now = at.timestamp()
+    person_until = throttle.hit(
+        [throttle.Limit(_person_key(person.pk), settings.PEILI_ATTENDANCE_CODE_MAX_FAILURES, seconds)], now=now
+    )
+    locked_sessions = [
+        session
+        for session in sessions
+        if throttle.hit(
+            [throttle.Limit(_session_key(session.pk), settings.PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES, seconds)],
+            now=now,
+        )
+    ]
+    if person_until:
+        after = {"person": person.pk, "kind": kind, "scope": "person"}
+        _audit_code(action="attendance.code_throttled", person=person, sessions=sessions, after=after, actor=actor)
+        return _throttled("person", person_until)
+    if locked_sessions:
+        after = {"person": person.pk, "kind": kind, "scope": "session"}
+        _audit_code(
+            action="attendance.code_throttled", person=person, sessions=locked_sessions, after=after, actor=actor
+        )
+        return _throttled("session", now + seconds)
+    return PeiliError("attendance.code_invalid", _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
 
 
 def sign_by_code(*, person: Person, code: str, kind: str, at: datetime, actor: Any) -> Signed:
     """Sign with the six-digit code shown under the QR code, among today's sessions of the
-    person's confirmed classes."""
+    person's confirmed classes — unless the person, or an open session of theirs, is locked for
+    wrong codes. Not one transaction on purpose: a wrong code's count and audit entry stay although
+    the call fails."""
     code = code.strip()
-    for session in selectors.sessions_today_for(person, timezone.localtime(at).date()):
-        if rules.code_matches(token_key(), code, session.pk, kind, now=at.timestamp(), period=qr_period()):
-            return sign(person=person, session=session, kind=kind, at=at, method=Mark.CODE, actor=actor)
-    raise PeiliError("attendance.code_invalid", _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
+    now = at.timestamp()
+    sessions = list(selectors.sessions_today_for(person, timezone.localtime(at).date()))
+    open_sessions = [session for session in sessions if at >= opens_at(session)]
+    until = throttle.locked_until([_person_key(person.pk)], now=now)
+    if until:
+        raise _throttled("person", until)
+    until = throttle.locked_until([_session_key(session.pk) for session in open_sessions], now=now)
+    if until:
+        raise _throttled("session", until)
+    for session in sessions:
+        if rules.code_matches(token_key(), code, session.pk, kind, now=now, period=qr_period()):
+            signed = sign(person=person, session=session, kind=kind, at=at, method=Mark.CODE, actor=actor)
+            throttle.clear([_person_key(person.pk)])
+            return signed
+    raise _wrong_code(person=person, sessions=open_sessions, kind=kind, at=at, actor=actor)
 
 
 # --- the roster -------------------------------------------------------------------------------------

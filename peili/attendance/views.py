@@ -11,12 +11,10 @@ import io
 import time
 import zipfile
 from collections import Counter
-from datetime import datetime
 from typing import Any
 
 import segno
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peili.attendance import rules, selectors, services
-from peili.attendance.enums import Kind, Mark
+from peili.attendance.enums import Kind
 from peili.attendance.forms import CloseForm, CodeForm, CorrectForm, RosterForm, UploadedForm
 from peili.attendance.models import Completion
 from peili.catalog.models import ClassSession, CourseClass
@@ -39,8 +37,6 @@ from peili.policy.selectors import effective_pack
 from peili.records import portal
 
 CRLF = b"\r\n"
-TICKET_SALT = "peili.attendance.ticket"
-TICKET_SECONDS = 300  # a scan must be confirmed within five minutes (time to sign in first)
 
 
 def _class(request: HttpRequest, pk: int) -> CourseClass:
@@ -221,12 +217,19 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(
         request,
         "attendance/roster.html",
-        {"session": session, "course_class": session.course_class, "form": form},
+        {
+            "session": session,
+            "course_class": session.course_class,
+            "form": form,
+            "wrong_codes": selectors.wrong_codes(session),
+            "code_paused_until": services.code_paused_until(session),
+        },
     )
 
 
 def _screen_context(request: HttpRequest, session: ClassSession, kind: str) -> dict[str, Any]:
     now = time.time()
+    opens_at = services.opens_at(session)
     window = rules.window_at(now, services.qr_period())
     key = services.token_key()
     token = rules.token(key, session.pk, kind, window)
@@ -245,6 +248,8 @@ def _screen_context(request: HttpRequest, session: ClassSession, kind: str) -> d
         "signed": selectors.signed_count(session, kind),
         "confirmed": selectors.confirmed(session.course_class).count(),
         "period": services.qr_period(),
+        "opens_at": timezone.localtime(opens_at),
+        "not_open_yet": timezone.now() < opens_at,
     }
 
 
@@ -319,58 +324,56 @@ def _my_person(request: HttpRequest) -> Person:
     return person
 
 
+# The nonces of the tickets this browser scanned before anyone signed in on it (the last few).
+HELD_TICKETS = "attendance.held_tickets"
+HELD_TICKETS_KEPT = 5
+
+
 @requires(PUBLIC)
 def scan(request: HttpRequest, token: str) -> HttpResponse:
     """What a scanned QR code opens. The code must be fresh now; the scan is then held for a few
-    minutes in a signed ticket, so that signing in to Peili first does not make it expire."""
+    minutes in a ticket for this account — or, not signed in yet, for this browser — so that
+    signing in to Peili first does not make it expire, and so that its link signs in nobody else."""
     try:
-        found = rules.token_check(services.token_key(), token, now=time.time(), period=services.qr_period())
-    except rules.TokenError as error:
-        refusal = services.token_refusal(error)
-        return render(
-            request, "attendance/scan_error.html", {"message": refusal.message, "code": refusal.code}, status=400
-        )
-    ticket = signing.dumps({"s": found.session_id, "k": found.kind, "t": time.time()}, salt=TICKET_SALT)
-    return redirect("attendance:check", ticket=ticket)
+        held = services.ticket_issue(token=token, user=request.user, at=timezone.now())
+    except PeiliError as refusal:
+        return _scan_error(request, refusal)
+    if not request.user.is_authenticated:
+        request.session[HELD_TICKETS] = [*request.session.get(HELD_TICKETS, [])[-(HELD_TICKETS_KEPT - 1) :], held.nonce]
+    return redirect("attendance:check", ticket=held.text)
+
+
+def _scan_error(request: HttpRequest, refusal: PeiliError) -> HttpResponse:
+    return render(
+        request,
+        "attendance/scan_error.html",
+        {"message": refusal.message, "code": refusal.code},
+        status=refusal.status,
+    )
 
 
 @requires("attendance.sign_in")
 def check(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
-        payload = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_SECONDS)
-    except signing.SignatureExpired:
-        return render(
-            request,
-            "attendance/scan_error.html",
-            {
-                "message": _("掃描後超過五分鐘未確認，請重新掃描現場畫面上的 QR code。"),
-                "code": "attendance.ticket_expired",
-            },
-            status=400,
+        held = services.ticket_read(
+            ticket=ticket, user=request.user, held=request.session.get(HELD_TICKETS, []), at=timezone.now()
         )
-    except signing.BadSignature:
-        return render(
-            request,
-            "attendance/scan_error.html",
-            {"message": _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"), "code": "attendance.token_invalid"},
-            status=400,
-        )
-    session = get_object_or_404(ClassSession.objects.select_related("course_class__course", "venue"), pk=payload["s"])
-    kind = _kind(payload["k"])
-    scanned_at = datetime.fromtimestamp(payload["t"], tz=timezone.get_current_timezone())
+    except PeiliError as refusal:
+        return _scan_error(request, refusal)
+    session = get_object_or_404(
+        ClassSession.objects.select_related("course_class__course", "venue"), pk=held.session_id
+    )
     signed = None
     if request.method == "POST":
         person = _my_person(request)
         try:
-            signed = services.sign(
-                person=person, session=session, kind=kind, at=scanned_at, method=Mark.QR, actor=request.user
-            )
+            signed = services.sign_by_ticket(person=person, ticket=held, actor=request.user)
         except PeiliError as error:
             messages.error(request, error.message)
     return render(
         request,
         "attendance/check.html",
-        {"session": session, "kind": kind, "kind_label": Kind(kind).label, "signed": signed},
+        {"session": session, "kind": held.kind, "kind_label": Kind(held.kind).label, "signed": signed},
     )
 
 

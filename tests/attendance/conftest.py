@@ -74,3 +74,9 @@ def learners(ended, tree):
 def today_class(packs, body):  # noqa: F811
     """A class with a session today, 09:00–12:00."""
     return make_class(body, title="今日課程", start=timezone.localdate(), sessions=((9, 12),))
+
+
+@pytest.fixture
+def open_class(packs, body):  # noqa: F811
+    """A class whose one session today runs all day, so signing is open whenever the test runs."""
+    return make_class(body, title="全日課程", start=timezone.localdate(), sessions=((0, 23),))

@@ -1,7 +1,8 @@
 """The attendance part of the role matrix (see tests/test_role_matrix.py).
 
 The world's class is organized by the organizer's agency, ended yesterday and is closed, with the
-world's staff member confirmed and completing; its session gets a sign-in screen and a scan ticket."""
+world's staff member confirmed and completing; its session gets a sign-in screen and a scan ticket
+(the learner's)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core import signing
 from django.utils import timezone
 
 from peili.attendance import rules, services
 from peili.attendance.models import Completion
-from peili.attendance.views import TICKET_SALT
 from peili.catalog.models import ClassCategoryHours
 from tests.attendance.conftest import confirm
 from tests.enrolment.conftest import make_class
@@ -27,6 +26,8 @@ EXPECTED: dict[str, set[str]] = {
     "attendance.manage_object": {"admin", "organizer"},
     "attendance.sign_in": {"supervisor", "learner"},
 }
+# The scan ticket of the matrix is the learner's: anyone else who may sign in is refused it.
+OBJECT_LEVEL: dict[str, set[str]] = {"attendance:check": {"learner"}}
 
 
 def build(world: Any) -> None:
@@ -51,7 +52,10 @@ def build(world: Any) -> None:
     world.extra["completion"] = Completion.objects.get(registration=registration)
     key, period = services.token_key(), services.qr_period()
     world.extra["scan_token"] = rules.token(key, session.pk, "in", rules.window_at(time.time(), period))
-    world.extra["ticket"] = signing.dumps({"s": session.pk, "k": "in", "t": time.time()}, salt=TICKET_SALT)
+    # A scan ticket belongs to the account that scanned: the learner's opens, the supervisor's is refused.
+    world.extra["ticket"] = services.ticket_issue(
+        token=world.extra["scan_token"], user=world.users["learner"], at=timezone.now()
+    ).text
 
 
 def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:

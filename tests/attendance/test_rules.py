@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -182,3 +183,30 @@ def test_inclusive_never_completes_where_strict_does_not(sessions):
     inclusive = rules.completion(sessions, absence("inclusive", False))
     assert not (inclusive.completes and not strict.completes)
     assert not rules.completion(sessions, absence("strict", True)).completes or strict.completes
+
+
+# --- when signing opens (pure) ---------------------------------------------------------------------
+
+
+STARTS = datetime(2026, 3, 2, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "at", "signed_in", "refusal"),
+    [
+        ("in", datetime(2026, 3, 2, 0, 1), False, "attendance.not_open_yet"),
+        ("in", datetime(2026, 3, 2, 8, 29, 59), False, "attendance.not_open_yet"),
+        ("in", datetime(2026, 3, 2, 8, 30), False, ""),
+        ("in", datetime(2026, 3, 2, 11, 0), False, ""),
+        ("out", datetime(2026, 3, 2, 8, 0), True, "attendance.not_open_yet"),
+        ("out", datetime(2026, 3, 2, 11, 40), False, "attendance.not_signed_in"),
+        ("out", datetime(2026, 3, 2, 11, 40), True, ""),
+    ],
+)
+def test_sign_refusal(kind, at, signed_in, refusal):
+    assert rules.sign_refusal(kind=kind, at=at, starts=STARTS, opens_minutes=30, signed_in=signed_in) == refusal
+
+
+def test_sign_opens_at():
+    assert rules.sign_opens_at(STARTS, 30) == datetime(2026, 3, 2, 8, 30)
+    assert rules.sign_opens_at(STARTS, 0) == STARTS

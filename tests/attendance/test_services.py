@@ -12,6 +12,7 @@ from peili.attendance import rules, selectors, services
 from peili.attendance.enums import Mark
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
+from peili.catalog.models import ClassSession
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from peili.policy.selectors import effective_pack
@@ -93,6 +94,7 @@ def test_sign_out_early_counts_the_minutes(today_class, tree):
     person = PersonFactory(agency=tree["b"])
     registration = confirm(today_class, person)
     session = today_class.sessions.get()
+    services.sign(person=person, session=session, kind="in", at=local(session.date, 9), method=Mark.QR, actor=None)
     services.sign(
         person=person, session=session, kind="out", at=local(session.date, 11, 40), method=Mark.QR, actor=None
     )
@@ -103,7 +105,7 @@ def test_the_typed_code_signs_in(today_class, tree):
     person = PersonFactory(agency=tree["b"])
     registration = confirm(today_class, person)
     session = today_class.sessions.get()
-    now = timezone.now()
+    now = local(session.date, 9, 5)
     code = rules.short_code(
         services.token_key(), session.pk, "in", rules.window_at(now.timestamp(), services.qr_period())
     )
@@ -373,6 +375,9 @@ def test_the_demo_has_a_class_today_one_to_close_and_one_closed(db):
         .filter(course_class__course__title="公務倫理與廉政實務")
         .exists()
     )
+    # Its session today is open for signing now, whatever the time the demo was loaded.
+    session = ClassSession.objects.get(course_class__course__title="公務倫理與廉政實務")
+    assert services.opens_at(session) <= timezone.now()
 
 
 def test_the_demos_environmental_class_counts_as_environmental_education(db):

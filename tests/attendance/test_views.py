@@ -15,8 +15,8 @@ from tests.attendance.conftest import add_session, confirm
 from tests.factories import PersonFactory, UserFactory
 
 
-def test_the_screen_shows_a_qr_code_that_signs_a_learner_in(client, today_class, organizer_user, tree):
-    session = today_class.sessions.get()
+def test_the_screen_shows_a_qr_code_that_signs_a_learner_in(client, open_class, organizer_user, tree):
+    session = open_class.sessions.get()
     client.force_login(organizer_user)
     page = client.get(reverse("attendance:screen", args=[session.pk, "in"]))
     assert page.status_code == 200
@@ -30,7 +30,7 @@ def test_the_screen_shows_a_qr_code_that_signs_a_learner_in(client, today_class,
 
     # The learner's phone: not signed in yet → the scan is held in a ticket, then the sign-in page.
     learner = UserFactory(username="phone")
-    registration = confirm(today_class, PersonFactory(agency=tree["b"], user=learner))
+    registration = confirm(open_class, PersonFactory(agency=tree["b"], user=learner))
     phone = client.__class__()
     held = phone.get(scan_url)
     assert held.status_code == 302
