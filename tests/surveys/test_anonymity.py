@@ -499,3 +499,18 @@ def test_postgres_a_burst_of_one_persons_answers_is_counted_once(on_postgres, su
     survey.refresh_from_db()
     assert (survey.response_count, survey.tallied_count, Response.objects.count()) == (2, 2, 2)
     assert not PendingResponse.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgres_the_last_small_batch_does_not_stand_apart(on_postgres, survey, crowd, settings):
+    settings.PEILI_SURVEY_ANONYMOUS_BATCH = 3
+    for n, person in enumerate(crowd[:4], start=1):
+        submit(survey, person, n)
+        services.pool_flush(survey=survey)
+    assert [c for _x, c in _rows("SELECT xmin::text, count(*) FROM surveys_response GROUP BY 1")] == [3]
+    services.pool_flush(survey=survey, now=survey.closes_at + timedelta(hours=1))
+    # One transaction wrote all four: the late answer is one of four, not a batch of its own.
+    assert [c for _x, c in _rows("SELECT xmin::text, count(*) FROM surveys_response GROUP BY 1")] == [4]
+    assert _rows("SELECT count(DISTINCT xmin::text) FROM surveys_answer") == [(1,)]
+    assert sorted(heap_order(survey)) == [1, 2, 3, 4]
