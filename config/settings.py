@@ -264,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
     # Opens surveys of classes that have ended (within the hour) and reminds non-respondents.
     "surveys-open": {"task": "surveys.open_due", "schedule": 900.0},
     "surveys-reminders": {"task": "surveys.send_reminders", "schedule": 6 * 3600.0},
+    # Writes anonymous surveys' waiting answers into the results, a batch at a time.
+    "surveys-flush": {"task": "surveys.flush_pools", "schedule": 900.0},
 }
 # HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
 # lists (personal data) are deleted after this many days even when never loaded.
@@ -295,4 +297,7 @@ PEILI_ATTENDANCE_CODE_LOCK_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_CODE_L
 # Registration: consent links in emails expire after this many days; links are made absolute with
 # the base URL (the address users reach the site at).
 PEILI_CONSENT_LINK_DAYS = int(os.environ.get("PEILI_CONSENT_LINK_DAYS", "14"))
+# Anonymous surveys: answers reach the results in batches of at least this many (shuffled, written
+# apart from who answered), so no batch holds one answer that could be tied to a person; at least 2.
+PEILI_SURVEY_ANONYMOUS_BATCH = max(2, int(os.environ.get("PEILI_SURVEY_ANONYMOUS_BATCH", "5")))
 PEILI_BASE_URL = os.environ.get("PEILI_BASE_URL", "http://127.0.0.1:8000")

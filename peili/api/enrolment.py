@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from peili.catalog.models import CourseClass
 from peili.core.errors import NotFound, PermissionDenied
@@ -44,6 +45,10 @@ class NominateIn(Schema):
 
 class SubstituteIn(Schema):
     person_id: int
+    # The substitute's deputy, where the pack requires one (`registration.deputy_required`): a
+    # colleague of the same agency, or a name.
+    deputy_person_id: int | None = None
+    deputy_name: str = Field("", max_length=60)
 
 
 class WarningOut(Schema):
@@ -62,7 +67,8 @@ class RegistrationOut(Schema):
     registered_at: datetime
     meal: str
     deputy: str
-    source: str
+    source: str  # self, nominated, or substitute (then `substitute_of` is the registration replaced)
+    source_label: str
     promoted_at: datetime | None
     cancelled_at: datetime | None
     substitute_of: int | None
@@ -103,6 +109,7 @@ def _out(r: Registration) -> RegistrationOut:
         meal=r.meal,
         deputy=r.deputy_display,
         source=r.source,
+        source_label=r.source_label,
         promoted_at=r.promoted_at,
         cancelled_at=r.cancelled_at,
         substitute_of=r.substitute_of_id,
@@ -131,7 +138,9 @@ def _class(class_id: int) -> CourseClass:
 
 
 def _reload(registration: Registration) -> Registration:
-    return Registration.objects.select_related("course_class__course", "person", "deputy").get(pk=registration.pk)
+    return Registration.objects.select_related("course_class__course", "person", "deputy", "substitute_of__person").get(
+        pk=registration.pk
+    )
 
 
 @router.post("", response={201: RegisteredOut}, summary="報名班期", operation_id="registration_create")
@@ -233,7 +242,18 @@ def substitute(request: HttpRequest, registration_id: int, payload: SubstituteIn
     person = people_for_user(request.user).filter(pk=payload.person_id).first()
     if person is None:
         raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
-    replacement = services.registration_substitute(registration=registration, substitute=person, actor=request.user)
+    deputy = None
+    if payload.deputy_person_id is not None:
+        deputy = Person.objects.filter(pk=payload.deputy_person_id, agency_id=person.agency_id).first()
+        if deputy is None:
+            raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+    replacement = services.registration_substitute(
+        registration=registration,
+        substitute=person,
+        deputy=deputy,
+        deputy_name=payload.deputy_name,
+        actor=request.user,
+    )
     return _out(_reload(replacement))
 
 

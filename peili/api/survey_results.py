@@ -110,6 +110,9 @@ class ResultsOut(Schema):
     index: Decimal | None
     index_answers: int
     anonymous: bool
+    # Anonymous answers counted in `responded` but not yet in these results: they are added in
+    # shuffled batches (`PEILI_SURVEY_ANONYMOUS_BATCH` at least, or when the survey closes).
+    waiting: int
     formula: str
     points: list[FormulaOut]
     questions: list[QuestionOut]
@@ -137,6 +140,7 @@ def _out(results: res.Results) -> dict[str, Any]:
         "index": _d(summary.index),
         "index_answers": summary.answers,
         "anonymous": summary.anonymous,
+        "waiting": summary.waiting,
         "formula": _("滿意度指數 = Σ(各選項人次 × 換算分數) ÷ 總人次"),
         "points": [{"points": list(f.points), "years": list(f.years)} for f in results.formulas],
         "questions": [

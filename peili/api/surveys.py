@@ -4,7 +4,8 @@ Results are in `survey_results.py`. Refusals are `PeiliError` with stable codes 
 `survey.closed`, `survey.already_answered`, `survey.invalid_answers` with `details.fields` mapping
 each form field to its error code). A survey the caller is not asked to answer is answered as not
 found (`survey.not_invited`), whether or not it exists, and an anonymous survey's submission
-returns no response id: nothing the caller receives ties them to what they answered.
+returns no response id: nothing the caller receives ties them to what they answered (the answer
+reaches the results later, in a shuffled batch with others: `in_results` is false).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ class ClassSurveyOut(Schema):
     state_label: str
     invited_count: int
     response_count: int
+    waiting_count: int  # anonymous answers counted as answered but not yet in the results (their batch)
 
 
 class PendingOut(Schema):
@@ -195,6 +197,9 @@ class SubmittedOut(Schema):
     survey_id: int
     anonymous: bool
     response_id: UUID | None  # null for an anonymous survey
+    # An anonymous answer reaches the results with a batch of others (at least `batch` answers, or
+    # when the survey closes), shuffled: false until then. A named one is in the results at once.
+    in_results: bool
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -266,6 +271,7 @@ def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
         state_label=str(state.label),
         invited_count=survey.invited_count,
         response_count=survey.response_count,
+        waiting_count=survey.waiting_count,
     )
 
 
@@ -422,7 +428,7 @@ def form(request: HttpRequest, survey_id: int) -> FormOut:
         state_label=str(state.label),
         responded=invitation.responded_at is not None,
         draft_saved_at=invitation.draft_saved_at,
-        values={name: [str(v) for v in values] for name, values in invitation.draft.items()},
+        values=selectors.draft_values(invitation),
         blocks=[
             FormBlockOut(
                 heading=block.heading,
@@ -454,7 +460,7 @@ def draft(request: HttpRequest, survey_id: int, payload: AnswersIn) -> DraftOut:
     invitation = _invitation(request, survey_id)
     saved = services.draft_save(invitation=invitation, data=_data(payload.answers), actor=request.user)
     assert saved.draft_saved_at is not None
-    return DraftOut(survey_id=survey_id, draft_saved_at=saved.draft_saved_at, values=saved.draft)
+    return DraftOut(survey_id=survey_id, draft_saved_at=saved.draft_saved_at, values=selectors.draft_values(saved))
 
 
 @router.post("/{survey_id}/responses", response={201: SubmittedOut}, summary="送出問卷（每人限填一次）")
@@ -467,7 +473,12 @@ def submit(request: HttpRequest, survey_id: int, payload: AnswersIn) -> Status:
     window 409 `survey.not_open` or `survey.closed`."""
     invitation = _invitation(request, survey_id)
     response = services.response_submit(invitation=invitation, data=_data(payload.answers), actor=request.user)
-    anonymous = invitation.survey.anonymous
     return Status(
-        201, SubmittedOut(survey_id=survey_id, anonymous=anonymous, response_id=None if anonymous else response.pk)
+        201,
+        SubmittedOut(
+            survey_id=survey_id,
+            anonymous=invitation.survey.anonymous,
+            response_id=response.pk if response is not None else None,
+            in_results=response is not None,
+        ),
     )

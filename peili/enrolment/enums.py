@@ -30,6 +30,8 @@ class Meal(models.TextChoices):
 class Source(models.TextChoices):
     SELF = "self", _("自行報名")
     NOMINATED = "nominated", _("薦送／調訓")
+    # Took a confirmed colleague's seat (`Registration.substitute_of` names whose).
+    SUBSTITUTE = "substitute", _("遞補")
 
 
 class NotificationKind(models.TextChoices):

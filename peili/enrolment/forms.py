@@ -58,8 +58,30 @@ class NominateClassForm(forms.Form):
 
 
 class SubstituteForm(forms.Form):
-    substitute = PersonChoiceField(label=_("遞補人員"), queryset=Person.objects.none(), empty_label=_("（請選擇同仁）"))
+    """The substitute, and their deputy (the service refuses a missing one where the pack requires it,
+    as for a registration)."""
 
-    def __init__(self, *args: Any, colleagues: QuerySet[Person], **kwargs: Any) -> None:
+    substitute = PersonChoiceField(label=_("遞補人員"), queryset=Person.objects.none(), empty_label=_("（請選擇同仁）"))
+    deputy = PersonChoiceField(
+        label=_("遞補人員的職務代理人"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("（請選擇同仁）"),
+    )
+    deputy_name = forms.CharField(
+        label=_("或填寫職務代理人姓名"), max_length=60, required=False, help_text=_("代理人不在清單中時填寫。")
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        colleagues: QuerySet[Person],
+        deputies: QuerySet[Person],
+        deputy_required: bool,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["substitute"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["deputy"].queryset = deputies  # type: ignore[attr-defined]
+        if deputy_required:
+            self.fields["deputy"].label = _("遞補人員的職務代理人（必填）")

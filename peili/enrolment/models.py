@@ -6,6 +6,7 @@ leaves a `RegistrationEvent` and an audit entry.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, NotificationKind, RegistrationStatus, Source
@@ -89,6 +90,14 @@ class Registration(models.Model):
     @property
     def deputy_display(self) -> str:
         return self.deputy.name if self.deputy is not None else self.deputy_name
+
+    @property
+    def source_label(self) -> str:
+        """How the person came to the class, naming whose seat a substitute took (load
+        `substitute_of__person` with the registration)."""
+        if self.source == Source.SUBSTITUTE and self.substitute_of is not None:
+            return gettext("遞補（%(name)s）") % {"name": self.substitute_of.person.name}
+        return str(self.get_source_display())
 
 
 class RegistrationEvent(models.Model):

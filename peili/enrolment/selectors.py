@@ -101,7 +101,7 @@ def clash_slots(person_id: int, course_class_id: int) -> tuple[list[SessionSlot]
 
 def _registrations() -> QuerySet[Registration]:
     return Registration.objects.select_related(
-        "course_class__course__organizer", "person__agency", "person__unit", "deputy"
+        "course_class__course__organizer", "person__agency", "person__unit", "deputy", "substitute_of__person"
     )
 
 
@@ -153,7 +153,7 @@ def roster(course_class: CourseClass) -> QuerySet[Registration]:
     """Every registration of a class, confirmed first, then the waitlist in order, then the rest."""
     return (
         Registration.objects.filter(course_class=course_class)
-        .select_related("person__agency", "person__unit", "deputy")
+        .select_related("person__agency", "person__unit", "deputy", "substitute_of__person")
         .prefetch_related("events__actor")
         .order_by("status", "registered_at", "id")
     )

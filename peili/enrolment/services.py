@@ -436,14 +436,22 @@ def registration_substitute(
     substitute: Person,
     actor: Any,
     meal: str | None = None,
+    deputy: Person | None = None,
+    deputy_name: str = "",
     now: datetime | None = None,
 ) -> Registration:
     """遞補: a confirmed person's seat goes to a colleague of the same agency. The substitute's
-    eligibility, duplicates and clashes are checked as for a registration; the seat (and its place
-    in time) is kept, so no counter moves; the original is marked substituted."""
+    eligibility, duplicates and clashes are checked as for a registration, and so is the deputy:
+    where the pack requires one, the substitute names one (`registration.deputy_required`). The
+    seat (and its place in time) is kept, so no counter moves; the original is marked substituted
+    and the new registration says it is a substitution (`source=substitute`, `substitute_of`)."""
     current = _fresh(registration)
     loaded = _load_class(current.course_class_id)
     policy = selectors.policy_for_class(loaded)
+    deputy_name = deputy_name.strip()
+    refusal = rules.deputy_refusal(policy, has_deputy=deputy is not None or bool(deputy_name))
+    if refusal is not None:
+        raise _refuse(refusal)
     with transaction.atomic():
         locked = _lock_class(loaded)
         original = _fresh(current.pk)
@@ -475,7 +483,9 @@ def registration_substitute(
             meal=meal
             if meal in Meal.values and locked.meals_provided
             else (original.meal if locked.meals_provided else Meal.NONE),
-            source=original.source,
+            deputy=deputy,
+            deputy_name="" if deputy is not None else deputy_name,
+            source=Source.SUBSTITUTE,
             nominated_by=original.nominated_by,
             consent_by=actor if getattr(actor, "is_authenticated", False) else None,
             consent_at=at,

@@ -287,11 +287,26 @@ def substitute(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(pk=registration.person_id)
         .order_by("unit__code", "name")
     )
-    form = SubstituteForm(request.POST or None, colleagues=colleagues)
+    try:
+        deputy_required = selectors.policy_for_class(registration.course_class).deputy_required
+    except PeiliError as error:
+        return render(request, "enrolment/substitute.html", {"registration": registration, "problem": error.message})
+    form = SubstituteForm(
+        request.POST or None,
+        colleagues=colleagues,
+        deputies=Person.objects.filter(agency_id=registration.person.agency_id, is_active=True)
+        .select_related("unit")
+        .order_by("unit__code", "name"),
+        deputy_required=deputy_required,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             replacement = services.registration_substitute(
-                registration=registration, substitute=form.cleaned_data["substitute"], actor=request.user
+                registration=registration,
+                substitute=form.cleaned_data["substitute"],
+                deputy=form.cleaned_data["deputy"],
+                deputy_name=form.cleaned_data["deputy_name"],
+                actor=request.user,
             )
         except PeiliError as error:
             _fail(request, error)
@@ -383,7 +398,7 @@ def roster_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
                 r.person.job_title,
                 r.get_meal_display(),
                 r.deputy_display,
-                r.get_source_display(),
+                r.source_label,
                 f"{roc.format_short(local.date())} {local:%H:%M:%S}",
             ]
         )

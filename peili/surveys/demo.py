@@ -8,7 +8,10 @@
   course's results show a trend and the body's results a year-on-year line.
 
 Idempotent: nothing is added when the template exists. Answers go through the answering service
-(with the time set inside each survey's window), so tallies and counts are as in real use.
+(with the time set inside each survey's window), so tallies and counts are as in real use; the
+anonymous answers are then written into the results as the periodic task would (`pools_flush`: the
+closed surveys' last batches, the open one's batch once enough have answered), so the results pages
+have data out of the box.
 """
 
 from __future__ import annotations
@@ -135,6 +138,7 @@ def surveys_demo_load(*, actor: Any = None) -> int:
         Person.objects.filter(agency__jurisdiction_id=organizer.jurisdiction_id, is_active=True).order_by("pk")[:60]
     )
     if len(people) < 10:
+        services.pools_flush()
         return created
     course = catalog.course_create(organizer=organizer, title=HISTORY_TITLE, track="", actor=actor)
     today = timezone.localdate()
@@ -157,4 +161,5 @@ def surveys_demo_load(*, actor: Any = None) -> int:
         services.survey_invite(survey=survey, now=opened)
         _answer_all(survey, rng, lean, skip=set(), at=opened + timedelta(days=1))
         created += 1
+    services.pools_flush()
     return created

@@ -67,6 +67,7 @@ def results_xlsx(results: res.Results, *, title: str) -> bytes:
         [_("滿意度指數"), _number(res.as_decimal(summary.index, 1))],
         [_("計入指數的量表答案數"), summary.answers],
         [_("匿名問卷"), _("是") if summary.anonymous else _("否")],
+        [_("尚未計入統計的匿名填答"), summary.waiting],
         [],
         [_("滿意度指數 = Σ(各選項人次 × 換算分數) ÷ 總人次；僅計入標示「納入滿意度指數」的量表題。")],
     ]

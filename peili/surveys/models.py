@@ -5,6 +5,10 @@ Anonymity is a property of the tables, not of the pages: who answered lives on `
 what was answered on `Response` and `Answer`. For an anonymous survey a response has no person,
 no time and a random (UUID) key, and its answers likewise, so nothing but the survey joins the
 two sides — no column, no sequence, no timestamp to line up against `Invitation.responded_at`.
+Nor does the database's own bookkeeping (PostgreSQL's `xmin`, the heap order `ctid`): an anonymous
+submission first waits, sealed, in `PendingResponse`, and is written as a `Response` only in a
+batch of several, in shuffled order, in a transaction of its own (`services.pool_flush`;
+`docs/rules/surveys.md`, "Anonymity").
 
 `Tally` holds the count of each answer value per survey, question and instructor, written in
 the same transaction as the answers (under the survey's row lock) so that results for a course
@@ -156,6 +160,9 @@ class Survey(models.Model):
     invited_at = models.DateTimeField(_("通知時間"), null=True, blank=True)
     invited_count = models.PositiveIntegerField(_("應填答人數"), default=0)
     response_count = models.PositiveIntegerField(_("已填答人數"), default=0)
+    # Responses in the results (tallies and answers). An anonymous survey's submissions wait in
+    # its pool until a batch is written, so this trails `response_count` until then.
+    tallied_count = models.PositiveIntegerField(_("已計入結果份數"), default=0)
     attached_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("設定者"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -168,15 +175,26 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=models.Q(response_count__lte=models.F("invited_count")), name="surveys_responses_le_invited"
             ),
+            models.CheckConstraint(
+                condition=models.Q(tallied_count__lte=models.F("response_count")),
+                name="surveys_tallied_le_responses",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.course_class_id)
 
+    @property
+    def waiting_count(self) -> int:
+        """Submissions not yet in the results (an anonymous survey's pool)."""
+        return self.response_count - self.tallied_count
+
 
 class Invitation(models.Model):
     """Who is asked to answer a survey, and whether they have — never what they answered. An
-    unfinished answer (`draft`) is kept here until it is submitted, then deleted."""
+    unfinished answer (`draft`) is kept here until it is submitted, then deleted; for an anonymous
+    survey it is sealed (`{"sealed": …}`, read through `selectors.draft_values`), so even a draft
+    left in a backup cannot be matched against the answers later written."""
 
     survey = models.ForeignKey(Survey, verbose_name=_("班期問卷"), on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey("org.Person", verbose_name=_("人員"), on_delete=models.CASCADE, related_name="+")
@@ -219,6 +237,26 @@ class Response(models.Model):
                 name="surveys_response_one_per_person",
             ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class PendingResponse(models.Model):
+    """An anonymous survey's submission waiting for its batch (`services.pool_flush`). What was
+    answered, and whose invitation it came from, are sealed together (AES-GCM under a key derived
+    from the secret key, padded to one length per form), so a database reader sees an opaque blob
+    of the same size for everyone; the key is random and there is no time. It is written in a
+    transaction apart from the invitation's mark and the audit entry, and deleted when its batch
+    is written."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, verbose_name=_("班期問卷"), on_delete=models.CASCADE, related_name="pending")
+    sealed = models.BinaryField(_("密封的填答"))
+
+    class Meta:
+        verbose_name = _("待併入的匿名填答")
+        verbose_name_plural = _("待併入的匿名填答")
 
     def __str__(self) -> str:
         return str(self.id)

@@ -2,10 +2,12 @@
 a user may see, and an organizing body's subtree over a range of years. Reads only.
 
 Numbers come from `Tally` (counts per survey × question × instructor × value, kept by
-`services.response_submit`), summed in the database — never from scanning `Answer` rows; answers
-are read only to list free text. Questions are grouped by `Question.key`, which a template keeps
-across versions, so a course whose questionnaire was edited between years still adds up "the same"
-question; its text, options and section are the newest version's.
+`services.response_submit` for named surveys and `services.pool_flush` for anonymous ones, whose
+answers reach the results in batches — `Summary.waiting` counts those still waiting), summed in the
+database — never from scanning `Answer` rows; answers are read only to list free text. Questions
+are grouped by `Question.key`, which a template keeps across versions, so a course whose
+questionnaire was edited between years still adds up "the same" question; its text, options and
+section are the newest version's.
 
 **The satisfaction index across years.** Each class is scored with the points of the pack in force
 for its organizing body's jurisdiction in the year it ended (`selectors.survey_rule`). A group of
@@ -213,6 +215,7 @@ class Summary:
     answers: int  # scale answers counted in the index
     index: Fraction | None
     anonymous: bool  # any of the surveys is anonymous
+    waiting: int = 0  # anonymous answers counted in `responded` but not yet in the results (their batch)
 
     @property
     def rate(self) -> Fraction | None:
@@ -558,6 +561,7 @@ class _SurveyFacts:
     anonymous: bool
     invited: int
     responded: int
+    tallied: int
     opens_at: datetime
     closes_at: datetime
     class_id: int
@@ -583,6 +587,7 @@ def _surveys(condition: Q) -> list[_SurveyFacts]:
             "anonymous",
             "invited_count",
             "response_count",
+            "tallied_count",
             "opens_at",
             "closes_at",
             "course_class_id",
@@ -605,6 +610,7 @@ def _summary(surveys: list[_SurveyFacts], index_parts: Mapping[Part, Counts], po
         answers=_scale_answers(_flatten(index_parts)),
         index=points.index(index_parts),
         anonymous=any(s.anonymous for s in surveys),
+        waiting=sum(s.responded - s.tallied for s in surveys),
     )
 
 

@@ -107,6 +107,62 @@ def check_answers(items: Iterable[Item], data: Mapping[str, Sequence[str]]) -> C
     return Checked(tuple(values), errors)
 
 
+def drafted(items: Iterable[Item], data: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """What an unfinished answer keeps: the form's own fields only, as many values as a question can
+    take (one; a multiple choice's options), each at most TEXT_LIMIT characters (an option's index or
+    a scale point far less) — so a sealed draft fits `sealed_size`."""
+    kept: dict[str, list[str]] = {}
+    for item in items:
+        if item.field not in data:
+            continue
+        values = [str(v) for v in data[item.field]]
+        if item.kind == QuestionKind.TEXT:
+            kept[item.field] = [v[:TEXT_LIMIT] for v in values[:1]]
+        else:
+            many = max(1, item.option_count) if item.kind == QuestionKind.MULTIPLE else 1
+            kept[item.field] = [v[:CHOICE_CHARS] for v in values[:many]]
+    return kept
+
+
+# --- anonymous answers: sealing and batches ---------------------------------------------------------
+
+# A choice's value as typed into a draft: a scale point or an option's index.
+CHOICE_CHARS = 8
+# Bytes one value takes in a sealed submission or draft, besides its text (its question, instructor
+# or field name and the JSON around them), with room to spare; and the envelope.
+SEALED_PER_VALUE = 96
+SEALED_BASE = 256
+# One character of text in JSON at worst: a control character escaped as \uXXXX.
+SEALED_PER_CHAR = 6
+
+
+def sealed_size(items: Iterable[Item]) -> int:
+    """The length every sealed submission and draft of a form is padded to: the largest either can
+    be (every multiple choice ticked in full, every text at its limit), so a blob's length says
+    nothing of what it holds."""
+    total = SEALED_BASE
+    for item in items:
+        values = max(1, item.option_count) if item.kind == QuestionKind.MULTIPLE else 1
+        total += values * (SEALED_PER_VALUE + len(item.field))
+        if item.kind == QuestionKind.TEXT:
+            total += SEALED_PER_CHAR * TEXT_LIMIT
+    return total
+
+
+def batch_ready(waiting: int, batch: int, *, last: bool) -> bool:
+    """Whether an anonymous survey's waiting submissions are written now: once `batch` (the
+    setting, at least 2) are waiting — so no batch holds a single answer that the times of the
+    invitations' marks could tie to one person — or, at the survey's last batch, whatever waits."""
+    return waiting >= batch or (last and waiting > 0)
+
+
+def merge_with_earlier(waiting: int, batch: int, *, last: bool) -> bool:
+    """Whether the last batch, smaller than a batch, is written together with every earlier response
+    of the survey (all rewritten under new keys in one shuffled batch): otherwise those few
+    answers would stand apart as a batch of their own."""
+    return last and 0 < waiting < batch
+
+
 # --- results ------------------------------------------------------------------------------------
 
 

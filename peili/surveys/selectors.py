@@ -21,7 +21,7 @@ from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.policy.schema import SurveyRule
 from peili.policy.selectors import effective_pack
-from peili.surveys import rules
+from peili.surveys import rules, sealing
 from peili.surveys.enums import QuestionKind, ReflectionStatus, SectionKind, SurveyState
 from peili.surveys.models import (
     Invitation,
@@ -193,6 +193,24 @@ def pending_for_person(person_id: int, now: datetime | None = None) -> list[Pend
 
 def invitation_for(survey: Survey, person_id: int) -> Invitation | None:
     return Invitation.objects.filter(survey=survey, person_id=person_id).first()
+
+
+# An anonymous survey's draft is kept sealed under this key of `Invitation.draft`.
+SEALED = "sealed"
+DRAFT = "draft"
+
+
+def draft_values(invitation: Invitation) -> dict[str, list[str]]:
+    """The invitation's unfinished answer, by field (opened when it is sealed; {} when it cannot be
+    opened — a key no longer configured — so the person starts again rather than sees an error)."""
+    draft = invitation.draft or {}
+    if SEALED not in draft:
+        return {str(name): [str(v) for v in values] for name, values in draft.items()}
+    try:
+        opened = sealing.unseal_text(str(draft[SEALED]), purpose=DRAFT, survey_id=invitation.survey_id)
+    except sealing.Unreadable:
+        return {}
+    return {str(name): [str(v) for v in values] for name, values in opened.items()}
 
 
 # --- reflections -----------------------------------------------------------------------------------

@@ -5,18 +5,24 @@ it, and otherwise to a copy (`editable_version`), so answers stay tied to the qu
 answered. Surveys that nobody has answered yet follow the template to the new version.
 
 Answering locks the survey row: one answer per person (the invitation's `responded_at`, and for a
-named survey a unique constraint too), the counters and the tallies move together, and an invalid
-submission writes nothing.
+named survey a unique constraint too), and an invalid submission writes nothing. A named survey's
+answer, its tallies and counters are written together. An anonymous survey's answer is not: it
+waits, sealed, in the survey's pool (`PendingResponse`, written in a transaction of its own), the
+invitation is marked in another, and `pool_flush` writes the waiting answers as responses in
+shuffled batches — see `docs/rules/surveys.md`, "Anonymity".
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
+import random
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -28,11 +34,12 @@ from peili.core import audit
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.org.models import Agency, Person
 from peili.policy.schema import SURVEY_MAX_OPEN_DAYS
-from peili.surveys import rules, selectors, tasks
+from peili.surveys import rules, sealing, selectors, tasks
 from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SurveyState
 from peili.surveys.models import (
     Answer,
     Invitation,
+    PendingResponse,
     Question,
     Reflection,
     ReflectionAssignment,
@@ -44,6 +51,8 @@ from peili.surveys.models import (
     TemplateSection,
     TemplateVersion,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _user(actor: Any) -> Any:
@@ -140,7 +149,11 @@ def template_update(
 
 
 def version_answered(version: TemplateVersion) -> bool:
-    return Response.objects.filter(version=version).exists()
+    """Whether anyone answered the version: a response, or an anonymous answer still in a pool."""
+    return (
+        Response.objects.filter(version=version).exists()
+        or PendingResponse.objects.filter(survey__version=version).exists()
+    )
 
 
 def editable_version(template: SurveyTemplate, actor: Any) -> TemplateVersion:
@@ -168,7 +181,16 @@ def editable_version(template: SurveyTemplate, actor: Any) -> TemplateVersion:
             )
             for q in section.questions.all()
         )
-    moved = Survey.objects.filter(version__template=template, response_count=0).update(version=copy)
+    # Locked first, then checked for answers waiting in a pool: an anonymous answer is pooled (with
+    # the survey's lock) before its invitation is counted, so `response_count` alone could miss it.
+    unanswered = list(
+        Survey.objects.select_for_update()
+        .filter(version__template=template, response_count=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    waiting = set(PendingResponse.objects.filter(survey_id__in=unanswered).values_list("survey_id", flat=True))
+    moved = Survey.objects.filter(pk__in=[pk for pk in unanswered if pk not in waiting]).update(version=copy)
     audit.record(
         actor=actor,
         action="survey_template.new_version",
@@ -512,23 +534,28 @@ def _open_or_refuse(survey: Survey, now: datetime) -> None:
         )
 
 
-def _drafted(data: Mapping[str, Sequence[str]], items: Sequence[rules.Item]) -> dict[str, list[str]]:
-    fields = {item.field for item in items}
-    return {name: [str(v)[: rules.TEXT_LIMIT] for v in values] for name, values in data.items() if name in fields}
-
-
 @transaction.atomic
 def draft_save(
     *, invitation: Invitation, data: Mapping[str, Sequence[str]], actor: Any, now: datetime | None = None
 ) -> Invitation:
-    """Keep an unfinished answer (only the form's own fields) so the person can come back to it."""
+    """Keep an unfinished answer (only the form's own fields) so the person can come back to it. An
+    anonymous survey's draft is sealed (`selectors.draft_values` reads it): it is the person's by
+    nature, and must not be readable in the database or a backup to be matched later against the
+    answers written. Submitting deletes it."""
     now = now or timezone.now()
     locked = Invitation.objects.select_for_update().select_related("survey__course_class").get(pk=invitation.pk)
     _open_or_refuse(locked.survey, now)
     if locked.responded_at is not None:
         raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，不需再填。"))
     items = selectors.form_items(selectors.survey_form(locked.survey))
-    locked.draft = _drafted(data, items)
+    kept = rules.drafted(items, data)
+    if locked.survey.anonymous:
+        sealed = sealing.seal_text(
+            kept, purpose=selectors.DRAFT, survey_id=locked.survey_id, size=rules.sealed_size(items)
+        )
+        locked.draft = {selectors.SEALED: sealed}
+    else:
+        locked.draft = kept
     locked.draft_saved_at = now
     locked.save(update_fields=["draft", "draft_saved_at"])
     return locked
@@ -563,17 +590,28 @@ def _tallies_add(survey: Survey, values: Sequence[rules.Value], keys: Mapping[in
 
 def response_submit(
     *, invitation: Invitation, data: Mapping[str, Sequence[str]], actor: Any, now: datetime | None = None
-) -> Response:
+) -> Response | None:
     """Submit an invitation's answers. Refused (nothing written) when the survey is not open, the
     person has answered already, or an answer is missing or invalid — `details["fields"]` then maps
-    each form field to its error code. For an anonymous survey the response carries neither the
-    person nor the time, and the audit entry names the survey only."""
+    each form field to its error code.
+
+    A named survey's response (with the person and the time), its tallies and the counters are
+    written in one transaction, and returned. An anonymous survey's answer is not written as a
+    response here (None is returned): it goes, sealed, into the survey's pool in one transaction,
+    and the invitation is marked answered, counted and audited (naming the survey only) in the
+    next — so the two never share a transaction id, and the answer is written as a response only
+    by `pool_flush`, in a shuffled batch. Call it outside a transaction (as a request does), or the
+    two would be one. Should the mark fail after the answer was pooled, the pooled answer is never
+    written (the flush writes only answers of marked invitations, one per invitation)."""
     now = now or timezone.now()
     with transaction.atomic():
         survey = (
             Survey.objects.select_for_update().select_related("course_class", "version").get(pk=invitation.survey_id)
         )
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        # An anonymous answer leaves no lock mark on the invitation row either (a row lock is
+        # recorded in the row): the survey's lock is what serialises the steps.
+        found = Invitation.objects.filter(pk=invitation.pk)
+        locked = (found if survey.anonymous else found.select_for_update()).get()
         _open_or_refuse(survey, now)
         if locked.responded_at is not None:
             raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，每人限填一次。"))
@@ -586,33 +624,177 @@ def response_submit(
                 _("有 %(n)d 題未填或填答有誤，請檢查標示的題目。") % {"n": len(checked.errors)},
                 details={"fields": dict(checked.errors)},
             )
-        response = Response.objects.create(
+        if not survey.anonymous:
+            return _named_response(survey, locked, checked.values, items, actor=actor, now=now)
+        payload = {
+            "i": locked.pk,
+            "t": now.timestamp(),
+            "v": survey.version_id,
+            "a": [[v.question_id, v.instructor_id, v.value, v.text] for v in checked.values],
+        }
+        PendingResponse.objects.create(
             survey=survey,
-            version=survey.version,
-            person_id=None if survey.anonymous else locked.person_id,
-            submitted_at=None if survey.anonymous else now,
+            sealed=sealing.seal(payload, purpose=POOL, survey_id=survey.pk, size=rules.sealed_size(items)),
         )
-        Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                question_id=v.question_id,
-                instructor_id=v.instructor_id,
-                value=v.value,
-                text=v.text,
-            )
-            for v in checked.values
-        )
-        _tallies_add(survey, checked.values, {item.question_id: item.key for item in items})
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().select_related("course_class").get(pk=invitation.survey_id)
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.responded_at is not None:  # a second submission that raced the first
+            raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，每人限填一次。"))
         locked.responded_at, locked.draft, locked.draft_saved_at = now, {}, None
         locked.save(update_fields=["responded_at", "draft", "draft_saved_at"])
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
-        audit.record(
-            actor=actor,
-            action="survey.answer",
-            target=survey.course_class,
-            after={"anonymous": survey.anonymous} if survey.anonymous else {"response": str(response.pk)},
-        )
+        audit.record(actor=actor, action="survey.answer", target=survey.course_class, after={"anonymous": True})
+    return None
+
+
+def _named_response(
+    survey: Survey,
+    invitation: Invitation,
+    values: Sequence[rules.Value],
+    items: Sequence[rules.Item],
+    *,
+    actor: Any,
+    now: datetime,
+) -> Response:
+    """A named survey's response, tallies and counters (inside the caller's transaction)."""
+    response = Response.objects.create(
+        survey=survey, version=survey.version, person_id=invitation.person_id, submitted_at=now
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=v.question_id, instructor_id=v.instructor_id, value=v.value, text=v.text)
+        for v in values
+    )
+    _tallies_add(survey, values, {item.question_id: item.key for item in items})
+    invitation.responded_at, invitation.draft, invitation.draft_saved_at = now, {}, None
+    invitation.save(update_fields=["responded_at", "draft", "draft_saved_at"])
+    Survey.objects.filter(pk=survey.pk).update(
+        response_count=F("response_count") + 1, tallied_count=F("tallied_count") + 1
+    )
+    audit.record(actor=actor, action="survey.answer", target=survey.course_class, after={"response": str(response.pk)})
     return response
+
+
+# --- anonymous pools ---------------------------------------------------------------------------------
+
+POOL = "pool"
+# The last batch waits until the survey has been closed this long, so that an answer pooled just
+# before closing has had its invitation marked (a moment later) before the last batch is chosen.
+LAST_BATCH_AFTER = timedelta(minutes=10)
+
+
+def batch_size() -> int:
+    """The fewest anonymous answers written as one batch (`PEILI_SURVEY_ANONYMOUS_BATCH`, at least 2)."""
+    return max(2, int(settings.PEILI_SURVEY_ANONYMOUS_BATCH))
+
+
+@dataclass(frozen=True)
+class _Pooled:
+    pk: Any
+    invitation_id: int
+    at: float
+    version_id: int
+    values: tuple[rules.Value, ...]
+
+
+def _opened(survey: Survey, rows: Sequence[PendingResponse]) -> list[_Pooled]:
+    opened = []
+    for row in rows:
+        try:
+            payload = sealing.unseal(bytes(row.sealed), purpose=POOL, survey_id=survey.pk)
+        except sealing.Unreadable:
+            # Sealed under a key this installation no longer has: kept until the key is back
+            # (SECRET_KEY_FALLBACKS), never dropped silently.
+            logger.error("survey %s: a pooled anonymous answer cannot be opened with the configured keys", survey.pk)
+            continue
+        values = tuple(rules.Value(q, i, value, text) for q, i, value, text in payload["a"])
+        opened.append(_Pooled(row.pk, int(payload["i"]), float(payload["t"]), int(payload["v"]), values))
+    return opened
+
+
+def pool_flush(
+    *, survey: Survey, last: bool | None = None, now: datetime | None = None, rng: random.Random | None = None
+) -> int:
+    """Write an anonymous survey's waiting answers as responses, when a batch is due
+    (`rules.batch_ready`): at least `batch_size()` answers of marked invitations, or whatever waits
+    at the survey's last batch (`last`; by default once it has been closed `LAST_BATCH_AFTER`).
+
+    In one transaction under the survey's lock: one answer per marked invitation (the latest, should
+    a double submission have pooled two), shuffled, written as responses and answers with random
+    keys and no person or time, the tallies and `tallied_count` moved, and the batch's pool rows
+    deleted; at the last batch also the answers whose invitations were never marked (their mark
+    failed, so they were never counted). A last batch smaller than a batch is written together
+    with every earlier response of the survey, all rewritten under new keys, so it does not stand
+    apart (`rules.merge_with_earlier`). Returns how many answers went into the results."""
+    now = now or timezone.now()
+    shuffler = rng or random.SystemRandom()
+    with transaction.atomic():
+        locked = Survey.objects.select_for_update().select_related("course_class").get(pk=survey.pk)
+        if not locked.anonymous:
+            return 0
+        last = now >= locked.closes_at + LAST_BATCH_AFTER if last is None else last
+        pooled = _opened(locked, list(PendingResponse.objects.filter(survey=locked)))
+        if not pooled:
+            return 0
+        marked = set(
+            Invitation.objects.filter(
+                pk__in={p.invitation_id for p in pooled}, survey=locked, responded_at__isnull=False
+            ).values_list("pk", flat=True)
+        )
+        latest: dict[int, _Pooled] = {}
+        for p in pooled:
+            if p.invitation_id in marked and (p.invitation_id not in latest or p.at > latest[p.invitation_id].at):
+                latest[p.invitation_id] = p
+        batch = list(latest.values())
+        size = batch_size()
+        if not rules.batch_ready(len(batch), size, last=last):
+            if last:  # nothing to write, but answers whose invitations were never marked are dropped
+                PendingResponse.objects.filter(pk__in=[p.pk for p in pooled if p.invitation_id not in marked]).delete()
+            return 0
+        written: list[tuple[int, tuple[rules.Value, ...]]] = [(p.version_id, p.values) for p in batch]
+        if rules.merge_with_earlier(len(batch), size, last=last):
+            written += _earlier_responses(locked)
+        shuffler.shuffle(written)
+        responses = [Response(survey=locked, version_id=version_id) for version_id, _values in written]
+        Response.objects.bulk_create(responses)
+        Answer.objects.bulk_create(
+            Answer(
+                response=response, question_id=v.question_id, instructor_id=v.instructor_id, value=v.value, text=v.text
+            )
+            for response, (_version, values) in zip(responses, written, strict=True)
+            for v in values
+        )
+        new_values = [v for p in batch for v in p.values]
+        keys = dict(Question.objects.filter(pk__in={v.question_id for v in new_values}).values_list("pk", "key"))
+        _tallies_add(locked, new_values, keys)
+        Survey.objects.filter(pk=locked.pk).update(tallied_count=F("tallied_count") + len(batch))
+        gone = [p.pk for p in pooled if p.invitation_id in marked or last]
+        PendingResponse.objects.filter(pk__in=gone).delete()
+        audit.record(
+            actor=None,
+            action="survey.pool_flush",
+            target=locked.course_class,
+            after={"responses": len(batch), "rewritten": len(written) - len(batch)},
+        )
+    return len(batch)
+
+
+def _earlier_responses(survey: Survey) -> list[tuple[int, tuple[rules.Value, ...]]]:
+    """The survey's responses as (version, answers), deleted, to be written again with the last batch."""
+    answers: dict[Any, list[rules.Value]] = defaultdict(list)
+    versions = dict(Response.objects.filter(survey=survey).values_list("pk", "version_id"))
+    for response_id, question_id, instructor_id, value, text in Answer.objects.filter(
+        response__survey=survey
+    ).values_list("response_id", "question_id", "instructor_id", "value", "text"):
+        answers[response_id].append(rules.Value(question_id, instructor_id, value, text))
+    Response.objects.filter(survey=survey).delete()
+    return [(version_id, tuple(answers[pk])) for pk, version_id in versions.items()]
+
+
+def pools_flush(*, now: datetime | None = None) -> int:
+    """`pool_flush` every anonymous survey with answers waiting (the periodic task)."""
+    waiting = Survey.objects.filter(anonymous=True, pending__isnull=False).distinct().order_by("pk")
+    return sum(pool_flush(survey=survey, now=now) for survey in waiting)
 
 
 def tallies_rebuild(*, survey: Survey) -> None:

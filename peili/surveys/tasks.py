@@ -1,5 +1,6 @@
-"""Background work for surveys: open the surveys of ended classes, remind non-respondents, tell a
-writer their reflection was reviewed. Thin and idempotent; eager without a broker."""
+"""Background work for surveys: open the surveys of ended classes, remind non-respondents, write
+anonymous surveys' waiting answers into the results in batches, tell a writer their reflection was
+reviewed. Thin and idempotent; eager without a broker."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def send_reminders() -> int:
 
     with translation.override(settings.LANGUAGE_CODE):
         return notifications.survey_reminders(services.reminders_due())
+
+
+@shared_task(name="surveys.flush_pools", ignore_result=True)
+def flush_pools() -> int:
+    """Write every anonymous survey's waiting answers whose batch is due (`services.pools_flush`)."""
+    from peili.surveys import services
+
+    return services.pools_flush()
 
 
 @shared_task(name="surveys.notify_reflection", ignore_result=True)

@@ -197,6 +197,7 @@ def _surveys(classes: list[Any], template: Any, total: int, rng: random.Random) 
                 invited_at=world.aware(c.end_date, 16),
                 invited_count=n + rng.randrange(0, max(1, n // 5)),
                 response_count=n,
+                tallied_count=n,  # every answer in the results (no batch waiting)
             )
             for c, n in zip(classes, per_class, strict=True)
         ]

@@ -50,12 +50,34 @@ def test_consent_nominate_substitute_roster(client, packs, body, staff, boss, pe
         (False, "registration.duplicate"),
         (False, "registration.person_not_found"),
     ]
-    swapped = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk}).json()
+    refused = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk})
+    assert (refused.status_code, refused.json()["code"]) == (400, "registration.deputy_required")
+    swapped = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk, "deputy_person_id": staff[3].pk}).json()
     assert (swapped["person_id"], swapped["status"], swapped["substitute_of"]) == (staff[2].pk, "confirmed", rid)
+    assert (swapped["source"], swapped["source_label"], swapped["deputy"]) == (
+        "substitute",
+        f"遞補（{staff[0].name}）",
+        staff[3].name,
+    )
     client.force_login(organizer_user)
     roster = client.get(f"/api/v1/registrations/classes/{course_class.pk}/roster").json()
     assert (roster["confirmed_count"], roster["meals"]["none"]) == (2, 2)
     assert sorted(r["status"] for r in roster["registrations"]) == ["confirmed", "confirmed", "substituted"]
+    assert sorted(r["source"] for r in roster["registrations"]) == ["nominated", "self", "substitute"]
+
+
+def test_a_substitutes_deputy_must_be_a_colleague(client, course_class, staff, personnel, tree):
+    from tests.factories import PersonFactory
+
+    client.force_login(staff[0].user)
+    rid = post(client, "", {"class_id": course_class.pk, "deputy_name": "代理人"}).json()["id"]
+    client.force_login(personnel)
+    outsider = PersonFactory(agency=tree["a"])
+    response = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk, "deputy_person_id": outsider.pk})
+    assert (response.status_code, response.json()["code"]) == (404, "registration.deputy_not_found")
+    assert Registration.objects.get(pk=rid).status == S.CONFIRMED
+    named = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk, "deputy_name": "  林代理  "}).json()
+    assert (named["source"], named["deputy"]) == ("substitute", "林代理")
 
 
 def test_others_registrations_are_not_found(client, course_class, staff):

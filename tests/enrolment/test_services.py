@@ -257,7 +257,9 @@ def test_nominate_reports_each_person(packs, body, staff, personnel):
 
 def test_substitute_keeps_the_seat(course_class, staff, tree, personnel):
     original = reg(staff[0], course_class).registration
-    replacement = services.registration_substitute(registration=original, substitute=staff[7], actor=personnel)
+    replacement = services.registration_substitute(
+        registration=original, substitute=staff[7], deputy_name="代理人", actor=personnel
+    )
     original.refresh_from_db()
     assert original.status == S.SUBSTITUTED
     assert (replacement.status, replacement.substitute_of, replacement.registered_at) == (
@@ -270,12 +272,50 @@ def test_substitute_keeps_the_seat(course_class, staff, tree, personnel):
     outsider = PersonFactory(agency=tree["a"])
     before = state(course_class)
     with pytest.raises(PeiliError) as info:
-        services.registration_substitute(registration=replacement, substitute=outsider, actor=personnel)
+        services.registration_substitute(
+            registration=replacement, substitute=outsider, deputy_name="代理人", actor=personnel
+        )
     assert info.value.code == "registration.substitute_agency"
     with pytest.raises(PeiliError) as info:
-        services.registration_substitute(registration=original, substitute=staff[6], actor=personnel)
+        services.registration_substitute(
+            registration=original, substitute=staff[6], deputy_name="代理人", actor=personnel
+        )
     assert info.value.code == "registration.not_confirmed"
     assert state(course_class) == before
+
+
+def test_a_substitution_is_recorded_as_one_with_the_deputy_the_pack_requires(course_class, staff, personnel):
+    """Hsinchu's pack requires a deputy (registration.deputy_required): the substitute names one, as
+    a registration would, and the new registration says it is a substitution and whose seat it took."""
+    original = reg(staff[0], course_class).registration
+    before = state(course_class)
+    with pytest.raises(PeiliError) as info:
+        services.registration_substitute(registration=original, substitute=staff[7], actor=personnel)
+    assert info.value.code == "registration.deputy_required"
+    assert info.value.message == "報名本班期須事先遴妥職務代理人，請填寫職務代理人。"
+    assert state(course_class) == before
+    replacement = services.registration_substitute(
+        registration=original, substitute=staff[7], deputy=staff[6], actor=personnel
+    )
+    replacement.refresh_from_db()
+    assert (replacement.source, replacement.substitute_of_id, replacement.deputy_id) == (
+        "substitute",
+        original.pk,
+        staff[6].pk,
+    )
+    assert (replacement.get_source_display(), replacement.deputy_display) == ("遞補", staff[6].name)
+    entry = AuditEntry.objects.filter(action="enrolment.substitute", object_id=str(replacement.pk)).get()
+    assert (entry.after["source"], entry.after["deputy"]) == ("substitute", staff[6].pk)
+
+
+def test_a_substitution_needs_no_deputy_where_the_pack_does_not(packs, course_class, staff, personnel):
+    pack = next(p for p in packs if p.jurisdiction.code == "hsinchu-city")
+    relaxed = pack.source.replace("\n  deputy_required: true", "\n  deputy_required: false", 1)
+    assert relaxed != pack.source
+    pack_update(pack=pack, source=relaxed, actor=None, note="免填職務代理人")
+    original = reg(staff[0], course_class).registration
+    replacement = services.registration_substitute(registration=original, substitute=staff[7], actor=personnel)
+    assert (replacement.source, replacement.deputy_display) == ("substitute", "")
 
 
 def test_notices_mail_and_calendar_on_commit(course_class, staff, django_capture_on_commit_callbacks):

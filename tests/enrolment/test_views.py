@@ -134,6 +134,40 @@ def test_roster_export_and_sign_in(client, course_class, staff, organizer_user):
     assert "style=" not in sign_in
 
 
+def test_a_substitute_names_a_deputy_and_shows_as_a_substitute(client, course_class, staff, personnel, organizer_user):
+    original = services.registration_create(
+        person=staff[0], course_class=course_class, meal="meat", deputy_name="代", actor=None
+    ).registration
+    client.force_login(personnel)
+    url = reverse("enrolment:substitute", kwargs={"pk": original.pk})
+    page = client.get(url).content.decode()
+    assert "職務代理人（必填）" in page
+    refused = client.post(url, {"substitute": staff[7].pk})
+    assert "報名本班期須事先遴妥職務代理人，請填寫職務代理人。" in refused.content.decode()
+    assert Registration.objects.get(pk=original.pk).status == S.CONFIRMED
+    done = client.post(url, {"substitute": staff[7].pk, "deputy": staff[6].pk})
+    assert done.status_code == 302
+    replacement = Registration.objects.get(person=staff[7])
+    assert (replacement.source, replacement.substitute_of_id, replacement.deputy_id) == (
+        "substitute",
+        original.pk,
+        staff[6].pk,
+    )
+    client.force_login(organizer_user)
+    roster = client.get(reverse("enrolment:roster", kwargs={"class_id": course_class.pk})).content.decode()
+    assert f'{staff[7].name} <span class="badge">遞補 {staff[0].name}</span>' in roster
+    xlsx = client.get(reverse("enrolment:roster_xlsx", kwargs={"class_id": course_class.pk}))
+    assert xlsx.status_code == 200, xlsx.content[:300]
+    sheet = load_workbook(__import__("io").BytesIO(xlsx.content)).active
+    rows = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[staff[7].name][1] == "已錄取"
+    assert rows[staff[7].name][7:9] == (staff[6].name, f"遞補（{staff[0].name}）")
+    assert rows[staff[0].name][1] == "已由他人遞補"
+    client.force_login(staff[7].user)
+    mine = client.get(reverse("enrolment:mine")).content.decode()
+    assert f'<span class="badge">遞補 {staff[0].name}</span>' in mine
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_roster_query_count_does_not_grow(client, course_class, staff, organizer_user, rows):
     for p in staff[:rows]:

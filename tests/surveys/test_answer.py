@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from peili.surveys.models import Invitation, Response
+from peili.surveys import selectors
+from peili.surveys.models import Invitation, PendingResponse, Response
 from tests.surveys.conftest import full_answers
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,12 @@ def test_submitting_stores_the_answer_and_thanks(client, survey, attendees):
     response = _client(client, attendees[0]).post(reverse("surveys:answer", args=[survey.pk]), data)
     assert response.status_code == 302
     assert response.url == reverse("surveys:mine")
-    assert Response.objects.filter(survey=survey).count() == 1
+    # Anonymous: the answer waits, sealed, for a batch of others; the person is marked at once.
+    assert Response.objects.filter(survey=survey).count() == 0
+    assert PendingResponse.objects.filter(survey=survey).count() == 1
+    assert Invitation.objects.get(survey=survey, person=attendees[0]).responded_at is not None
+    mine = client.get(reverse("surveys:mine")).content.decode()
+    assert "為保護匿名，您的答案會與其他人的答案一起、以打散的順序計入統計。" in mine
     again = client.get(reverse("surveys:answer", args=[survey.pk]))
     assert "每人限填一次" in again.content.decode()
 
@@ -68,7 +74,8 @@ def test_an_unfinished_answer_is_kept_and_shown_again(client, survey, attendees)
     data = dict(list(full_answers(survey).items())[:2])
     _client(client, attendees[0]).post(reverse("surveys:answer", args=[survey.pk]), {**data, "action": "save"})
     invitation = Invitation.objects.get(survey=survey, person=attendees[0])
-    assert invitation.draft == data
+    assert selectors.draft_values(invitation) == data
+    assert set(invitation.draft) == {"sealed"}  # an anonymous survey's draft is sealed
     assert invitation.responded_at is None
     html = client.get(reverse("surveys:answer", args=[survey.pk])).content.decode()
     assert html.count("checked") == 2

@@ -15,8 +15,17 @@ from django.utils import timezone
 
 from peili.catalog.models import Instructor
 from peili.org.models import Person
-from peili.surveys import services
-from peili.surveys.models import Answer, Invitation, Question, Response, Survey, SurveyTemplate, Tally
+from peili.surveys import selectors, services
+from peili.surveys.models import (
+    Answer,
+    Invitation,
+    PendingResponse,
+    Question,
+    Response,
+    Survey,
+    SurveyTemplate,
+    Tally,
+)
 from peili.surveys.services import QuestionSpec
 from tests.factories import PersonFactory, UserFactory, grant
 from tests.surveys.conftest import STANDARD, full_answers
@@ -37,13 +46,14 @@ def send(client, method: str, path: str, body: Any = None):
     )
 
 
-def counts() -> tuple[int, int, int, int, int]:
+def counts() -> tuple[int, int, int, int, int, int]:
     return (
         SurveyTemplate.objects.count(),
         Survey.objects.count(),
         Response.objects.count(),
         Answer.objects.count(),
         Tally.objects.count(),
+        PendingResponse.objects.count(),
     )
 
 
@@ -263,7 +273,7 @@ def test_a_template_only_for_a_body_one_organizes_for(client, tree, body, organi
     client.force_login(other_organizer)
     refused = send(client, "POST", "/templates", NEW_TEMPLATE)
     assert (refused.status_code, refused.json()["code"]) == (404, "agency.not_found")
-    assert counts() == (0, 0, 0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0, 0)
 
 
 def test_a_refused_template_writes_nothing(client, template, organizer_user):
@@ -304,6 +314,7 @@ def test_an_organizer_reads_a_classs_survey(client, survey, template, ended_clas
         "state_label": "開放填答中",
         "invited_count": 3,
         "response_count": 0,
+        "waiting_count": 0,
     }
 
 
@@ -341,6 +352,7 @@ def test_an_organizer_attaches_a_template_to_a_class(client, template, ended_cla
         "state_label": "開放填答中",
         "invited_count": 0,
         "response_count": 0,
+        "waiting_count": 0,
     }
     # Until it opens, it can be changed; null anonymity takes the template's.
     again = send(client, "PUT", f"/classes/{ended_class.pk}/survey", {"template_id": template.pk})
@@ -523,13 +535,17 @@ def test_an_anonymous_submission_returns_no_id_and_stores_no_person(client, surv
     response = send(client, "POST", f"/{survey.pk}/responses", {"answers": answers})
     assert (response.status_code, response.json()) == (
         201,
-        {"survey_id": survey.pk, "anonymous": True, "response_id": None},
+        {"survey_id": survey.pk, "anonymous": True, "response_id": None, "in_results": False},
     )
-    stored = Response.objects.get()
-    assert (stored.person, stored.submitted_at, stored.answers.count()) == (None, None, 11)
+    # The answer waits, sealed, for its batch; the draft is gone.
+    assert (Response.objects.count(), PendingResponse.objects.count()) == (0, 1)
     invitation = Invitation.objects.get(survey=survey, person=attendees[0])
     assert (invitation.responded_at is not None, invitation.draft, invitation.draft_saved_at) == (True, {}, None)
-    assert Survey.objects.get().response_count == 1
+    assert (Survey.objects.get().response_count, Survey.objects.get().tallied_count) == (1, 0)
+    assert services.pool_flush(survey=survey, last=True) == 1
+    stored = Response.objects.get()
+    assert (stored.person, stored.submitted_at, stored.answers.count()) == (None, None, 11)
+    assert (Survey.objects.get().tallied_count, PendingResponse.objects.count()) == (1, 0)
     client.force_login(attendees[0].user)
     assert client.get(f"{API}/{survey.pk}/form").json()["responded"] is True
 
@@ -542,7 +558,7 @@ def test_a_named_submission_returns_its_id(client, ended_class, template, attend
     stored = Response.objects.get()
     assert (response.status_code, response.json()) == (
         201,
-        {"survey_id": named.pk, "anonymous": False, "response_id": str(stored.pk)},
+        {"survey_id": named.pk, "anonymous": False, "response_id": str(stored.pk), "in_results": True},
     )
     assert stored.person == attendees[1]
 
@@ -580,7 +596,7 @@ def test_an_invalid_submission_names_the_fields_and_writes_nothing(client, surve
     }
     assert counts() == before
     invitation = Invitation.objects.get(survey=survey, person=attendees[0])
-    assert (invitation.responded_at, invitation.draft) == (None, {first: ["3"]})  # the draft is kept
+    assert (invitation.responded_at, selectors.draft_values(invitation)) == (None, {first: ["3"]})  # the draft is kept
     assert Survey.objects.get().response_count == 0
 
 

@@ -49,7 +49,11 @@ def submit(survey: Survey, person, *, scale="5", choice="1", **answers: list[str
         key = _key(survey, text)
         data[rules.field_name(key, _instructor(instructor).pk if instructor else None)] = values
     invitation = Invitation.objects.get(survey=survey, person=person)
-    return services.response_submit(invitation=invitation, data=data, actor=person.user)
+    response = services.response_submit(invitation=invitation, data=data, actor=person.user)
+    # An anonymous answer waits for its batch: written into the results at once here, as the last
+    # batch would be (the batches themselves are tested in test_anonymity.py).
+    services.pool_flush(survey=survey, last=True)
+    return response
 
 
 def varied(survey: Survey, people) -> None:

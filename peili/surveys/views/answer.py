@@ -101,7 +101,7 @@ def answer(request: HttpRequest, survey_id: int) -> HttpResponse:
         raise Http404
     check_page(request.user, "surveys.answer_object", invitation)
     state = selectors.survey_state(survey)
-    data: dict[str, list[str]] = dict(invitation.draft)
+    data: dict[str, list[str]] = selectors.draft_values(invitation)
     errors: dict[str, str] = {}
     htmx = bool(getattr(request, "htmx", False))  # autosave from django-htmx: answer with a line, not a page
     if request.method == "POST" and invitation.responded_at is None:
@@ -128,7 +128,13 @@ def answer(request: HttpRequest, survey_id: int) -> HttpResponse:
                     return HttpResponse(_("已暫存（%(t)s）") % {"t": saved})
                 messages.success(request, _("已暫存作答，可隨時回來繼續填寫。"))
                 return redirect("surveys:answer", survey_id=survey.pk)
-            messages.success(request, _("已送出問卷，感謝您的填答！"))
+            if survey.anonymous:
+                messages.success(
+                    request,
+                    _("已送出問卷，感謝您的填答！為保護匿名，您的答案會與其他人的答案一起、以打散的順序計入統計。"),
+                )
+            else:
+                messages.success(request, _("已送出問卷，感謝您的填答！"))
             return redirect("surveys:mine")
     blocks = selectors.survey_form(survey)
     return render(

@@ -27,7 +27,7 @@ from peili.catalog.selectors import classes_for_manager, organizing_bodies_for_u
 from peili.core import roc
 from peili.core.permissions import check_page, requires
 from peili.org.models import Agency
-from peili.surveys import exports
+from peili.surveys import exports, services
 from peili.surveys import results as res
 from peili.surveys.enums import QuestionKind
 from peili.surveys.models import Survey
@@ -311,6 +311,7 @@ def _page(
         "text_links": [(q, "?" + urlencode({**query, "text": q.key}) + "#survey-texts") for q in texts],
         "xlsx_url": "?" + urlencode({**query, "format": "xlsx"}),
         "many_classes": kind != "class",
+        "batch": services.batch_size(),
     }
     if kind != "class":
         classes = Paginator(list(results.classes), PAGE_SIZE).get_page(request.GET.get("classes"))
