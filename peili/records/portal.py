@@ -212,18 +212,14 @@ def problems(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = PORT
     found: list[Problem] = []
     uncoded: set[str] = set()
     for number, row in enumerate(rows, start=1):
-        if not row.category_code:
-            if row.category not in uncoded:
-                uncoded.add(row.category)
-                message = _(
-                    "學習類別「%(name)s」尚未設定入口網課程類別代碼，請系統管理者於「學習類別」頁填入後再產生上傳檔。"
-                )
-                found.append(
-                    Problem(
-                        number, "課程類別代碼", "portal.category_code_missing", message % {"name": row.category_name}
-                    )
-                )
-            continue
+        if not row.category_code and row.category not in uncoded:
+            uncoded.add(row.category)
+            message = _(
+                "學習類別「%(name)s」尚未設定入口網課程類別代碼，請系統管理者於「學習類別」頁填入後再產生上傳檔。"
+            )
+            found.append(
+                Problem(number, "課程類別代碼", "portal.category_code_missing", message % {"name": row.category_name})
+            )
         if row.mode not in fmt.mode_codes:
             message = _("第 %(row)d 筆的學習性質「%(mode)s」在政策參數中沒有入口網代碼。")
             found.append(
