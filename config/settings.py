@@ -231,6 +231,20 @@ CELERY_BEAT_SCHEDULE = {
 # lists (personal data) are deleted after this many days even when never loaded.
 PEILI_IMPORT_STALE_MINUTES = int(os.environ.get("PEILI_IMPORT_STALE_MINUTES", "30"))
 PEILI_IMPORT_KEEP_DAYS = int(os.environ.get("PEILI_IMPORT_KEEP_DAYS", "7"))
+# Imported files (both importers, `peili.core.tabular`): a file past any of these is refused with a
+# code before or while it is read. Uploads are bounded by MAX_BYTES, files given to the import
+# commands by COMMAND_MAX_BYTES; the rest holds for both. A .xlsx is refused from its zip directory
+# when its parts inflate past MAX_UNCOMPRESSED_BYTES, or to more than MAX_RATIO times their
+# compressed size; reading (and checking as it reads) stops after READ_SECONDS.
+_MIB = 1024 * 1024
+PEILI_IMPORT_MAX_BYTES = int(os.environ.get("PEILI_IMPORT_MAX_BYTES", str(30 * _MIB)))
+PEILI_IMPORT_COMMAND_MAX_BYTES = int(os.environ.get("PEILI_IMPORT_COMMAND_MAX_BYTES", str(512 * _MIB)))
+PEILI_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("PEILI_IMPORT_MAX_UNCOMPRESSED_BYTES", str(300 * _MIB)))
+PEILI_IMPORT_MAX_RATIO = int(os.environ.get("PEILI_IMPORT_MAX_RATIO", "100"))
+PEILI_IMPORT_MAX_ROWS = int(os.environ.get("PEILI_IMPORT_MAX_ROWS", "2000000"))
+PEILI_IMPORT_MAX_COLUMNS = int(os.environ.get("PEILI_IMPORT_MAX_COLUMNS", "256"))
+PEILI_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PEILI_IMPORT_MAX_CELL_CHARS", "32767"))
+PEILI_IMPORT_READ_SECONDS = float(os.environ.get("PEILI_IMPORT_READ_SECONDS", "180"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from peili.core import audit
 from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
+from peili.core.tabular import Limits
 from peili.org.enums import RatingKind, Role
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
@@ -412,13 +413,15 @@ def people_import(
     today: date | None = None,
     on_stage: StageCallback | None = None,
     job: ImportJob | None = None,
+    limits: Limits | None = None,
 ) -> ImportOutcome:
     """Read, check and (unless `dry_run` or anything is wrong) load one staff list.
 
     All-or-nothing: the people, units, ratings and audit entries are written in one transaction,
     and only when no row has an error. `scope` defaults to the actor's (everything for `actor=None`,
-    the system import). `on_stage(stage, fraction)` reports progress; it is not called inside the
-    write transaction except once, on entering it.
+    the system import). `limits` bound the reading (default: an upload's). `on_stage(stage,
+    fraction)` reports progress; it is not called inside the write transaction except once, on
+    entering it.
     """
     with collector_paused():
         return _people_import(
@@ -431,6 +434,7 @@ def people_import(
             today=today or timezone.localdate(),
             on_stage=on_stage,
             job=job,
+            limits=limits or Limits.for_uploads(),
         )
 
 
@@ -459,6 +463,7 @@ def _people_import(
     today: date,
     on_stage: StageCallback | None,
     job: ImportJob | None,
+    limits: Limits,
 ) -> ImportOutcome:
 
     def stage(name: ImportStage, fraction: float = 0.0) -> None:
@@ -466,7 +471,12 @@ def _people_import(
             on_stage(name, fraction)
 
     stage(ImportStage.READING)
-    table = read_table(data, filename, progress=lambda done, total: stage(ImportStage.READING, done / max(total, 1)))
+    table = read_table(
+        data,
+        filename,
+        progress=lambda done, total: stage(ImportStage.READING, done / max(total, 1)),
+        limits=limits,
+    )
     outcome = ImportOutcome(filename=filename, file_kind=table.kind, encoding=table.encoding, dry_run=dry_run)
     facts, ids = load_facts(scope, today)
     outcome.agency_names = {code: a.name for code, a in facts.agencies.items()}
