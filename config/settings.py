@@ -227,8 +227,22 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-open": {"task": "surveys.open_due", "schedule": 900.0},
     "surveys-reminders": {"task": "surveys.send_reminders", "schedule": 6 * 3600.0},
 }
-# HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
-# lists (personal data) are deleted after this many days even when never loaded.
+# Every task has a time limit: past the soft one the task is interrupted (SoftTimeLimitExceeded: an
+# import job is marked failed with a message), past the hard one its worker process is replaced.
+PEILI_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PEILI_TASK_SOFT_TIME_LIMIT", "600"))
+PEILI_TASK_TIME_LIMIT = int(os.environ.get("PEILI_TASK_TIME_LIMIT", "660"))
+CELERY_TASK_SOFT_TIME_LIMIT = PEILI_TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = PEILI_TASK_TIME_LIMIT
+# Import jobs (staff lists, learning records) have their own, longer limits.
+PEILI_IMPORT_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PEILI_IMPORT_TASK_SOFT_TIME_LIMIT", "900"))
+PEILI_IMPORT_TASK_TIME_LIMIT = int(os.environ.get("PEILI_IMPORT_TASK_TIME_LIMIT", "960"))
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": PEILI_IMPORT_TASK_SOFT_TIME_LIMIT, "time_limit": PEILI_IMPORT_TASK_TIME_LIMIT}
+    for name in ("org.run_import_job", "records.run_import_job")
+}
+# Import jobs: a running job with no progress for this long lost its worker (one whose worker
+# process could still act is failed at once); uploaded files (personal data) are deleted after this
+# many days even when never loaded.
 PEILI_IMPORT_STALE_MINUTES = int(os.environ.get("PEILI_IMPORT_STALE_MINUTES", "30"))
 PEILI_IMPORT_KEEP_DAYS = int(os.environ.get("PEILI_IMPORT_KEEP_DAYS", "7"))
 # Imported files (both importers, `peili.core.tabular`): a file past any of these is refused with a

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, tabular
 from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
 from peili.core.tabular import Limits
@@ -537,9 +538,12 @@ def _people_import(
 def import_job_create(
     *, data: bytes, filename: str, actor: Any, validate_only: bool, mark_missing_left: bool = False
 ) -> ImportJob:
-    """Keep an uploaded file and queue it for checking (and loading, unless `validate_only`)."""
+    """Keep an uploaded file and queue it for checking (and loading, unless `validate_only`). A file
+    that cannot be read, or goes past an upload's bounds where that shows without reading it all
+    (`tabular.check`), is refused here with a `tabular.Refusal`, before anything is kept."""
     from peili.org.tasks import run_import_job
 
+    tabular.check(data, filename, Limits.for_uploads())
     job = ImportJob.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         filename=filename[:200],
@@ -623,8 +627,10 @@ def job_run(
     """Process a queued import job of `model` (ImportJob or RecordImportJob; the Celery tasks call
     this). A job runs once per queueing; one still "running" long after its last progress write lost
     its worker (the broker delivers the task again after a crash) and may be claimed again.
-    `work(job, actor, on_stage)` imports and returns the outcome; a failure leaves the job failed
-    with a Chinese reason and nothing written."""
+    `work(job, actor, on_stage)` imports and returns the outcome. Whatever stops the work — an error,
+    the task's soft time limit, the process being stopped (a web server's worker timeout when tasks
+    run in the request) — leaves the job failed with a Chinese reason and nothing written; what
+    stops the process itself is raised again once the job is marked."""
     stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
     claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
     claimed = model.objects.filter(claimable, pk=job_id).update(
@@ -647,11 +653,57 @@ def job_run(
             job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")}
         )
         return
+    except (SoftTimeLimitExceeded, MemoryError) as stopped:
+        logger.warning("%s %s stopped: %r", label, job_id, stopped)
+        job_abandon(model, job_id, stopped)
+        return
     except Exception:
         logger.exception("%s %s failed", label, job_id)
         job_finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
         return
+    except BaseException as stopping:  # the process is being stopped: mark the job while it still can
+        job_abandon(model, job_id, stopping)
+        raise
     job_finish(job, status_of(outcome), report_of(outcome))
+
+
+def abandoned_reason(exception: BaseException | None) -> str:
+    """Why a job stopped without finishing, in words for its uploader."""
+    if isinstance(exception, SoftTimeLimitExceeded | TimeLimitExceeded):
+        return _("處理超過時間上限（%(minutes)s 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。") % {
+            "minutes": f"{settings.PEILI_IMPORT_TASK_SOFT_TIME_LIMIT / 60:,.0f}"
+        }
+    if isinstance(exception, MemoryError):
+        return _("檔案過大，處理時記憶體不足，未匯入任何資料；請分檔後重新上傳。")
+    return _("處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。")
+
+
+def job_abandon(model: Any, job_id: int, exception: BaseException | None) -> int:
+    """Fail a job that is still queued or running because its work stopped without finishing — a time
+    limit, memory, its process stopped or lost (Celery's failure signal: `org.tasks`,
+    `records.importing.tasks`). Writes nothing else; 1 when the job was marked, 0 when it had
+    already finished. Safe to call from another process than the one that ran the job."""
+    now = timezone.now()
+    fields = {
+        "status": ImportStatus.FAILED,
+        "stage": ImportStage.FINISHED,
+        "progress": 100,
+        "content": b"",
+        "finished_at": now,
+        "updated_at": now,
+        "report": {"error": abandoned_reason(exception)},
+    }
+    active = Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+    for attempt in (1, 2):
+        try:
+            return int(model.objects.filter(active, pk=job_id).update(**fields))
+        except DatabaseError:
+            # The interrupted work may have left this connection unusable: once more on a new one.
+            if attempt == 2:
+                logger.exception("%s %s could not be marked failed", model._meta.label, job_id)
+                return 0
+            connection.close()
+    return 0
 
 
 def import_job_run(*, job_id: int) -> None:

@@ -26,7 +26,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, tabular
 from peili.core.errors import Conflict, PeiliError
 from peili.core.tabular import Limits
 from peili.org.importing import bulk
@@ -722,9 +722,11 @@ def _audit_only(outcome: RecordsImportOutcome, *, actor: Any, job: RecordImportJ
 def import_job_create(
     *, data: bytes, filename: str, actor: Any, source_system: str = "", skip_bad: bool = False
 ) -> RecordImportJob:
-    """Keep an uploaded file and queue it for checking (a preview: nothing is loaded yet)."""
+    """Keep an uploaded file and queue it for checking (a preview: nothing is loaded yet). A file
+    refused by `tabular.check` raises its `tabular.Refusal` before anything is kept."""
     from peili.records.importing.tasks import run_records_import_job
 
+    tabular.check(data, filename, Limits.for_uploads())
     job = RecordImportJob.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         filename=filename[:200],
