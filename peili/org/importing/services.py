@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -671,7 +672,7 @@ def abandoned_reason(exception: BaseException | None) -> str:
     """Why a job stopped without finishing, in words for its uploader."""
     if isinstance(exception, SoftTimeLimitExceeded | TimeLimitExceeded):
         return _("處理超過時間上限（%(minutes)s 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。") % {
-            "minutes": f"{settings.PEILI_IMPORT_TASK_SOFT_TIME_LIMIT / 60:,.0f}"
+            "minutes": f"{math.ceil(settings.PEILI_IMPORT_TASK_SOFT_TIME_LIMIT / 60):,}"
         }
     if isinstance(exception, MemoryError):
         return _("檔案過大，處理時記憶體不足，未匯入任何資料；請分檔後重新上傳。")
