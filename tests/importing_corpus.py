@@ -1237,6 +1237,7 @@ def cases() -> list[Case]:
         "records-csv-hours-1e308",
         "x.csv",
         lambda: csv_with("records", set_cell(1, 11, "1e308")),
+        layout="records",
         crash="issue 11 item 13: hours of 1e308 raise decimal.InvalidOperation in the records rules",
     )
     add(
