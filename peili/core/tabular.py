@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import re
 import time
@@ -58,7 +59,7 @@ from peili.core.errors import PeiliError
 
 Cell = str | int | float | bool | date | datetime | clock_time | None
 # A row as the user sees it: its number in the file (the first row is 1) and its cells.
-Row = tuple[int, tuple[Cell, ...]]
+Row = tuple[int, Sequence[Cell]]
 
 REPLACEMENT = "\ufffd"
 # A decoding is accepted with this many undecodable characters at most (reported cell by cell).
@@ -156,7 +157,7 @@ class Limits:
         return cls.for_uploads(max_bytes=settings.PEILI_IMPORT_COMMAND_MAX_BYTES).replace(**changes)
 
     def replace(self, **changes: Any) -> Limits:
-        return type(self)(**{**self.__dict__, **changes}) if changes else self
+        return dataclasses.replace(self, **changes)
 
 
 def _megabytes(size: int) -> str:
@@ -179,7 +180,7 @@ class Opened:
 
 
 def _kind(data: bytes, filename: str, limits: Limits) -> str:
-    """ "xlsx" or "csv", or a refusal from what the first bytes, the name and the size tell."""
+    """The kind of file, "xlsx" or "csv", or a refusal from what its size, first bytes and name tell."""
     if len(data) > limits.max_bytes:
         raise Refusal(FileProblem.TOO_LARGE, max=_megabytes(limits.max_bytes))
     name = filename.lower()
@@ -287,53 +288,64 @@ def _open_csv(data: bytes, limits: Limits, deadline: float) -> Opened:
     lines = unified.count("\n") + 1
     if '"' in unified or "\r" in unified:
         del unified
-        records = _quoted_records(text, delimiter, limits)
+        rows = _quoted_rows(text, delimiter, limits, deadline)
     else:
         del text
         if lines > limits.max_rows:
             # Without quotes a line is a record: too many is known before reading any.
             raise Refusal(FileProblem.TOO_MANY_ROWS, max=f"{limits.max_rows:,}")
-        records = _plain_records(unified, delimiter)
-    return Opened("csv", encoding, _bounded_csv(records, limits, deadline), size_hint=min(lines, limits.max_rows))
+        rows = _plain_rows(unified, delimiter, limits, deadline)
+    return Opened("csv", encoding, rows, size_hint=min(lines, limits.max_rows))
 
 
-def _plain_records(unified: str, delimiter: str) -> Iterator[list[str]]:
-    """The records of CSV text without a double quote or a carriage return anywhere (once CRLF is
-    LF; the portal's files never quote): a record is a line and its cells are split at the
-    delimiter, several times faster than the csv module, with the same result."""
+def _plain_rows(unified: str, delimiter: str, limits: Limits, deadline: float) -> Iterator[Row]:
+    """The rows of CSV text without a double quote or a carriage return anywhere (once CRLF is LF;
+    the portal's files never quote): a record is a line and its cells are split at the delimiter,
+    several times faster than the csv module, with the same result. A line no longer than the cell
+    bound cannot hold a cell past it, so only longer lines have their cells measured."""
+    max_columns, max_chars = limits.max_columns, limits.max_cell_chars
     lines = unified.split("\n")
     del unified
     if lines and not lines[-1]:
         lines.pop()  # the line end after the last record
-    for line in lines:
-        yield line.split(delimiter) if line else []
+    for number, line in enumerate(lines, start=1):
+        cells = line.split(delimiter) if line else []
+        if len(cells) > max_columns:
+            raise Refusal(FileProblem.TOO_MANY_COLUMNS, row=number, max=f"{max_columns:,}")
+        if len(line) > max_chars:
+            _check_cells(number, cells, limits)
+        if number % CLOCK_EVERY == 0 and time.monotonic() > deadline:
+            raise Refusal(FileProblem.TOO_SLOW, seconds=f"{limits.seconds:,.0f}")
+        yield number, cells
 
 
-def _quoted_records(text: str, delimiter: str, limits: Limits) -> Iterator[list[str]]:
-    """Records read by the csv module; a quote never closed is `file.format`. The module's own bound
-    on a field (131,072 characters) is a cell too long like any other."""
+def _quoted_rows(text: str, delimiter: str, limits: Limits, deadline: float) -> Iterator[Row]:
+    """The rows of CSV text read by the csv module, within the bounds. A record it cannot read is
+    `file.format`; its own bound on a field (131,072 characters) is a cell too long like any other.
+    (A quote never closed takes the rest of the file into its cell, as Excel reads it.)"""
+    max_rows, max_columns = limits.max_rows, limits.max_columns
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:
-        yield from reader
+        for number, record in enumerate(reader, start=1):
+            if number > max_rows:
+                raise Refusal(FileProblem.TOO_MANY_ROWS, max=f"{max_rows:,}")
+            if len(record) > max_columns:
+                raise Refusal(FileProblem.TOO_MANY_COLUMNS, row=number, max=f"{max_columns:,}")
+            _check_cells(number, record, limits)
+            if number % CLOCK_EVERY == 0 and time.monotonic() > deadline:
+                raise Refusal(FileProblem.TOO_SLOW, seconds=f"{limits.seconds:,.0f}")
+            yield number, record
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise Refusal(FileProblem.CELL_TOO_LONG, row=reader.line_num, max=f"{limits.max_cell_chars:,}") from None
+            raise Refusal(FileProblem.CELL_TOO_LONG, row=number + 1, max=f"{limits.max_cell_chars:,}") from None
         raise Refusal(FileProblem.FORMAT) from None
 
 
-def _bounded_csv(records: Iterator[list[str]], limits: Limits, deadline: float) -> Iterator[Row]:
-    max_columns, max_chars = limits.max_columns, limits.max_cell_chars
-    for number, record in enumerate(records, start=1):
-        if number > limits.max_rows:
-            raise Refusal(FileProblem.TOO_MANY_ROWS, max=f"{limits.max_rows:,}")
-        if len(record) > max_columns:
-            raise Refusal(FileProblem.TOO_MANY_COLUMNS, row=number, max=f"{max_columns:,}")
-        if record and len(max(record, key=len)) > max_chars:
-            position = next(i for i, cell in enumerate(record) if len(cell) > max_chars)
-            raise _cell_too_long(number, position + 1, limits)
-        if number % CLOCK_EVERY == 0 and time.monotonic() > deadline:
-            raise Refusal(FileProblem.TOO_SLOW, seconds=f"{limits.seconds:,.0f}")
-        yield number, tuple(record)
+def _check_cells(number: int, cells: Sequence[str], limits: Limits) -> None:
+    for position, cell in enumerate(cells, start=1):
+        if len(cell) > limits.max_cell_chars:
+            raise _cell_too_long(number, position, limits)
 
 
 def _cell_too_long(row: int, column: int, limits: Limits) -> Refusal:

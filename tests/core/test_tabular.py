@@ -65,9 +65,9 @@ def test_the_default_limits():
 
 def test_csv_rows_are_numbered_and_their_cells_kept():
     assert rows("身分證字號,姓名\r\n\r\nA123456789,王小明\r\n".encode()) == [
-        (1, ("身分證字號", "姓名")),
-        (2, ()),
-        (3, ("A123456789", "王小明")),
+        (1, ["身分證字號", "姓名"]),
+        (2, []),
+        (3, ["A123456789", "王小明"]),
     ]
 
 
