@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run serve test test-postgres lint format types migrations-check e2e bench bench-import clean
+.PHONY: install run serve test test-postgres lint format types migrations-check e2e bench bench-import fuzz-imports clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ e2e: install
 
 bench: install
 	$(BIN)/python -m tests.bench.run
+
+# The corpus of malformed import files (tests/importing_corpus.py, generated) through both importers,
+# each file held to its time and memory bound; the normal suite runs its quick cases only.
+fuzz-imports: install
+	IMPORT_CORPUS=full $(BIN)/pytest tests/test_importing_corpus.py -p no:xdist -o addopts="-q -p no:cacheprovider"
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

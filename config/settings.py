@@ -267,10 +267,38 @@ CELERY_BEAT_SCHEDULE = {
     # Writes anonymous surveys' waiting answers into the results, a batch at a time.
     "surveys-flush": {"task": "surveys.flush_pools", "schedule": 900.0},
 }
-# HR import jobs: a running job with no progress for this long lost its worker; uploaded staff
-# lists (personal data) are deleted after this many days even when never loaded.
+# Every task has a time limit: past the soft one the task is interrupted (SoftTimeLimitExceeded: an
+# import job is marked failed with a message), past the hard one its worker process is replaced.
+PEILI_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PEILI_TASK_SOFT_TIME_LIMIT", "600"))
+PEILI_TASK_TIME_LIMIT = int(os.environ.get("PEILI_TASK_TIME_LIMIT", "660"))
+CELERY_TASK_SOFT_TIME_LIMIT = PEILI_TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = PEILI_TASK_TIME_LIMIT
+# Import jobs (staff lists, learning records) have their own, longer limits.
+PEILI_IMPORT_TASK_SOFT_TIME_LIMIT = int(os.environ.get("PEILI_IMPORT_TASK_SOFT_TIME_LIMIT", "900"))
+PEILI_IMPORT_TASK_TIME_LIMIT = int(os.environ.get("PEILI_IMPORT_TASK_TIME_LIMIT", "960"))
+CELERY_TASK_ANNOTATIONS = {
+    name: {"soft_time_limit": PEILI_IMPORT_TASK_SOFT_TIME_LIMIT, "time_limit": PEILI_IMPORT_TASK_TIME_LIMIT}
+    for name in ("org.run_import_job", "records.run_import_job")
+}
+# Import jobs: a running job with no progress for this long lost its worker (one whose worker
+# process could still act is failed at once); uploaded files (personal data) are deleted after this
+# many days even when never loaded.
 PEILI_IMPORT_STALE_MINUTES = int(os.environ.get("PEILI_IMPORT_STALE_MINUTES", "30"))
 PEILI_IMPORT_KEEP_DAYS = int(os.environ.get("PEILI_IMPORT_KEEP_DAYS", "7"))
+# Imported files (both importers, `peili.core.tabular`): a file past any of these is refused with a
+# code before or while it is read. Uploads are bounded by MAX_BYTES, files given to the import
+# commands by COMMAND_MAX_BYTES; the rest holds for both. A .xlsx is refused from its zip directory
+# when its parts inflate past MAX_UNCOMPRESSED_BYTES, or to more than MAX_RATIO times their
+# compressed size; reading (and checking as it reads) stops after READ_SECONDS.
+_MIB = 1024 * 1024
+PEILI_IMPORT_MAX_BYTES = int(os.environ.get("PEILI_IMPORT_MAX_BYTES", str(30 * _MIB)))
+PEILI_IMPORT_COMMAND_MAX_BYTES = int(os.environ.get("PEILI_IMPORT_COMMAND_MAX_BYTES", str(512 * _MIB)))
+PEILI_IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("PEILI_IMPORT_MAX_UNCOMPRESSED_BYTES", str(300 * _MIB)))
+PEILI_IMPORT_MAX_RATIO = int(os.environ.get("PEILI_IMPORT_MAX_RATIO", "100"))
+PEILI_IMPORT_MAX_ROWS = int(os.environ.get("PEILI_IMPORT_MAX_ROWS", "2000000"))
+PEILI_IMPORT_MAX_COLUMNS = int(os.environ.get("PEILI_IMPORT_MAX_COLUMNS", "256"))
+PEILI_IMPORT_MAX_CELL_CHARS = int(os.environ.get("PEILI_IMPORT_MAX_CELL_CHARS", "32767"))
+PEILI_IMPORT_READ_SECONDS = float(os.environ.get("PEILI_IMPORT_READ_SECONDS", "180"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -59,16 +59,20 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = services.import_job_create(
-            data=uploaded.read(),
-            filename=uploaded.name or "upload",
-            actor=request.user,
-            validate_only=form.cleaned_data["validate_only"],
-            mark_missing_left=form.cleaned_data["mark_missing_left"],
-        )
-        if _is_htmx(request):
-            return HttpResponseClientRedirect(_job_url(job))
-        return redirect(_job_url(job))
+        try:
+            job = services.import_job_create(
+                data=uploaded.read(),
+                filename=uploaded.name or "upload",
+                actor=request.user,
+                validate_only=form.cleaned_data["validate_only"],
+                mark_missing_left=form.cleaned_data["mark_missing_left"],
+            )
+        except PeiliError as error:  # a file refused before it is kept (tabular.check): shown on the form
+            form.add_error("file", error.message)
+        else:
+            if _is_htmx(request):
+                return HttpResponseClientRedirect(_job_url(job))
+            return redirect(_job_url(job))
     if request.method == "POST" and _is_htmx(request):
         return render(request, "org/import_form.html", {"form": form})
     recent = import_jobs_for_user(request.user).filter(created_by_id=request.user.pk)[:10]

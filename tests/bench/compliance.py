@@ -463,6 +463,10 @@ def _import(args: argparse.Namespace, shape: gen.Shape, year: int, until: date) 
     kwargs = {"actor": actor, "filename": "bench-portal.csv"}
     if "source_system" in inspect.signature(records_import).parameters:
         kwargs["source_system"] = "portal"
+    if "limits" in inspect.signature(records_import).parameters:
+        from peili.core.tabular import Limits
+
+        kwargs["limits"] = Limits.for_commands()  # the 210 MB file is a command's, past an upload's bound
     gc.collect()
     started = time.perf_counter()
     try:

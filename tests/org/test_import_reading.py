@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from peili.org.importing.reading import decode, read_table
+from tests import importing_corpus as corpus
 from tests.org.fixtures import HEADER, person_row, staff_csv, staff_xlsx
 
 
@@ -119,3 +120,45 @@ def test_header_only():
     table = read_table(staff_csv([]), "staff.csv")
     assert problem_codes(table) == [(1, "file.no_rows")]
     assert table.problems[0].message == "檔案只有標題列，沒有人員資料。"
+
+
+# -- malformed and hostile files (issue 11): refused with a code, never a traceback -------------
+
+
+@pytest.mark.parametrize(
+    ("build", "filename", "code"),
+    [
+        # openpyxl's ParseError escaped as a traceback
+        (
+            lambda: corpus.with_part("hr", corpus.WORKBOOK, lambda b: b[: len(b) // 2]),
+            "staff.xlsx",
+            "file.xlsx_unreadable",
+        ),
+        (lambda: corpus.with_part("hr", corpus.CONTENT_TYPES, lambda b: b[:40]), "staff.xlsx", "file.xlsx_unreadable"),
+        # entities: expanded by expat until its amplification guard, or silently accepted
+        (lambda: corpus.with_part("hr", corpus.SHEET, corpus.billion_laughs), "staff.xlsx", "file.xlsx_unsafe"),
+        (lambda: corpus.with_part("hr", corpus.STRINGS, corpus.billion_laughs), "staff.xlsx", "file.xlsx_unsafe"),
+        (lambda: corpus.with_part("hr", corpus.WORKBOOK, corpus.external_entity), "staff.xlsx", "file.xlsx_unsafe"),
+        (lambda: corpus.with_part("hr", corpus.SHEET, corpus.external_entity), "staff.xlsx", "file.xlsx_unsafe"),
+        # inflated before anything looked at its size
+        (lambda: corpus.zip_bomb("hr", corpus.SHEET, 400 * corpus.MB), "staff.xlsx", "file.xlsx_too_large"),
+        (lambda: corpus.zip_bomb("hr", corpus.SHEET, 40 * corpus.MB), "staff.xlsx", "file.xlsx_ratio"),
+        # accepted after minutes
+        (lambda: b"," * 1_000_000 + b"\r\n", "staff.csv", "file.too_many_columns"),
+        (lambda: staff_csv([person_row(1, 姓名="王" * 40_000)]), "staff.csv", "file.cell_too_long"),
+        (lambda: b"x\n" * 2_000_001, "staff.csv", "file.too_many_rows"),
+    ],
+)
+def test_malformed_and_hostile_files_are_refused_with_a_code(build, filename, code):
+    table = read_table(build(), filename)
+    assert [p.code for p in table.problems] == [code]
+    assert (table.rows, table.header_row) == ([], 0)
+
+
+def test_a_sheet_claiming_every_cell_of_excel_reads_only_the_rows_it_has():
+    """openpyxl's read-only sheet filled each row to 16,384 columns and read to row 1,048,576
+    (about half an hour for a 5 KB file); only what the sheet holds is read."""
+    data = corpus.workbook("hr", dimension="A1:XFD1048576")
+    table = read_table(data, "staff.xlsx")
+    assert (table.problems, [r.number for r in table.rows]) == ([], [2, 3, 4])
+    assert len(table.headers) == len(HEADER)

@@ -6,15 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from billiard.exceptions import WorkerLostError
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
+from peili.core.tabular import Refusal
 from peili.org.importing import services
-from peili.org.importing.enums import ImportStatus
+from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.models import AnnualRating, ImportJob, Person, Unit
 from tests.factories import PersonFactory, UnitFactory
 from tests.org.fixtures import AGENCY_A, AGENCY_A1, AGENCY_B, HEADER, TODAY, nid, person_row, staff_csv
@@ -501,3 +506,127 @@ def test_an_id_with_an_arabic_indic_digit_is_not_a_second_person(tree):
     assert [(p.row, p.code) for p in outcome.problems] == [(3, "national_id.characters")]
     assert state() == before
     assert Person.objects.count() == 1
+
+
+# -- jobs whose work stops without finishing (issue 11): failed at once, with a reason -------------
+
+
+@pytest.mark.parametrize(
+    ("stop", "reason"),
+    [
+        (
+            SoftTimeLimitExceeded(),
+            "處理超過時間上限（15 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。",
+        ),
+        (MemoryError(), "檔案過大，處理時記憶體不足，未匯入任何資料；請分檔後重新上傳。"),
+    ],
+)
+def test_a_job_stopped_by_its_time_limit_or_memory_is_failed_with_the_reason(
+    tree, officer, monkeypatch, django_capture_on_commit_callbacks, stop, reason
+):
+    def stopped(*args, **kwargs):
+        raise stop
+
+    monkeypatch.setattr(services, "_write", stopped)
+    job = make_job(
+        [person_row(1)],
+        actor=officer,
+        validate_only=False,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    assert (job.status, job.stage, job.progress, job.report) == (
+        ImportStatus.FAILED,
+        ImportStage.FINISHED,
+        100,
+        {"error": reason},
+    )
+    assert (bytes(job.content), Person.objects.count()) == (b"", 0)
+
+
+def test_a_job_whose_process_is_being_stopped_is_failed_before_it_stops(tree, officer, monkeypatch):
+    """A web server's worker timeout (gunicorn's SystemExit) while tasks run in the request left the
+    job 「處理中 0%」 for half an hour."""
+
+    def killed(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(services, "read_table", killed)
+    job = services.import_job_create(
+        data=staff_csv([person_row(1)]), filename="a.csv", actor=officer, validate_only=True
+    )
+    with pytest.raises(SystemExit):
+        services.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.report) == (
+        ImportStatus.FAILED,
+        {"error": "處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("exception", "reason"),
+    [
+        (
+            WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL)."),
+            "處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。",
+        ),
+        (
+            TimeLimitExceeded(960),
+            "處理超過時間上限（15 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。",
+        ),
+    ],
+)
+def test_a_job_whose_worker_was_killed_is_failed_by_the_failure_signal(tree, officer, exception, reason):
+    """Celery's worker (main process) signals a task whose process was killed at the hard time limit
+    or lost: the job is failed then, not by the stale-job sweep 30 minutes later."""
+    job = services.import_job_create(
+        data=staff_csv([person_row(1)]), filename="a.csv", actor=officer, validate_only=True
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, stage="validating", progress=40)
+    task = celery_app.tasks["org.run_import_job"]
+    task_failure.send(
+        sender=task, task_id="t1", exception=exception, args=[job.pk], kwargs={}, traceback=None, einfo=None
+    )
+    job.refresh_from_db()
+    assert (job.status, job.stage, job.report, bytes(job.content)) == (
+        ImportStatus.FAILED,
+        ImportStage.FINISHED,
+        {"error": reason},
+        b"",
+    )
+
+
+def test_the_failure_signal_leaves_finished_jobs_and_other_tasks_alone(
+    tree, officer, django_capture_on_commit_callbacks
+):
+    done = make_job(
+        [person_row(1)],
+        actor=officer,
+        validate_only=True,
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        queued = services.import_job_create(
+            data=staff_csv([person_row(2)]), filename="b.csv", actor=officer, validate_only=True
+        )
+    lost = WorkerLostError()
+    task_failure.send(sender=celery_app.tasks["org.run_import_job"], exception=lost, args=[done.pk], kwargs={})
+    task_failure.send(sender=celery_app.tasks["org.tidy_import_jobs"], exception=lost, args=[queued.pk], kwargs={})
+    assert ImportJob.objects.get(pk=done.pk).status == ImportStatus.PREVIEW
+    assert ImportJob.objects.get(pk=queued.pk).status == ImportStatus.QUEUED
+
+
+def test_a_refused_file_is_not_kept(tree, officer):
+    with pytest.raises(Refusal) as caught:
+        services.import_job_create(data=b"," * 1_000_000, filename="a.csv", actor=officer, validate_only=True)
+    assert caught.value.code == "file.too_many_columns"
+    assert (ImportJob.objects.count(), AuditEntry.objects.count()) == (0, 0)
+
+
+def test_the_command_reads_no_more_than_its_bound(tree, tmp_path, capsys, settings):
+    settings.PEILI_IMPORT_COMMAND_MAX_BYTES = 1024 * 1024
+    path = tmp_path / "staff.csv"
+    path.write_bytes(staff_csv([person_row(1)]) + b"#" * (2 * 1024 * 1024))
+    with pytest.raises(CommandError):
+        call_command("import_people", str(path))
+    assert "檔案超過 1 MB，請分檔上傳。" in capsys.readouterr().out

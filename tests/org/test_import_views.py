@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,7 @@ from peili.org.importing.reading import read_table
 from peili.org.importing.rules import validate
 from peili.org.importing.services import import_scope, load_facts
 from peili.org.models import Agency, ImportJob, Person
+from tests import importing_corpus as corpus
 from tests.factories import AgencyFactory, UserFactory, grant
 from tests.org.fixtures import AGENCY_B, TODAY, nid, person_row, staff_csv, staff_xlsx
 
@@ -211,3 +213,59 @@ def test_anonymous_goes_to_sign_in(client, tree):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert Agency.objects.count() == 4
+
+
+# -- files refused before they are kept (issue 11): the page answers with the reason ---------------
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "message"),
+    [
+        (
+            lambda: corpus.zip_bomb("hr", corpus.SHEET, 400 * corpus.MB),
+            "名冊.xlsx",
+            "這個 Excel 檔解壓縮後超過 300 MB，無法讀取：請分檔，或另存為 CSV 後再上傳。",
+        ),
+        (
+            lambda: corpus.zip_bomb("hr", corpus.SHEET, 40 * corpus.MB),
+            "名冊.xlsx",
+            "這個 Excel 檔解壓縮後是原檔的 100 倍以上，不像一般的試算表，基於安全不予讀取。",
+        ),
+        (
+            lambda: corpus.with_part("hr", corpus.SHEET, corpus.billion_laughs),
+            "名冊.xlsx",
+            "這個 Excel 檔含有文件類型定義（DTD）或實體宣告，基於安全不予讀取：請在 Excel 中另存新檔後再上傳。",
+        ),
+        (lambda: b"," * 1_000_000, "名冊.csv", "第 1 列超過 256 欄：請刪除多餘的欄位後再上傳。"),
+        (lambda: b"PK\x03\x04broken", "名冊.xlsx", "無法開啟這個 Excel 檔：檔案可能已損毀或有密碼保護。"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_file_refused_before_it_is_kept_is_answered_on_the_page(signed_in, tree, build, name, message, htmx):
+    response = upload(signed_in, build(), name=name, htmx=htmx)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_file_error"' in html
+    assert message in html
+    assert ImportJob.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def test_the_upload_limit_is_the_setting(signed_in, tree, settings):
+    settings.PEILI_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    assert "最大 2 MB" in signed_in.get(URL).content.decode()
+    response = upload(signed_in, b"a," * (1024 * 1024 + 1), name="名冊.csv")
+    assert "檔案超過 2 MB，請分檔上傳。" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_sheet_claiming_every_cell_is_checked_in_moments(signed_in, tree, django_capture_on_commit_callbacks):
+    """A 5 KB workbook whose dimension claims A1:XFD1048576 kept a worker busy for half an hour."""
+    data = corpus.with_part(
+        "hr", corpus.SHEET, lambda b: b.replace(b'<dimension ref="A1:V4"/>', b'<dimension ref="A1:XFD1048576"/>')
+    )
+    assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(data)).read(corpus.SHEET)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(signed_in, data, name="名冊.xlsx")
+    job = ImportJob.objects.get()
+    assert (job.status, job.report["rows"]) == (ImportStatus.PREVIEW, 3)

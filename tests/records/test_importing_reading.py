@@ -12,6 +12,7 @@ import pytest
 from peili.records.importing import reading
 from peili.records.importing.enums import Layout
 from peili.records.importing.rules import Options, parse
+from tests import importing_corpus as corpus
 from tests.records.importing_files import (
     PORTAL_HEADER,
     TEMPLATE_HEADER,
@@ -103,3 +104,48 @@ def test_the_header_is_looked_for_in_the_first_ten_rows_only():
 def test_dates_in_the_portals_exchange_form():
     _table, (entry,) = entries(csv_bytes(PORTAL_HEADER, [portal_row(A, start="074-07-06", end="074-07-06")]))
     assert entry.start == date(1985, 7, 6)
+
+
+# -- malformed and hostile files (issue 11): refused with a code, never a traceback -------------
+
+
+def problem_codes(data: bytes, name: str) -> list[str]:
+    table = reading.read_table(data, name)
+    for _chunk in table.chunks:
+        pass
+    return [p.code for p in table.problems]
+
+
+@pytest.mark.parametrize(
+    ("build", "filename", "code"),
+    [
+        (
+            lambda: corpus.with_part("records", corpus.WORKBOOK, lambda b: b[: len(b) // 2]),
+            "r.xlsx",
+            "file.xlsx_unreadable",
+        ),
+        (lambda: corpus.with_part("records", corpus.SHEET, corpus.billion_laughs), "r.xlsx", "file.xlsx_unsafe"),
+        (lambda: corpus.with_part("records", corpus.STRINGS, corpus.external_entity), "r.xlsx", "file.xlsx_unsafe"),
+        (lambda: corpus.zip_bomb("records", corpus.SHEET, 400 * corpus.MB), "r.xlsx", "file.xlsx_too_large"),
+        (lambda: corpus.zip_bomb("records", corpus.SHEET, 40 * corpus.MB), "r.xlsx", "file.xlsx_ratio"),
+        (lambda: corpus.records_csv("utf-8") + b"1," * 1_000_000 + b"\r\n", "r.csv", "file.too_many_columns"),
+        (lambda: corpus.workbook_with_cell("records", "名" * 40_000), "r.xlsx", "file.cell_too_long"),
+        (
+            lambda: corpus.with_sheet(
+                "records",
+                corpus.sheet_of(corpus.header_row_xml("records") + '<row r="2000000000"><c><v>1</v></c></row>'),
+            ),
+            "r.xlsx",
+            "file.too_many_rows",
+        ),
+    ],
+)
+def test_malformed_and_hostile_files_are_refused_with_a_code(build, filename, code):
+    assert problem_codes(build(), filename) == [code]
+
+
+def test_a_sheet_claiming_every_cell_of_excel_reads_only_the_rows_it_has():
+    table = reading.read_table(corpus.workbook("records", dimension="A1:XFD1048576"), "r.xlsx")
+    chunks = list(table.chunks)
+    assert (table.problems, [numbers for numbers, _rows in chunks]) == ([], [[2, 3, 4, 5]])
+    assert table.size_hint == 1_048_576  # the claim serves the progress bar only

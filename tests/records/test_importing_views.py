@@ -7,13 +7,17 @@ import io
 import re
 
 import pytest
+from billiard.exceptions import WorkerLostError
+from celery.signals import task_failure
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from config.celery import app as celery_app
 from peili.org.importing.enums import ImportStatus
 from peili.records.importing.reading import read_table
 from peili.records.importing.rules import Options, parse
 from peili.records.models import LearningRecord, RecordImportJob, YearStanding
+from tests import importing_corpus as corpus
 from tests.factories import PersonFactory, UserFactory, grant
 from tests.records.importing_files import TODAY, portal_csv, portal_row
 
@@ -210,3 +214,57 @@ def test_the_template_downloads_and_reads_back_clean(signed_in, staff):
     parsed = parse(read_table(data, "範本.xlsx"), Options(today=TODAY, mode_codes={}))
     assert parsed.problems.sorted() == []
     assert [e.split for e in parsed.entries] == [{"201": 2, "303": 1}, {"101": 1, "522": 1}]
+
+
+# -- files refused before they are kept (issue 11): the page answers with the reason ---------------
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "message"),
+    [
+        (
+            lambda: corpus.zip_bomb("records", corpus.SHEET, 400 * corpus.MB),
+            "portal.xlsx",
+            "這個 Excel 檔解壓縮後超過 300 MB，無法讀取：請分檔，或另存為 CSV 後再上傳。",
+        ),
+        (
+            lambda: corpus.with_part("records", corpus.STRINGS, corpus.external_entity),
+            "portal.xlsx",
+            "這個 Excel 檔含有文件類型定義（DTD）或實體宣告，基於安全不予讀取：請在 Excel 中另存新檔後再上傳。",
+        ),
+        (
+            lambda: corpus.records_csv("utf-8") + b"1," * 1_000_000 + b"\r\n",
+            "portal.csv",
+            "第 6 列超過 256 欄：請刪除多餘的欄位後再上傳。",
+        ),
+        (lambda: b"x\n" * 2_000_001, "portal.csv", "資料超過 2,000,000 列，請分檔匯入。"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_file_refused_before_it_is_kept_is_answered_on_the_page(signed_in, build, name, message, htmx):
+    response = upload(signed_in, build(), name=name, htmx=htmx)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_file_error"' in html
+    assert message in html
+    assert RecordImportJob.objects.count() == 0
+
+
+def test_the_upload_limit_is_the_setting(signed_in, settings):
+    settings.PEILI_IMPORT_MAX_BYTES = 3 * 1024 * 1024
+    assert "最大 3 MB" in signed_in.get(URL).content.decode()
+    response = upload(signed_in, b"a," * (2 * 1024 * 1024))
+    assert "檔案超過 3 MB，請分檔上傳，或請系統管理者以指令匯入。" in response.content.decode()
+    assert RecordImportJob.objects.count() == 0
+
+
+def test_a_job_whose_worker_was_lost_is_failed_at_once(signed_in, staff):
+    job = RecordImportJob.objects.create(
+        created_by=signed_in.user, filename="x.csv", status=ImportStatus.RUNNING, stage="validating", progress=0
+    )
+    task_failure.send(
+        sender=celery_app.tasks["records.run_import_job"], exception=WorkerLostError(), args=[job.pk], kwargs={}
+    )
+    page = signed_in.get(f"/records/import/job/?job={job.pk}").content.decode()
+    assert "處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。" in page
+    assert RecordImportJob.objects.get(pk=job.pk).status == ImportStatus.FAILED

@@ -4,7 +4,7 @@ An agency personnel officer uploads the staff list exported from the HR system (
 UTF-8 or Big5); every row is checked and every problem reported in Chinese; only a clean file
 is loaded, in one transaction, and a re-import reports what changed per person.
 
-    reading.py   bytes → RawTable (encoding detection, CSV/xlsx, header row)
+    reading.py   bytes → RawTable (read and bounded by peili.core.tabular; the header row)
     columns.py   the column layout and lenient header matching
     rules.py     pure validation: RawTable + Facts → PersonRecords + Problems (no ORM)
     plan.py      pure comparison with the people already stored: creates, updates, unchanged

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from peili.core.tabular import Refusal
 from peili.org.importing.enums import WARNINGS, ProblemCode, Severity
 
 
@@ -52,3 +53,9 @@ def shown(value: object) -> str:
 
 def sort_key(p: Problem) -> tuple[int, int]:
     return (p.row, 0 if p.is_error else 1)
+
+
+def refused(refusal: Refusal) -> Problem:
+    """The problem of a file that cannot be read (`peili.core.tabular`): the file's code and message,
+    on the row it names (0: the file as a whole)."""
+    return Problem(refusal.row, refusal.column, "", refusal.code, refusal.message, str(Severity.ERROR))

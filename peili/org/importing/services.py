@@ -12,23 +12,26 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, tabular
 from peili.core.errors import Conflict
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
+from peili.core.tabular import Limits
 from peili.org.enums import RatingKind, Role
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
@@ -419,13 +422,15 @@ def people_import(
     today: date | None = None,
     on_stage: StageCallback | None = None,
     job: ImportJob | None = None,
+    limits: Limits | None = None,
 ) -> ImportOutcome:
     """Read, check and (unless `dry_run` or anything is wrong) load one staff list.
 
     All-or-nothing: the people, units, ratings and audit entries are written in one transaction,
     and only when no row has an error. `scope` defaults to the actor's (everything for `actor=None`,
-    the system import). `on_stage(stage, fraction)` reports progress; it is not called inside the
-    write transaction except once, on entering it.
+    the system import). `limits` bound the reading (default: an upload's). `on_stage(stage,
+    fraction)` reports progress; it is not called inside the write transaction except once, on
+    entering it.
     """
     with collector_paused():
         return _people_import(
@@ -438,6 +443,7 @@ def people_import(
             today=today or timezone.localdate(),
             on_stage=on_stage,
             job=job,
+            limits=limits or Limits.for_uploads(),
         )
 
 
@@ -466,6 +472,7 @@ def _people_import(
     today: date,
     on_stage: StageCallback | None,
     job: ImportJob | None,
+    limits: Limits,
 ) -> ImportOutcome:
 
     def stage(name: ImportStage, fraction: float = 0.0) -> None:
@@ -473,7 +480,12 @@ def _people_import(
             on_stage(name, fraction)
 
     stage(ImportStage.READING)
-    table = read_table(data, filename, progress=lambda done, total: stage(ImportStage.READING, done / max(total, 1)))
+    table = read_table(
+        data,
+        filename,
+        progress=lambda done, total: stage(ImportStage.READING, done / max(total, 1)),
+        limits=limits,
+    )
     outcome = ImportOutcome(filename=filename, file_kind=table.kind, encoding=table.encoding, dry_run=dry_run)
     facts, ids = load_facts(scope, today)
     outcome.agency_names = {code: a.name for code, a in facts.agencies.items()}
@@ -534,9 +546,12 @@ def _people_import(
 def import_job_create(
     *, data: bytes, filename: str, actor: Any, validate_only: bool, mark_missing_left: bool = False
 ) -> ImportJob:
-    """Keep an uploaded file and queue it for checking (and loading, unless `validate_only`)."""
+    """Keep an uploaded file and queue it for checking (and loading, unless `validate_only`). A file
+    that cannot be read, or goes past an upload's bounds where that shows without reading it all
+    (`tabular.check`), is refused here with a `tabular.Refusal`, before anything is kept."""
     from peili.org.tasks import run_import_job
 
+    tabular.check(data, filename, Limits.for_uploads())
     job = ImportJob.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         filename=filename[:200],
@@ -620,8 +635,10 @@ def job_run(
     """Process a queued import job of `model` (ImportJob or RecordImportJob; the Celery tasks call
     this). A job runs once per queueing; one still "running" long after its last progress write lost
     its worker (the broker delivers the task again after a crash) and may be claimed again.
-    `work(job, actor, on_stage)` imports and returns the outcome; a failure leaves the job failed
-    with a Chinese reason and nothing written."""
+    `work(job, actor, on_stage)` imports and returns the outcome. Whatever stops the work — an error,
+    the task's soft time limit, the process being stopped (a web server's worker timeout when tasks
+    run in the request) — leaves the job failed with a Chinese reason and nothing written; what
+    stops the process itself is raised again once the job is marked."""
     stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
     claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
     claimed = model.objects.filter(claimable, pk=job_id).update(
@@ -644,11 +661,57 @@ def job_run(
             job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")}
         )
         return
+    except (SoftTimeLimitExceeded, MemoryError) as stopped:
+        logger.warning("%s %s stopped: %r", label, job_id, stopped)
+        job_abandon(model, job_id, stopped)
+        return
     except Exception:
         logger.exception("%s %s failed", label, job_id)
         job_finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
         return
+    except BaseException as stopping:  # the process is being stopped: mark the job while it still can
+        job_abandon(model, job_id, stopping)
+        raise
     job_finish(job, status_of(outcome), report_of(outcome))
+
+
+def abandoned_reason(exception: BaseException | None) -> str:
+    """Why a job stopped without finishing, in words for its uploader."""
+    if isinstance(exception, SoftTimeLimitExceeded | TimeLimitExceeded):
+        return _("處理超過時間上限（%(minutes)s 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。") % {
+            "minutes": f"{math.ceil(settings.PEILI_IMPORT_TASK_SOFT_TIME_LIMIT / 60):,}"
+        }
+    if isinstance(exception, MemoryError):
+        return _("檔案過大，處理時記憶體不足，未匯入任何資料；請分檔後重新上傳。")
+    return _("處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。")
+
+
+def job_abandon(model: Any, job_id: int, exception: BaseException | None) -> int:
+    """Fail a job that is still queued or running because its work stopped without finishing — a time
+    limit, memory, its process stopped or lost (Celery's failure signal: `org.tasks`,
+    `records.importing.tasks`). Writes nothing else; 1 when the job was marked, 0 when it had
+    already finished. Safe to call from another process than the one that ran the job."""
+    now = timezone.now()
+    fields = {
+        "status": ImportStatus.FAILED,
+        "stage": ImportStage.FINISHED,
+        "progress": 100,
+        "content": b"",
+        "finished_at": now,
+        "updated_at": now,
+        "report": {"error": abandoned_reason(exception)},
+    }
+    active = Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+    for attempt in (1, 2):
+        try:
+            return int(model.objects.filter(active, pk=job_id).update(**fields))
+        except DatabaseError:
+            # The interrupted work may have left this connection unusable: once more on a new one.
+            if attempt == 2:
+                logger.exception("%s %s could not be marked failed", model._meta.label, job_id)
+                return 0
+            connection.close()
+    return 0
 
 
 def import_job_run(*, job_id: int) -> None:

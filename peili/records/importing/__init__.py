@@ -6,7 +6,7 @@ rows of one course split across category codes become one record; records are ma
 by national ID within the importer's scope and de-duplicated by key; only a clean file is loaded
 (or, on request, only its clean records), in one transaction.
 
-    reading.py   bytes → Table (encoding detection and .xlsx from the HR import; rows streamed)
+    reading.py   bytes → Table (read by peili.core.tabular, shared with the HR import; rows streamed)
     columns.py   the two layouts (the portal's 25 columns, Peili's template) and header matching
     rules.py     pure: rows → records + problems (parse); people, scope and duplicates (resolve)
     services.py  the database side: people and existing keys, COPY / bulk_create, standings, audit, jobs

@@ -18,15 +18,9 @@ class Layout(models.TextChoices):
 
 
 class ProblemCode(models.TextChoices):
-    # The file as a whole (row 0, or the header row).
-    FILE_EMPTY = "file.empty", _("檔案是空的。")
-    FILE_FORMAT = "file.format", _("無法辨識的檔案格式：請上傳 Excel（.xlsx）或 CSV（.csv）檔。")
-    FILE_XLS = "file.xls", _("不支援舊版 Excel（.xls）檔：請在 Excel 中另存為 .xlsx 或 CSV 後再上傳。")
-    FILE_XLSX = "file.xlsx_unreadable", _("無法開啟這個 Excel 檔：檔案可能已損毀或有密碼保護。")
-    FILE_ENCODING = (
-        "file.encoding",
-        _("無法辨識檔案的文字編碼：CSV 檔請以 UTF-8 或 Big5 儲存（Excel 可選「CSV UTF-8」）。"),
-    )
+    # The file as a whole (row 0, or the header row). A file that cannot be read at all is refused
+    # with `peili.core.tabular.FileProblem`'s codes (file.empty, file.format, file.xlsx_unreadable,
+    # file.too_large, …), shared with the HR import.
     FILE_NO_HEADER = (
         "file.no_header",
         _(

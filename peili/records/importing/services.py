@@ -26,8 +26,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, tabular
 from peili.core.errors import Conflict, PeiliError
+from peili.core.tabular import Limits
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.importing.rules import Scope
@@ -443,6 +444,7 @@ def records_import(
     today: date | None = None,
     on_stage: StageCallback | None = None,
     job: RecordImportJob | None = None,
+    limits: Limits | None = None,
 ) -> RecordsImportOutcome:
     """Read, check and (unless `dry_run`, or anything is wrong) load one learning-records file.
 
@@ -453,6 +455,7 @@ def records_import(
     skipped, so loading a file twice writes it once. `scope` defaults to the actor's (everything
     for `actor=None`, a system import, and for administrators; a personnel officer's subtrees).
     `on_stage(stage, fraction)` reports progress; `outcome.timings` has each stage's seconds.
+    `limits` bound the reading (default: an upload's; the command passes a command's).
     """
     if not isinstance(source, bytes):
         path = Path(source)
@@ -470,6 +473,7 @@ def records_import(
             today=today or timezone.localdate(),
             on_stage=on_stage,
             job=job,
+            limits=limits or Limits.for_uploads(),
         )
 
 
@@ -485,6 +489,7 @@ def _records_import(
     today: date,
     on_stage: StageCallback | None,
     job: RecordImportJob | None,
+    limits: Limits,
 ) -> RecordsImportOutcome:
     begun = time.perf_counter()
     timings: dict[str, float] = {}
@@ -500,7 +505,7 @@ def _records_import(
             on_stage(name, fraction)
 
     stage(ImportStage.READING)
-    table = read_table(data, filename)
+    table = read_table(data, filename, limits=limits)
     outcome = RecordsImportOutcome(
         filename=filename,
         file_kind=table.kind,
@@ -717,9 +722,11 @@ def _audit_only(outcome: RecordsImportOutcome, *, actor: Any, job: RecordImportJ
 def import_job_create(
     *, data: bytes, filename: str, actor: Any, source_system: str = "", skip_bad: bool = False
 ) -> RecordImportJob:
-    """Keep an uploaded file and queue it for checking (a preview: nothing is loaded yet)."""
+    """Keep an uploaded file and queue it for checking (a preview: nothing is loaded yet). A file
+    refused by `tabular.check` raises its `tabular.Refusal` before anything is kept."""
     from peili.records.importing.tasks import run_records_import_job
 
+    tabular.check(data, filename, Limits.for_uploads())
     job = RecordImportJob.objects.create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         filename=filename[:200],

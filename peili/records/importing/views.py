@@ -60,16 +60,20 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = RecordsImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = services.import_job_create(
-            data=uploaded.read(),
-            filename=uploaded.name or "upload",
-            actor=request.user,
-            source_system=form.cleaned_data["source_system"],
-            skip_bad=form.cleaned_data["skip_bad"],
-        )
-        if _is_htmx(request):
-            return HttpResponseClientRedirect(_job_url(job))
-        return redirect(_job_url(job))
+        try:
+            job = services.import_job_create(
+                data=uploaded.read(),
+                filename=uploaded.name or "upload",
+                actor=request.user,
+                source_system=form.cleaned_data["source_system"],
+                skip_bad=form.cleaned_data["skip_bad"],
+            )
+        except PeiliError as error:  # a file refused before it is kept (tabular.check): shown on the form
+            form.add_error("file", error.message)
+        else:
+            if _is_htmx(request):
+                return HttpResponseClientRedirect(_job_url(job))
+            return redirect(_job_url(job))
     if request.method == "POST" and _is_htmx(request):
         return render(request, "records/import_form.html", {"form": form})
     recent = import_jobs_for_user(request.user).filter(created_by_id=request.user.pk)[:10]

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from peili.core.permissions import allowed
+from peili.core.tabular import Limits
 from peili.org.importing.report import outcome_report, report_text
 from peili.org.importing.services import people_import
 
@@ -32,8 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        limits = Limits.for_commands()
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                # One byte past the bound is enough to refuse it (file.too_large), without reading it all.
+                data = handle.read(limits.max_bytes + 1)
         except OSError as error:
             raise CommandError(
                 _("無法讀取檔案 %(file)s：%(error)s") % {"file": path, "error": error.strerror}
@@ -51,6 +55,7 @@ class Command(BaseCommand):
             actor=actor,
             dry_run=options["dry_run"],
             mark_missing_left=options["mark_left"],
+            limits=limits,
         )
         self.stdout.write(report_text(outcome_report(outcome), verbose=options["verbosity"] > 1))
         if not outcome.ok:

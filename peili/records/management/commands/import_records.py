@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
 from peili.core.permissions import allowed
+from peili.core.tabular import Limits
 from peili.records.importing.report import outcome_report, report_text
 from peili.records.importing.services import records_import
 
@@ -41,8 +42,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        limits = Limits.for_commands()
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                # One byte past the bound is enough to refuse it (file.too_large), without reading it all.
+                data = handle.read(limits.max_bytes + 1)
         except OSError as error:
             raise CommandError(
                 _("無法讀取檔案 %(file)s：%(error)s") % {"file": path, "error": error.strerror}
@@ -62,6 +66,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 source_system=options["source_system"],
                 skip_bad=options["skip_bad"],
+                limits=limits,
             )
         except PeiliError as error:
             raise CommandError(error.message) from None
