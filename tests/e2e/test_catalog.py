@@ -60,7 +60,7 @@ def test_organizer_creates_and_publishes_a_class_and_a_learner_finds_it(new_page
     check_page(page)
 
     hours_form = page.locator("form[action$='/hours/']")
-    hours_form.get_by_label("學習類別 1").select_option(label="522 資安通識")
+    hours_form.get_by_label("學習類別 1").select_option(value="information_security_general")
     hours_form.get_by_label("時數 1").fill("3")
     hours_form.get_by_role("button", name="儲存時數分配").click()
     check_page(page)
@@ -74,7 +74,7 @@ def test_organizer_creates_and_publishes_a_class_and_a_learner_finds_it(new_page
     learner.get_by_label("課程名稱").fill(title)
     learner.get_by_role("button", name="查詢").click()
     check_page(learner)
-    learner.get_by_role("link", name=f"{title} 第1期").click()
+    learner.get_by_role("link", name=f"{title} 第1期", exact=True).click()
     check_page(learner)
     expect(learner.get_by_text("您符合本班期的報名資格。")).to_be_visible()
     expect(learner.get_by_text(_roc(start))).to_be_visible()

@@ -18,7 +18,7 @@ from playwright.sync_api import Page
 from tests.e2e.helpers import PHONE, body_scroll_width, login, visit
 
 DEPTH = 3
-MAX_PAGES = 60
+MAX_PAGES = 80
 SKIP = re.compile(r"^/(api|i18n|static|accounts/logout)/|\.[a-z0-9]+$")  # and downloads (template.xlsx)
 
 

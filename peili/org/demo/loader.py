@@ -212,6 +212,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     from peili.surveys.demo import surveys_demo_load
 
     surveys_demo_load(actor=actor)
+    from peili.records.demo import records_demo_load
+
+    records_demo_load(actor=actor)
     if created:
         audit.record(
             actor=actor,
