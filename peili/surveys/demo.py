@@ -109,7 +109,7 @@ def surveys_demo_load(*, actor: Any = None) -> int:
     organizer = Agency.objects.filter(code=ORGANIZER_CODE, is_training_body=True).first()
     if organizer is None or SurveyTemplate.objects.filter(organizer=organizer, name=TEMPLATE_NAME).exists():
         return 0
-    rng = random.Random(2026)  # noqa: S311 - made-up demo answers, reproducible
+    rng = random.Random(2026)
     template = services.template_create(
         organizer=organizer,
         name=TEMPLATE_NAME,
