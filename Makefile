@@ -40,6 +40,11 @@ types: install
 migrations-check: install
 	$(BIN)/peili makemigrations --check --dry-run
 
+# The English catalog without source references, so that branches adding strings merge cleanly.
+messages: install
+	$(BIN)/peili makemessages -l en --ignore=.venv --ignore=tests --no-location --no-obsolete
+	$(BIN)/peili compilemessages -l en --ignore=.venv
+
 e2e: install
 	bash tests/e2e/ensure_browser.sh
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e -p no:xdist -o addopts="-q -p no:cacheprovider"
