@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run serve test test-postgres lint format types migrations-check e2e bench bench-import fuzz-imports clean
+.PHONY: install run serve test test-postgres lint format types migrations-check messages e2e bench bench-import fuzz-imports clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
