@@ -213,8 +213,8 @@ def _unprintable(source: str, error: yaml.reader.ReaderError) -> Problem:
         line,
         "",
         "unprintable",
-        _("第 %(line)d 行含有不能使用的控制字元（U+%(code)04X），請刪除後再試。")
-        % {"line": line, "code": error.character},
+        _("第 %(line)d 行含有不能使用的控制字元（U+%(code)s），請刪除後再試。")
+        % {"line": line, "code": f"{error.character:04X}"},
     )
 
 
