@@ -100,6 +100,14 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(client, admin_user, raw):
     assert response.json()["message"] == "請求內容無法解析（須為 JSON）。"
 
 
+def test_a_body_over_the_upload_limit_is_refused_as_too_large(client, admin_user, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(admin_user)
+    body = json.dumps({"source": "#" * 2000})
+    response = client.post("/api/v1/policy/validate", body, content_type="application/json")
+    assert refusal(response) == (413, "request.too_large")
+
+
 def test_a_form_body_without_its_boundary_is_refused(admin_user):
     """The CSRF check reads a form body of an unsafe method; an unreadable one was a 500."""
     client = Client(enforce_csrf_checks=True)
