@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run serve test test-postgres lint format types migrations-check messages e2e bench bench-import fuzz-imports clean
+.PHONY: install run serve test test-postgres lint format types migrations-check messages e2e bench bench-import fuzz-imports fuzz-api clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ messages: install
 e2e: install
 	bash tests/e2e/ensure_browser.sh
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e -p no:xdist -o addopts="-q -p no:cacheprovider"
+
+# The long schemathesis run over the whole API as a learner, an officer and an administrator, with
+# the coverage phase for each (`make test` runs a short one). FUZZ_EXAMPLES per operation and role;
+# on PostgreSQL with PEILI_DATABASE_URL as usual (NUL characters only fail there).
+FUZZ_EXAMPLES ?= 300
+fuzz-api: install
+	PEILI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PEILI_FUZZ_COVERAGE_ROLES=learner,officer,admin \
+		$(BIN)/pytest tests/api/test_fuzz.py -n $(PYTEST_WORKERS) -o addopts="-q -p no:cacheprovider"
 
 bench: install
 	$(BIN)/python -m tests.bench.run

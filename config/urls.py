@@ -19,3 +19,7 @@ urlpatterns = [
     path("surveys/", include("peili.surveys.urls")),
     path("", include("peili.core.urls")),
 ]
+
+# JSON under /api/, Django's pages elsewhere.
+handler404 = "peili.api.router.not_found"
+handler500 = "peili.api.router.server_error"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, overload
 
@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, PageNumberPagination, Year, ZonedTime, paginate, zoned_time
 from peili.catalog import rules as catalog_rules
 from peili.catalog import selectors
 from peili.catalog.enums import DeliveryMode, RegistrationWindow
@@ -81,8 +83,8 @@ class ClassSummaryOut(Schema):
 class SessionOut(Schema):
     id: int
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: ZonedTime
+    ends_at: ZonedTime
     topic: str
     venue: str | None
     instructors: list[str]
@@ -176,6 +178,7 @@ def _month(value: str) -> date | None:
 
 @router.get("", response=list[ClassSummaryOut], summary="班期一覽（已發布；符合資格者在前，附不符原因）")
 @api_requires("catalog.browse")
+@api_errors(errors.AGENCY_NOT_FOUND, errors.CATALOG_BAD_MODE, errors.CATALOG_BAD_MONTH)
 @paginate(PageNumberPagination, page_size=50)
 def class_list(
     request: HttpRequest,
@@ -293,7 +296,7 @@ def _plan_fields(plan: TrainingPlan) -> dict[str, Any]:
 @router.get("/plans", response=list[PlanOut], summary="年度訓練計畫一覽（依權限範圍）")
 @api_requires("catalog.view_plans")
 @paginate(PageNumberPagination, page_size=50)
-def plan_list(request: HttpRequest, year: int | None = None) -> list[PlanOut]:
+def plan_list(request: HttpRequest, year: Year | None = None) -> list[PlanOut]:
     qs = selectors.plans_for_user(request.user)
     if year is not None:
         qs = qs.filter(year=year)
@@ -313,7 +316,8 @@ def _track_total_out(total: selectors.TrackTotal) -> TrackTotalOut:
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="年度訓練計畫（項目與各類別合計）")
 @api_requires("catalog.view_plans")
-def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+@api_errors(errors.PLAN_NOT_FOUND)
+def plan_detail(request: HttpRequest, plan_id: Id) -> PlanDetailOut:
     plan = selectors.plans_for_user(request.user).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("plan.not_found", _("找不到此年度計畫。"))
@@ -342,7 +346,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
 
 @router.get("/{class_id}", response=ClassDetailOut, summary="班期詳細資料（節次、時數分配、剩餘名額、呼叫者的資格）")
 @api_requires("catalog.browse")
-def class_detail(request: HttpRequest, class_id: int) -> ClassDetailOut:
+@api_errors(errors.CLASS_NOT_FOUND)
+def class_detail(request: HttpRequest, class_id: Id) -> ClassDetailOut:
     course_class = selectors.class_for_user(request.user, class_id)
     if course_class is None:
         raise NotFound("class.not_found", _("找不到此班期。"))
@@ -372,8 +377,8 @@ def class_detail(request: HttpRequest, class_id: int) -> ClassDetailOut:
             SessionOut(
                 id=s.pk,
                 date=s.date,
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
+                starts_at=zoned_time(s.date, s.starts_at),
+                ends_at=zoned_time(s.date, s.ends_at),
                 topic=s.topic,
                 venue=s.venue.name if s.venue else None,
                 instructors=[i.name for i in s.instructors.all()],

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, InSchema
 from peili.catalog.models import CourseClass
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import allowed, api_requires
@@ -26,28 +29,28 @@ from peili.org.selectors import people_for_user
 router = Router(tags=["報名"])
 
 
-class RegisterIn(Schema):
-    class_id: int
+class RegisterIn(InSchema):
+    class_id: Id
     meal: Meal = Meal.NONE
-    deputy_person_id: int | None = None
+    deputy_person_id: Id | None = None
     deputy_name: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(InSchema):
     note: str = ""
 
 
-class NominateIn(Schema):
-    class_id: int
-    person_ids: list[int]
+class NominateIn(InSchema):
+    class_id: Id
+    person_ids: list[Id]
     meal: Meal = Meal.NONE
 
 
-class SubstituteIn(Schema):
-    person_id: int
+class SubstituteIn(InSchema):
+    person_id: Id
     # The substitute's deputy, where the pack requires one (`registration.deputy_required`): a
     # colleague of the same agency, or a name.
-    deputy_person_id: int | None = None
+    deputy_person_id: Id | None = None
     deputy_name: str = Field("", max_length=60)
 
 
@@ -145,6 +148,20 @@ def _reload(registration: Registration) -> Registration:
 
 @router.post("", response={201: RegisteredOut}, summary="報名班期", operation_id="registration_create")
 @api_requires("enrolment.register")
+@api_errors(
+    ErrorCode.NO_PERSON,
+    errors.REGISTRATION_DEPUTY_NOT_FOUND,
+    ErrorCode.CLASS_NOT_FOUND,
+    ErrorCode.CLASS_NOT_OPEN,
+    ErrorCode.WINDOW_NOT_OPEN,
+    ErrorCode.WINDOW_CLOSED,
+    ErrorCode.NOT_ELIGIBLE,
+    ErrorCode.DUPLICATE,
+    ErrorCode.FULL,
+    ErrorCode.CLASH,
+    ErrorCode.DEPUTY_REQUIRED,
+    ErrorCode.MEAL_REQUIRED,
+)
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
     person = _me(request)
     deputy = None
@@ -169,6 +186,7 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status:
 
 @router.get("/mine", response=list[RegistrationOut], summary="我的報名")
 @api_requires("enrolment.register")
+@api_errors(ErrorCode.NO_PERSON)
 def mine(request: HttpRequest) -> list[RegistrationOut]:
     person = _me(request)
     return [_out(r) for r in selectors.registrations_of_person(person.pk)]
@@ -176,7 +194,8 @@ def mine(request: HttpRequest) -> list[RegistrationOut]:
 
 @router.post("/{registration_id}/cancel", response=RegistrationOut, summary="取消報名（取消期限前）")
 @api_requires("enrolment.cancel")
-def cancel(request: HttpRequest, registration_id: int) -> RegistrationOut:
+@api_errors(ErrorCode.NOT_FOUND, ErrorCode.NOT_ACTIVE, ErrorCode.CANCELLATION_CLOSED)
+def cancel(request: HttpRequest, registration_id: Id) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.cancel")
     services.registration_cancel(registration=registration, actor=request.user)
     return _out(_reload(registration))
@@ -184,7 +203,8 @@ def cancel(request: HttpRequest, registration_id: int) -> RegistrationOut:
 
 @router.post("/{registration_id}/consent", response=RegistrationOut, summary="主管同意")
 @api_requires("enrolment.consent")
-def consent(request: HttpRequest, registration_id: int, payload: NoteIn | None = None) -> RegistrationOut:
+@api_errors(ErrorCode.NOT_FOUND, ErrorCode.NOT_PENDING)
+def consent(request: HttpRequest, registration_id: Id, payload: NoteIn | None = None) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.consent")
     services.registration_consent(registration=registration, actor=request.user, note=payload.note if payload else "")
     return _out(_reload(registration))
@@ -192,7 +212,8 @@ def consent(request: HttpRequest, registration_id: int, payload: NoteIn | None =
 
 @router.post("/{registration_id}/decline", response=RegistrationOut, summary="主管不同意")
 @api_requires("enrolment.consent")
-def decline(request: HttpRequest, registration_id: int, payload: NoteIn | None = None) -> RegistrationOut:
+@api_errors(ErrorCode.NOT_FOUND, ErrorCode.NOT_PENDING)
+def decline(request: HttpRequest, registration_id: Id, payload: NoteIn | None = None) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.consent")
     services.registration_decline(registration=registration, actor=request.user, note=payload.note if payload else "")
     return _out(_reload(registration))
@@ -200,6 +221,7 @@ def decline(request: HttpRequest, registration_id: int, payload: NoteIn | None =
 
 @router.post("/nominate", response=list[NominationOut], summary="薦送／調訓（可多人，逐人回覆結果）")
 @api_requires("enrolment.nominate")
+@api_errors(ErrorCode.CLASS_NOT_FOUND)
 def nominate(request: HttpRequest, payload: NominateIn) -> list[NominationOut]:
     course_class = _class(payload.class_id)
     in_scope: QuerySet[Person] = people_for_user(request.user).filter(pk__in=payload.person_ids)
@@ -237,7 +259,18 @@ def nominate(request: HttpRequest, payload: NominateIn) -> list[NominationOut]:
 
 @router.post("/{registration_id}/substitute", response=RegistrationOut, summary="遞補（同機關同仁承接名額）")
 @api_requires("enrolment.substitute")
-def substitute(request: HttpRequest, registration_id: int, payload: SubstituteIn) -> RegistrationOut:
+@api_errors(
+    ErrorCode.NOT_FOUND,
+    errors.REGISTRATION_PERSON_NOT_FOUND,
+    ErrorCode.CLASS_NOT_FOUND,
+    ErrorCode.NOT_CONFIRMED,
+    ErrorCode.CLASS_NOT_OPEN,
+    ErrorCode.SUBSTITUTE_AGENCY,
+    ErrorCode.NOT_ELIGIBLE,
+    ErrorCode.DUPLICATE,
+    ErrorCode.CLASH,
+)
+def substitute(request: HttpRequest, registration_id: Id, payload: SubstituteIn) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.substitute")
     person = people_for_user(request.user).filter(pk=payload.person_id).first()
     if person is None:
@@ -259,7 +292,8 @@ def substitute(request: HttpRequest, registration_id: int, payload: SubstituteIn
 
 @router.get("/classes/{class_id}/roster", response=RosterOut, summary="班期名冊（各狀態、用餐統計）")
 @api_requires("enrolment.view_roster")
-def roster(request: HttpRequest, class_id: int) -> RosterOut:
+@api_errors(ErrorCode.CLASS_NOT_FOUND)
+def roster(request: HttpRequest, class_id: Id) -> RosterOut:
     course_class = _class(class_id)
     if not allowed(request.user, "enrolment.view_roster", course_class):
         raise NotFound(ErrorCode.CLASS_NOT_FOUND, _("找不到此班期。"))

@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from peili.api.errors import PERSON_NOT_FOUND, api_errors
+from peili.api.schemas import Id, PageNumberPagination, paginate
 from peili.core.errors import NotFound
 from peili.core.permissions import allowed, api_requires, check
 from peili.org import selectors
@@ -109,7 +110,8 @@ def people(
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人員資料（有權限者可見完整身分證字號）")
 @api_requires("org.view_people")
-def person(request: HttpRequest, person_id: int) -> Person:
+@api_errors(PERSON_NOT_FOUND)
+def person(request: HttpRequest, person_id: Id) -> Person:
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
     if found is None:
         raise NotFound("person.not_found", _("找不到此人員。"))

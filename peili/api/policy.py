@@ -6,6 +6,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, InSchema, Year
 from peili.core.errors import NotFound
 from peili.core.permissions import api_requires
 from peili.policy import loader, selectors, services
@@ -59,7 +62,7 @@ class ProblemOut(Schema):
     message: str
 
 
-class ValidateIn(Schema):
+class ValidateIn(InSchema):
     source: str
     jurisdiction: str | None = None
 
@@ -70,18 +73,18 @@ class ValidateOut(Schema):
     problems: list[ProblemOut]
 
 
-class PackCreateIn(Schema):
+class PackCreateIn(InSchema):
     jurisdiction: str
-    year: int
+    year: Year
     source: str
     note: str = ""
 
 
-class PackUpdateIn(Schema):
+class PackUpdateIn(InSchema):
     source: str
     note: str
     # The revision the edit started from; a stale one is refused with policy.stale_revision (409).
-    base_revision: int | None = None
+    base_revision: Id | None = None
 
 
 def _summary(pack: PolicyPack) -> dict[str, Any]:
@@ -131,7 +134,8 @@ def packs(request: HttpRequest, jurisdiction: str | None = None) -> list[dict[st
 
 @router.get("/packs/{pack_id}", response=PackOut, summary="政策參數包（驗證後內容、YAML 原文與版次）")
 @api_requires("policy.view_packs")
-def pack(request: HttpRequest, pack_id: int) -> PackOut:
+@api_errors(errors.POLICY_PACK_NOT_FOUND)
+def pack(request: HttpRequest, pack_id: Id) -> PackOut:
     return _pack_out(_get_pack(pack_id))
 
 
@@ -141,7 +145,8 @@ def pack(request: HttpRequest, pack_id: int) -> PackOut:
     summary="某轄區某年度（西元）實際適用的規定（未規定的區段沿用全國預設）",
 )
 @api_requires("policy.view_packs")
-def effective(request: HttpRequest, code: str, year: int) -> EffectiveOut:
+@api_errors(errors.POLICY_JURISDICTION_NOT_FOUND, errors.POLICY_NO_PACK, errors.POLICY_SECTION_MISSING)
+def effective(request: HttpRequest, code: str, year: Year) -> EffectiveOut:
     found = selectors.effective_pack(code, year)
     sections: dict[str, dict[str, Any] | None] = {}
     for name in Section.values:
@@ -167,6 +172,7 @@ def effective(request: HttpRequest, code: str, year: int) -> EffectiveOut:
 
 @router.post("/validate", response=ValidateOut, summary="檢查 YAML 內容（不儲存），回傳含行號的問題清單")
 @api_requires("policy.view_packs")
+@api_errors(errors.POLICY_JURISDICTION_NOT_FOUND)
 def validate(request: HttpRequest, payload: ValidateIn) -> ValidateOut:
     complete = False
     if payload.jurisdiction:
@@ -181,6 +187,12 @@ def validate(request: HttpRequest, payload: ValidateIn) -> ValidateOut:
 
 @router.post("/packs", response={201: PackOut}, summary="新增政策參數包（系統管理者）")
 @api_requires("policy.manage_packs")
+@api_errors(
+    errors.POLICY_JURISDICTION_NOT_FOUND,
+    errors.POLICY_NOTE_TOO_LONG,
+    errors.POLICY_INVALID,
+    errors.POLICY_PACK_EXISTS,
+)
 def pack_create(request: HttpRequest, payload: PackCreateIn) -> Status[PackOut]:
     jurisdiction: Jurisdiction = selectors.jurisdiction_by_code(payload.jurisdiction)
     created = services.pack_create(
@@ -191,7 +203,10 @@ def pack_create(request: HttpRequest, payload: PackCreateIn) -> Status[PackOut]:
 
 @router.put("/packs/{pack_id}", response=PackOut, summary="修改政策參數包，建立新版本（系統管理者）")
 @api_requires("policy.manage_packs")
-def pack_update(request: HttpRequest, pack_id: int, payload: PackUpdateIn) -> PackOut:
+@api_errors(
+    errors.POLICY_PACK_NOT_FOUND, errors.POLICY_NOTE_TOO_LONG, errors.POLICY_STALE_REVISION, errors.POLICY_INVALID
+)
+def pack_update(request: HttpRequest, pack_id: Id, payload: PackUpdateIn) -> PackOut:
     updated = services.pack_update(
         pack=_get_pack(pack_id),
         source=payload.source,

@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, PageNumberPagination, Year, paginate
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import api_requires
 from peili.core.roc import ROC_OFFSET
@@ -181,7 +183,8 @@ def _transcript(person: Person, year: int) -> dict[str, Any]:
 
 @router.get("/mine", response=TranscriptOut, summary="我的學習紀錄與年度時數達成情形")
 @api_requires("records.view_own")
-def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+@api_errors(errors.RECORDS_NO_PERSON, errors.RECORDS_NO_RULE)
+def mine(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     """`year`: the learning year (default this year); the records listed are that year's."""
     person = grants_for(request.user).person
     if person is None:
@@ -191,7 +194,8 @@ def mine(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
 
 @router.get("/people/{person_id}/transcript", response=TranscriptOut, summary="人員的學習紀錄與年度時數達成情形")
 @api_requires("records.view_compliance")
-def person_transcript(request: HttpRequest, person_id: int, year: int | None = None) -> dict[str, Any]:
+@api_errors(errors.PERSON_NOT_FOUND, errors.RECORDS_NO_RULE)
+def person_transcript(request: HttpRequest, person_id: Id, year: Year | None = None) -> dict[str, Any]:
     """A person in your subtree (personnel officers) or anyone (administrators); `year` default
     this year."""
     person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
@@ -204,7 +208,8 @@ def person_transcript(request: HttpRequest, person_id: int, year: int | None = N
 
 @router.get("/agencies/{agency_code}/summary", response=SummaryOut, summary="機關（含所屬）年度學習時數達成摘要")
 @api_requires("records.view_compliance")
-def agency_summary(request: HttpRequest, agency_code: str, year: int | None = None) -> dict[str, Any]:
+@api_errors(errors.AGENCY_NOT_FOUND)
+def agency_summary(request: HttpRequest, agency_code: str, year: Year | None = None) -> dict[str, Any]:
     """The compliance dashboard's numbers for an agency subtree in your scope: people, how many meet
     the yearly rule, are short, have no learning at all; hours in all and on average; the share of
     hours held by the top 10 % (`top_fraction`) and the distribution of hours per person; how many
@@ -237,8 +242,9 @@ def agency_summary(request: HttpRequest, agency_code: str, year: int | None = No
 
 @router.get("/compliance", response=list[ComplianceOut], summary="機關（含所屬）年度時數達成情形")
 @api_requires("records.view_compliance")
+@api_errors(errors.AGENCY_NOT_FOUND)
 @paginate(PageNumberPagination, page_size=200)
-def compliance(request: HttpRequest, agency: str, year: int | None = None) -> selectors.ComplianceRows:
+def compliance(request: HttpRequest, agency: str, year: Year | None = None) -> selectors.ComplianceRows:
     """`agency`: an agency code within your scope (its subtree is listed); `year` default this year.
     Reads the stored standings (`peili compliance --recompute` brings a whole year up to date)."""
     # In the user's compliance scope — not `agencies_for_user`, which gives an organizer every agency.

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, Year
 from peili.catalog.models import Course, CourseClass, Instructor
 from peili.catalog.selectors import classes_for_manager
 from peili.core.errors import NotFound, PeiliError
@@ -47,7 +50,7 @@ class InstructorLineOut(Schema):
     index: Decimal | None
 
 
-class QuestionOut(Schema):
+class QuestionResultOut(Schema):
     key: str  # stable across template versions
     text: str  # the newest version's
     kind: str  # scale / single / multiple / text
@@ -61,7 +64,7 @@ class QuestionOut(Schema):
     instructors: list[InstructorLineOut]
 
 
-class InstructorOut(Schema):
+class InstructorResultOut(Schema):
     instructor_id: int
     name: str
     answers: int
@@ -115,8 +118,8 @@ class ResultsOut(Schema):
     waiting: int
     formula: str
     points: list[FormulaOut]
-    questions: list[QuestionOut]
-    instructors: list[InstructorOut]
+    questions: list[QuestionResultOut]
+    instructors: list[InstructorResultOut]
     class_rows: list[ClassRowOut]
     course_rows: list[CourseRowOut]
     trend: list[TrendOut]
@@ -225,7 +228,8 @@ def _out(results: res.Results) -> dict[str, Any]:
 
 @router.get("/classes/{class_id}", response=ResultsOut, summary="班期問卷結果")
 @api_requires("surveys.manage")
-def class_results(request: HttpRequest, class_id: int) -> dict[str, Any]:
+@api_errors(errors.CLASS_NOT_FOUND, errors.SURVEY_NOT_FOUND)
+def class_results(request: HttpRequest, class_id: Id) -> dict[str, Any]:
     """A class you organize: response rate, satisfaction index, each question (per instructor in
     instructor sections) and each instructor."""
     course_class = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
@@ -239,7 +243,8 @@ def class_results(request: HttpRequest, class_id: int) -> dict[str, Any]:
 
 @router.get("/courses/{course_id}", response=ResultsOut, summary="課程問卷結果（各班期、各年度）")
 @api_requires("surveys.manage")
-def course_results(request: HttpRequest, course_id: int) -> dict[str, Any]:
+@api_errors(errors.COURSE_NOT_FOUND)
+def course_results(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     """A course you organize across all its classes and years: questions grouped by their stable
     key across template versions, each class, each instructor, and the trend by year."""
     course = Course.objects.select_related("organizer").filter(pk=course_id).first()
@@ -251,7 +256,8 @@ def course_results(request: HttpRequest, course_id: int) -> dict[str, Any]:
 
 @router.get("/instructors/{instructor_id}", response=ResultsOut, summary="講座問卷結果")
 @api_requires("surveys.manage")
-def instructor_results(request: HttpRequest, instructor_id: int) -> dict[str, Any]:
+@api_errors(errors.INSTRUCTOR_NOT_FOUND)
+def instructor_results(request: HttpRequest, instructor_id: Id) -> dict[str, Any]:
     """An instructor's answers in the classes you organize (all classes, for an administrator):
     the instructor sections' questions, each class and the index class by class (`trend`)."""
     instructor = Instructor.objects.filter(pk=instructor_id).first()
@@ -263,8 +269,9 @@ def instructor_results(request: HttpRequest, instructor_id: int) -> dict[str, An
 
 @router.get("/bodies/{agency_code}", response=ResultsOut, summary="主辦機關（含所屬）問卷結果")
 @api_requires("surveys.manage")
+@api_errors(errors.AGENCY_NOT_FOUND, errors.SURVEY_YEAR_RANGE)
 def body_results(
-    request: HttpRequest, agency_code: str, year_from: int | None = None, year_to: int | None = None
+    request: HttpRequest, agency_code: str, year_from: Year | None = None, year_to: Year | None = None
 ) -> dict[str, Any]:
     """An organizing body and the bodies under it: the classes that ended from `year_from` to
     `year_to` (Gregorian; default the last five years to this one), per question, per course and

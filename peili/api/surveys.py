@@ -19,9 +19,11 @@ from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, StrictInt, StrictStr, StringConstraints
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, InSchema, PageNumberPagination, paginate
 from peili.catalog.models import CourseClass
 from peili.catalog.selectors import organizing_bodies_for_user
 from peili.core.errors import NotFound, PermissionDenied
@@ -39,11 +41,12 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 OptionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 # A submitted value: a scale point (1–5) or an option's index (0, 1, …) as a number or a string,
-# or text. Strict, so `true` or `4.5` is refused rather than quietly turned into a number.
-AnswerValue = StrictStr | StrictInt
+# or text. Strict, so `true` or `4.5` is refused rather than quietly turned into a number; any
+# 32-bit number is taken (one that is no choice is refused per field as `invalid_choice`).
+AnswerValue = StrictStr | Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]
 
 
-class QuestionIn(Schema):
+class QuestionIn(InSchema):
     kind: QuestionKind
     text: QuestionText
     required: bool = True
@@ -51,13 +54,13 @@ class QuestionIn(Schema):
     in_index: bool = True  # scale questions only: counts in the satisfaction index
 
 
-class SectionIn(Schema):
+class SectionIn(InSchema):
     kind: SectionKind
     title: Name
     questions: list[QuestionIn] = Field(default_factory=list, max_length=200)
 
 
-class TemplateIn(Schema):
+class TemplateIn(InSchema):
     organizer_code: str  # an organizing body the caller organizes for
     name: Name
     description: str = Field("", max_length=5000)
@@ -113,8 +116,8 @@ class TemplateOut(_TemplateFields):
     sections: list[SectionOut]
 
 
-class ClassSurveyIn(Schema):
-    template_id: int
+class ClassSurveyIn(InSchema):
+    template_id: Id
     anonymous: bool | None = None  # null: the template's setting
 
 
@@ -183,7 +186,7 @@ class FormOut(Schema):
     blocks: list[FormBlockOut]
 
 
-class AnswersIn(Schema):
+class AnswersIn(InSchema):
     answers: dict[str, list[AnswerValue]]
 
 
@@ -322,12 +325,19 @@ def template_list(request: HttpRequest) -> QuerySet[SurveyTemplate]:
 
 @router.get("/templates/{template_id}", response=TemplateOut, summary="問卷範本（最新版本的題組與題目）")
 @api_requires("surveys.manage")
-def template_detail(request: HttpRequest, template_id: int) -> TemplateOut:
+@api_errors(errors.SURVEY_TEMPLATE_NOT_FOUND)
+def template_detail(request: HttpRequest, template_id: Id) -> TemplateOut:
     return _template_out(_template(request, template_id))
 
 
 @router.post("/templates", response={201: TemplateOut}, summary="新增問卷範本（可一併建立題組與題目）")
 @api_requires("surveys.manage")
+@api_errors(
+    errors.AGENCY_NOT_FOUND,
+    errors.SURVEY_OPTIONS_REQUIRED,
+    errors.SURVEY_OPTIONS_DUPLICATE,
+    errors.SURVEY_TEMPLATE_EXISTS,
+)
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status:
     """`organizer_code`: an organizing body the caller organizes for. Sections and questions are
     in order; single and multiple choice questions need at least two distinct options."""
@@ -369,13 +379,21 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status:
 
 @router.get("/classes/{class_id}/survey", response=ClassSurveyOut, summary="班期的課後問卷（範本、期間、填答人數）")
 @api_requires("surveys.manage")
-def class_survey(request: HttpRequest, class_id: int) -> ClassSurveyOut:
+@api_errors(errors.CLASS_NOT_FOUND, errors.SURVEY_NOT_ATTACHED)
+def class_survey(request: HttpRequest, class_id: Id) -> ClassSurveyOut:
     return _class_survey_out(_class(request, class_id))
 
 
 @router.put("/classes/{class_id}/survey", response=ClassSurveyOut, summary="設定班期的課後問卷（開放填答前可更換）")
 @api_requires("surveys.manage")
-def class_survey_attach(request: HttpRequest, class_id: int, payload: ClassSurveyIn) -> ClassSurveyOut:
+@api_errors(
+    errors.CLASS_NOT_FOUND,
+    errors.SURVEY_TEMPLATE_NOT_FOUND,
+    errors.SURVEY_TEMPLATE_FOREIGN,
+    ErrorCode.TEMPLATE_EMPTY,
+    ErrorCode.ALREADY_ATTACHED,
+)
+def class_survey_attach(request: HttpRequest, class_id: Id, payload: ClassSurveyIn) -> ClassSurveyOut:
     """Attaches the template's newest version; the survey opens when the class's last session ends
     and closes after the pack's open days. Refused once the survey has opened
     (`survey.already_opened`), for another body's template (`survey.template_foreign`) or an empty
@@ -395,6 +413,7 @@ def class_survey_attach(request: HttpRequest, class_id: int, payload: ClassSurve
 
 @router.get("/mine", response=list[PendingOut], summary="我待填的課後問卷（最先截止者在前）")
 @api_requires("surveys.answer")
+@api_errors(errors.SURVEY_NO_PERSON)
 def mine(request: HttpRequest) -> list[PendingOut]:
     return [
         PendingOut(
@@ -410,7 +429,8 @@ def mine(request: HttpRequest) -> list[PendingOut]:
 
 @router.get("/{survey_id}/form", response=FormOut, summary="問卷填答表（題目、選項與我的暫存作答）")
 @api_requires("surveys.answer")
-def form(request: HttpRequest, survey_id: int) -> FormOut:
+@api_errors(errors.SURVEY_NO_PERSON, ErrorCode.NOT_INVITED)
+def form(request: HttpRequest, survey_id: Id) -> FormOut:
     """Each question is answered under its `field` (an instructor section repeats per instructor,
     so the same question appears once for each, under different fields)."""
     invitation = _invitation(request, survey_id)
@@ -455,7 +475,10 @@ def form(request: HttpRequest, survey_id: int) -> FormOut:
 
 @router.put("/{survey_id}/draft", response=DraftOut, summary="暫存作答（送出前可隨時回來繼續）")
 @api_requires("surveys.answer")
-def draft(request: HttpRequest, survey_id: int, payload: AnswersIn) -> DraftOut:
+@api_errors(
+    errors.SURVEY_NO_PERSON, ErrorCode.NOT_INVITED, ErrorCode.NOT_OPEN, ErrorCode.CLOSED, ErrorCode.ALREADY_ANSWERED
+)
+def draft(request: HttpRequest, survey_id: Id, payload: AnswersIn) -> DraftOut:
     """Keeps the form's own fields only (others are dropped); replaces any earlier draft."""
     invitation = _invitation(request, survey_id)
     saved = services.draft_save(invitation=invitation, data=_data(payload.answers), actor=request.user)
@@ -465,7 +488,15 @@ def draft(request: HttpRequest, survey_id: int, payload: AnswersIn) -> DraftOut:
 
 @router.post("/{survey_id}/responses", response={201: SubmittedOut}, summary="送出問卷（每人限填一次）")
 @api_requires("surveys.answer")
-def submit(request: HttpRequest, survey_id: int, payload: AnswersIn) -> Status:
+@api_errors(
+    errors.SURVEY_NO_PERSON,
+    ErrorCode.NOT_INVITED,
+    ErrorCode.NOT_OPEN,
+    ErrorCode.CLOSED,
+    ErrorCode.ALREADY_ANSWERED,
+    ErrorCode.INVALID_ANSWERS,
+)
+def submit(request: HttpRequest, survey_id: Id, payload: AnswersIn) -> Status:
     """`answers`: field → values (a scale point 1–5, an option's index, or text; several indexes
     for a multiple choice). An invalid submission writes nothing and answers 400
     `survey.invalid_answers` with `details.fields` (field → `required`, `invalid_choice` or

@@ -227,7 +227,11 @@ def _nesting_problem(source: str) -> Problem | None:
 def _parse(source: str) -> Problem | tuple[Any, dict[Loc, int], list[Problem]]:
     if (too_deep := _nesting_problem(source)) is not None:
         return too_deep
-    loader = yaml.SafeLoader(source)
+    try:
+        # The reader checks every character as it is built: a control character is refused here.
+        loader = yaml.SafeLoader(source)
+    except yaml.reader.ReaderError as error:
+        return _unprintable(source, error)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -245,6 +249,17 @@ def _parse(source: str) -> Problem | tuple[Any, dict[Loc, int], list[Problem]]:
         return Problem(1, "", "syntax", _("YAML 語法錯誤：%(problem)s") % {"problem": str(error)})
     finally:
         loader.dispose()
+
+
+def _unprintable(source: str, error: yaml.reader.ReaderError) -> Problem:
+    line = source.count("\n", 0, error.position) + 1
+    return Problem(
+        line,
+        "",
+        "unprintable",
+        _("第 %(line)d 行含有不能使用的控制字元（U+%(code)s），請刪除後再試。")
+        % {"line": line, "code": f"{error.character:04X}"},
+    )
 
 
 def _walk(node: Node, path: Loc, lines: dict[Loc, int], problems: list[Problem], seen: set[int]) -> None:

@@ -40,7 +40,8 @@ def test_class_detail_has_sessions_and_caller_eligibility(client, make_class, ju
     client.force_login(junior)
     body = client.get(f"/api/v1/classes/{course_class.pk}").json()
     assert body["sessions"][0]["venue"] == "第一教室"
-    assert body["sessions"][0]["starts_at"] == "09:00:00"
+    # RFC 3339 full-time: the wall-clock time in Taipei with its offset
+    assert (body["sessions"][0]["starts_at"], body["sessions"][0]["ends_at"]) == ("09:00:00+08:00", "12:00:00+08:00")
     assert body["eligibility"]["reasons"][0]["code"] == "eligibility.supervisor"
     assert body["certified_hours"] == "3.0"
 

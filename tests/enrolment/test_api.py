@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from peili.enrolment.enums import RegistrationStatus as S
@@ -78,6 +80,27 @@ def test_a_substitutes_deputy_must_be_a_colleague(client, course_class, staff, p
     assert Registration.objects.get(pk=rid).status == S.CONFIRMED
     named = post(client, f"/{rid}/substitute", {"person_id": staff[2].pk, "deputy_name": "  林代理  "}).json()
     assert (named["source"], named["deputy"]) == ("substitute", "林代理")
+
+
+def test_a_bare_string_is_not_a_decline_and_changes_nothing(client, packs, body, staff, boss):
+    course_class = make_class(body, needs_supervisor_consent=True)
+    client.force_login(staff[0].user)
+    created = client.post(
+        "/api/v1/registrations",
+        json.dumps({"class_id": course_class.pk, "deputy_name": "代理人"}),
+        content_type="application/json",
+    )
+    registration_id = created.json()["id"]
+    client.force_login(boss.user)
+    # A bare JSON string, a list and an unknown field were all taken as "no note" and declined.
+    for raw in ['"不同意"', "[]", '{"note": "不同意", "reason": "x"}']:
+        response = client.post(f"/api/v1/registrations/{registration_id}/decline", raw, content_type="application/json")
+        assert (response.status_code, response.json()["code"]) == (422, "request.invalid"), raw
+    assert Registration.objects.get(pk=registration_id).status == S.PENDING_CONSENT
+    declined = client.post(
+        f"/api/v1/registrations/{registration_id}/decline", {"note": "不同意"}, content_type="application/json"
+    )
+    assert declined.json()["status"] == "declined"
 
 
 def test_others_registrations_are_not_found(client, course_class, staff):

@@ -493,6 +493,12 @@ def test_documents_that_are_not_packs(text, expected):
     assert problems(text) == [expected]
 
 
+@pytest.mark.parametrize(("character", "code"), [("\x07", "0007"), ("\x89", "0089"), ("\x00", "0000")])
+def test_a_control_character_is_a_problem_on_its_line_not_a_crash(character, code):
+    text = f"format: 1\ntitle: 甲{character}乙\n"
+    assert problems(text) == [(2, "", "unprintable", f"第 2 行含有不能使用的控制字元（U+{code}），請刪除後再試。")]
+
+
 def test_wrong_format_version():
     text = replace_line(BASE, 1, "format: 2")
     assert problems(text) == [(1, "format", "invalid_choice", "須為下列之一：1，目前寫的是整數 2。")]

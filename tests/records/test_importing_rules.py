@@ -248,6 +248,18 @@ def test_each_problem_names_its_row_column_and_code(row, expected):
     assert parsed.entries == [] or parsed.entries[0].bad or parsed.bad_rows
 
 
+@pytest.mark.parametrize("written", ["1e308", "1E+30", "9" * 40, "-1e308"])
+def test_hours_too_large_for_any_number_are_refused_with_a_code(written):
+    """Beyond 28 digits a Decimal cannot be rounded to tenths: bounded first, never a crash."""
+    parsed = parse(template_csv([template_row(A, certified_hours=written)]))
+    expected = "hours.negative" if written.startswith("-") else "hours.too_large"
+    assert found(parsed) == [(2, "認證時數", expected)]
+
+
+def test_an_xlsx_number_cell_of_1e308_is_too_large():
+    assert rules.hours_value(1e308).code == ProblemCode.HOURS_TOO_LARGE
+
+
 def _params(message: str, code: str) -> dict[str, object]:
     """Enough to rebuild the message from its code's label (the placeholders vary)."""
     label = str(ProblemCode(code).label)

@@ -257,12 +257,17 @@ def hours_value(raw: Cell, *, blank: Decimal | None = None, required: bool = Tru
         value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(code_text(raw))
     except InvalidOperation:
         return _Bad(ProblemCode.HOURS_INVALID)
-    if not value.is_finite() or value != value.quantize(Decimal("0.1"), rounding="ROUND_DOWN"):
+    if not value.is_finite():
+        return _Bad(ProblemCode.HOURS_INVALID)
+    # Bounded before quantizing: a number beyond the context's 28 digits (1e308) cannot be quantized.
+    if value >= MAX_HOURS:
+        return _Bad(ProblemCode.HOURS_TOO_LARGE, max=ledger.hours_text(MAX_HOURS))
+    if value <= -MAX_HOURS:
+        return _Bad(ProblemCode.HOURS_NEGATIVE)
+    if value != value.quantize(Decimal("0.1"), rounding="ROUND_DOWN"):
         return _Bad(ProblemCode.HOURS_INVALID)
     if value < 0:
         return _Bad(ProblemCode.HOURS_NEGATIVE)
-    if value >= MAX_HOURS:
-        return _Bad(ProblemCode.HOURS_TOO_LARGE, max=ledger.hours_text(MAX_HOURS))
     return value.quantize(Decimal("0.1")) + ZERO  # one decimal place, as stored
 
 
