@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 from tests.factories import AgencyFactory, JurisdictionFactory, PersonFactory, UserFactory, grant
@@ -17,6 +19,15 @@ def _fast_password_hashing(settings, request):
     """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
     if "argon2" not in request.node.name:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a page requested in English (the language switch)
+    leaves English active in the test's thread, and the next test would read English messages."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
