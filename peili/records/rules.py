@@ -41,15 +41,6 @@ def split_matches(certified: Decimal, split: Mapping[str, Decimal]) -> bool:
     return all(hours >= 0 for hours in split.values()) and split_total(split) == certified
 
 
-def add_splits(splits: Iterable[Mapping[str, Decimal]]) -> dict[str, Decimal]:
-    """Hours per category over many records."""
-    totals: dict[str, Decimal] = {}
-    for split in splits:
-        for key, hours in split.items():
-            totals[key] = totals.get(key, ZERO) + hours
-    return totals
-
-
 def category_of(category: str, code: str, rule: HoursRule) -> str:
     """The learning category a part of a record counts towards: its own category, or — for hours
     known only by the national portal's category code (a record imported from the portal) — the

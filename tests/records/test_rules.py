@@ -190,9 +190,22 @@ def test_a_year_meets_the_rule_exactly_when_every_requirement_is_counted_in_full
     assert sum(result.counted[k] for k in ("major_policy", "environmental_education", "democratic_governance")) <= total
 
 
-@given(st.lists(year_of_hours, max_size=6))
-def test_adding_splits_keeps_every_hour(splits):
-    assert rules.split_total(rules.add_splits(splits)) == sum((rules.split_total(s) for s in splits), D(0))
+parts_of_a_year = st.lists(
+    st.tuples(
+        st.sampled_from([*KEYS, ""]),
+        st.sampled_from(["", "101", "301", "303", "999"]),
+        st.decimals(min_value=0, max_value=40, places=1, allow_nan=False, allow_infinity=False),
+    ),
+    max_size=12,
+)
+
+
+@given(parts_of_a_year)
+def test_folding_parts_by_category_keeps_every_hour_the_rule_can_name(parts):
+    folded = rules.by_category(parts, RULE)
+    named = sum((h for c, code, h in parts if rules.category_of(c, code, RULE)), D(0))
+    assert rules.split_total(folded) == named
+    assert set(folded) <= set(RULE.categories) | {"business"}
 
 
 SEVEN_DAYS = CertificationRule.model_validate({"deadline_working_days": 7})
