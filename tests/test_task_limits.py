@@ -13,6 +13,7 @@ PROJECT_TASKS = {
     "records.run_import_job",
     "records.send_hours_reminders",
     "records.tidy_import_jobs",
+    "surveys.flush_pools",
     "surveys.notify_reflection",
     "surveys.open_due",
     "surveys.send_reminders",

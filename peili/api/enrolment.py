@@ -160,6 +160,7 @@ def _reload(registration: Registration) -> Registration:
     ErrorCode.FULL,
     ErrorCode.CLASH,
     ErrorCode.DEPUTY_REQUIRED,
+    ErrorCode.DEPUTY_NAME_INVALID,
     ErrorCode.MEAL_REQUIRED,
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
@@ -269,6 +270,9 @@ def nominate(request: HttpRequest, payload: NominateIn) -> list[NominationOut]:
     ErrorCode.NOT_ELIGIBLE,
     ErrorCode.DUPLICATE,
     ErrorCode.CLASH,
+    errors.REGISTRATION_DEPUTY_NOT_FOUND,
+    ErrorCode.DEPUTY_REQUIRED,
+    ErrorCode.DEPUTY_NAME_INVALID,
 )
 def substitute(request: HttpRequest, registration_id: Id, payload: SubstituteIn) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.substitute")
