@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -96,8 +95,21 @@ class RosterLine:
 
 def roster(session: ClassSession) -> list[RosterLine]:
     """Everyone confirmed in the session's class with their attendance in it (two queries)."""
-    marks = {row.registration_id: row for row in Attendance.objects.filter(session=session)}
-    return [RosterLine(r, marks.get(r.pk)) for r in confirmed(session.course_class)]
+    return roster_lines(session, list(confirmed(session.course_class)))
+
+
+def roster_lines(session: ClassSession, registrations: Sequence[Registration]) -> list[RosterLine]:
+    """The given people (a page of `confirmed(...)`) with their attendance in the session (one query)."""
+    marks = {
+        row.registration_id: row
+        for row in Attendance.objects.filter(session=session, registration_id__in=[r.pk for r in registrations])
+    }
+    return [RosterLine(r, marks.get(r.pk)) for r in registrations]
+
+
+def confirmed_among(course_class: CourseClass, ids: Sequence[int]) -> list[Registration]:
+    """Those of the registrations `ids` that are confirmed in the class, in the roster's order."""
+    return list(confirmed(course_class).filter(pk__in=list(ids)))
 
 
 @dataclass(frozen=True)
@@ -238,7 +250,7 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
                 rules.SessionFacts(
                     hours=session.hours,
                     present=is_present,
-                    leave_hours=mark.leave_hours if mark else Decimal(0),
+                    leave_minutes=mark.leave_minutes if mark else 0,
                     late_minutes=mark.late_minutes if mark else 0,
                     early_minutes=mark.early_minutes if mark else 0,
                 )

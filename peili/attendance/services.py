@@ -39,7 +39,7 @@ ROSTER_FIELDS = (
     "signed_out_by",
     "late_minutes",
     "early_minutes",
-    "leave_hours",
+    "leave_minutes",
 )
 
 
@@ -61,8 +61,20 @@ class Signed:
     already: bool  # signed before: nothing changed
 
 
-def _minutes_between(earlier: datetime, later: datetime) -> int:
-    return max(int((later - earlier).total_seconds() // 60), 0)
+def _minutes_between(earlier: datetime, later: datetime, *, most: int) -> int:
+    """Whole minutes from `earlier` to `later`, between 0 and `most` (the session's length: someone
+    signing in after the session ended missed all of it, and no more)."""
+    return min(max(int((later - earlier).total_seconds() // 60), 0), most)
+
+
+def session_length(session: ClassSession) -> int:
+    """The session's length on the timetable in minutes: the most late arrival or early leave."""
+    return rules.length_minutes(session.starts_at, session.ends_at)
+
+
+def session_leave_limit(session: ClassSession) -> int:
+    """The most leave one person can take in the session, in minutes (its certified hours)."""
+    return rules.hours_minutes(session.hours)
 
 
 def _starts(session: ClassSession) -> datetime:
@@ -122,12 +134,12 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
         if row.signed_in_at is not None:
             return Signed(row, kind, True)
         row.signed_in_at, row.signed_in_by = at, method
-        row.late_minutes = _minutes_between(_starts(session), at)
+        row.late_minutes = _minutes_between(_starts(session), at, most=session_length(session))
     else:
         if row.signed_out_at is not None:
             return Signed(row, kind, True)
         row.signed_out_at, row.signed_out_by = at, method
-        row.early_minutes = _minutes_between(at, ends)
+        row.early_minutes = _minutes_between(at, ends, most=session_length(session))
     row.save()
     after = audit.snapshot(row, ROSTER_FIELDS)
     changed_before, changed_after = audit.diff(before, after)
@@ -366,13 +378,13 @@ def sign_by_code(*, person: Person, code: str, kind: str, at: datetime, actor: A
 
 @dataclass(frozen=True)
 class RosterEntry:
-    """What the organizer sets for one person in one session."""
+    """What the organizer sets for one person in one session (late, early and leave in minutes)."""
 
     present: bool
     signed_out: bool
     late_minutes: int
     early_minutes: int
-    leave_hours: Decimal
+    leave_minutes: int
 
 
 def _require_open(course_class: CourseClass) -> None:
@@ -380,6 +392,27 @@ def _require_open(course_class: CourseClass) -> None:
         raise Conflict("attendance.class_closed", _("此班期已結訓，出勤紀錄不能再修改；請改為更正完訓結果。"))
     if course_class.status != ClassStatus.PUBLISHED:
         raise PeiliError("attendance.class_not_open", _("此班期目前不受理簽到。"))
+
+
+def _check_minutes(session: ClassSession, entries: Mapping[int, RosterEntry]) -> None:
+    """Late and early minutes within the session's length, leave within its hours (in minutes);
+    refused with the first person and field that is not (`details`), nothing written."""
+    length, limit = session_length(session), session_leave_limit(session)
+    for registration_id, entry in sorted(entries.items()):
+        for field in ("late_minutes", "early_minutes"):
+            value = getattr(entry, field)
+            if not 0 <= value <= length:
+                raise PeiliError(
+                    "attendance.tardy_minutes",
+                    _("遲到、早退分鐘數須介於 0 與本節長度 %(minutes)s 分鐘之間。") % {"minutes": length},
+                    details={"registration_id": registration_id, "field": field, "max": length},
+                )
+        if not 0 <= entry.leave_minutes <= limit:
+            raise PeiliError(
+                "attendance.leave_minutes",
+                _("請假分鐘數須介於 0 與本節時數 %(minutes)s 分鐘之間。") % {"minutes": limit},
+                details={"registration_id": registration_id, "field": "leave_minutes", "max": limit},
+            )
 
 
 @transaction.atomic
@@ -399,12 +432,7 @@ def roster_save(
     unknown = set(entries) - confirmed
     if unknown:
         raise PeiliError("attendance.not_enrolled", _("名單中有未錄取本班期的人員，請重新整理後再試。"))
-    for entry in entries.values():
-        if entry.leave_hours < 0 or entry.leave_hours > session.hours:
-            raise PeiliError(
-                "attendance.leave_hours",
-                _("請假時數須介於 0 與本節時數 %(hours)s 小時之間。") % {"hours": session.hours},
-            )
+    _check_minutes(session, entries)
     existing = {
         row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=confirmed)
     }
@@ -421,7 +449,7 @@ def roster_save(
         elif not entry.signed_out:
             row.signed_out_at, row.signed_out_by = None, ""
         row.late_minutes, row.early_minutes = entry.late_minutes, entry.early_minutes
-        row.leave_hours = entry.leave_hours.quantize(Decimal("0.1"))
+        row.leave_minutes = entry.leave_minutes
         after = audit.snapshot(row, ROSTER_FIELDS)
         changed_before, changed_after = audit.diff(before, after)
         if not changed_after and row.pk:
@@ -517,9 +545,9 @@ def class_close(
         completion = Completion(
             closing=closing,
             registration=row.registration,
-            attended_hours=rules.hours_value(row.outcome.tally.attended),
-            leave_hours=rules.hours_value(row.outcome.tally.leave),
-            unexcused_hours=rules.hours_value(row.outcome.tally.unexcused),
+            attended_minutes=rules.minutes(row.outcome.tally.attended),
+            leave_minutes=rules.minutes(row.outcome.tally.leave),
+            unexcused_minutes=rules.minutes(row.outcome.tally.unexcused),
             rule_completes=row.outcome.completes,
             rule_reason=row.outcome.reason,
             completes=completes,
