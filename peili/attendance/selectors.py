@@ -16,6 +16,7 @@ from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import class_rule, class_split, classes_for_manager
+from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
 from peili.core.selectors import working_calendar
 from peili.core.workdays import WorkingCalendar
@@ -69,6 +70,14 @@ def today_card(user: Any, today: date) -> dict[str, Any] | None:
         "url": reverse("attendance:code"),
         "link": _("輸入簽到碼"),
     }
+
+
+def class_for_manager(user: Any, class_id: int) -> CourseClass | None:
+    """A class the user may take attendance of and close (`attendance.manage_object`), else None."""
+    course_class = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
+    if course_class is None or not user.has_perm("attendance.manage_object", course_class):
+        return None
+    return course_class
 
 
 def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
@@ -263,6 +272,14 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
     return CompletionPreview(
         course_class, rule, len(sessions), rows, reflection_required=reflections is not None, reflection_gates=gates
     )
+
+
+def closing_preview(course_class: CourseClass) -> CompletionPreview:
+    """`completion_preview` of a class not closed yet; refused (`attendance.already_closed`) once
+    it is closed: its completions are then the answer."""
+    if course_class.status == ClassStatus.CLOSED:
+        raise Conflict("attendance.already_closed", _("此班期已經結訓。"))
+    return completion_preview(course_class)
 
 
 def completions(course_class: CourseClass) -> QuerySet[Completion]:

@@ -128,6 +128,7 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
         raise _refusal(refusal, session)
     if row is None:
         row, _created = rows.get_or_create(registration=registration, session=session)
+    row.session = session  # the caller's object (and its class), not read again
     before = audit.snapshot(row, ROSTER_FIELDS)
     ends = timezone.make_aware(datetime.combine(session.date, session.ends_at))
     if kind == Kind.SIGN_IN:
@@ -293,7 +294,13 @@ def _throttled(scope: str, until: float) -> PeiliError:
             "這一節的簽到碼輸入錯誤次數過多，暫停以簽到碼簽到，"
             "請於 %(time)s 後再試；也可以掃描 QR code 或洽現場承辦人。"
         )
-    return PeiliError("attendance.code_throttled", message % {"time": _retry_time(until)}, status=429)
+    retry_at = datetime.fromtimestamp(until, tz=UTC).isoformat()
+    return PeiliError(
+        "attendance.code_throttled",
+        message % {"time": _retry_time(until)},
+        status=429,
+        details={"scope": scope, "retry_at": retry_at},
+    )
 
 
 def _audit_code(
@@ -350,14 +357,20 @@ def _wrong_code(*, person: Person, sessions: list[ClassSession], kind: str, at: 
     return PeiliError("attendance.code_invalid", _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
 
 
-def sign_by_code(*, person: Person, code: str, kind: str, at: datetime, actor: Any) -> Signed:
+def sign_by_code(
+    *, person: Person, code: str, kind: str, at: datetime, actor: Any, session_id: int | None = None
+) -> Signed:
     """Sign with the six-digit code shown under the QR code, among today's sessions of the
-    person's confirmed classes — unless the person, or an open session of theirs, is locked for
-    wrong codes. Not one transaction on purpose: a wrong code's count and audit entry stay although
-    the call fails."""
+    person's confirmed classes (or only the one `session_id` names, which must be one of them) —
+    unless the person, or an open session of theirs, is locked for wrong codes. Not one transaction
+    on purpose: a wrong code's count and audit entry stay although the call fails."""
     code = code.strip()
     now = at.timestamp()
     sessions = list(selectors.sessions_today_for(person, timezone.localtime(at).date()))
+    if session_id is not None:
+        sessions = [session for session in sessions if session.pk == session_id]
+        if not sessions:
+            raise NotFound("attendance.session_not_found", _("找不到這個節次：今天您錄取的班期沒有這一節。"))
     open_sessions = [session for session in sessions if at >= opens_at(session)]
     until = throttle.locked_until([_person_key(person.pk)], now=now)
     if until:

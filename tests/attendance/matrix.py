@@ -72,4 +72,5 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
 
 
 def api_path_params(world: Any) -> dict[str, Any]:
-    return {}
+    # {class_id} is the catalog matrix's class (its module fills it in): a class the organizer manages.
+    return {"{session_id}": world.extra["attendance_session"].pk}

@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from peili.attendance.models import Attendance, Completion
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("attendance", "0002_alter_completion_rule_reason")
@@ -82,8 +84,6 @@ def old_rows():
 
 
 def test_leave_in_tenths_of_an_hour_becomes_minutes_exactly(old_rows):
-    from peili.attendance.models import Attendance, Completion
-
     minutes = {nid: Attendance.objects.get(pk=pks[0]).leave_minutes for nid, pks in old_rows.items()}
     assert minutes == {"A123456789": 138, "B123456780": 6, "C123456781": 420, "D123456782": 0}
     assert set(Attendance.objects.values_list("late_minutes", flat=True)) == {5}
