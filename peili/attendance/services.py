@@ -26,6 +26,7 @@ from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.core import audit, throttle
 from peili.core.errors import Conflict, NotFound, PeiliError, PermissionDenied
+from peili.core.models import AuditEntry
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
@@ -400,6 +401,9 @@ class RosterEntry:
     leave_minutes: int
 
 
+ROSTER_BATCH = 500  # rows per INSERT or UPDATE when a roster is saved
+
+
 def _require_open(course_class: CourseClass) -> None:
     if course_class.status == ClassStatus.CLOSED:
         raise Conflict("attendance.class_closed", _("此班期已結訓，出勤紀錄不能再修改；請改為更正完訓結果。"))
@@ -433,7 +437,8 @@ def roster_save(
     *, session: ClassSession, entries: Mapping[int, RosterEntry], actor: Any, now: datetime | None = None
 ) -> int:
     """The organizer's ticks and minutes for a session (registration id → entry); returns how many
-    people's attendance changed. Each change is audited with what changed."""
+    people's attendance changed. Each change is audited with what changed; an entry that changes
+    nothing writes nothing (a page of the roster saved as it was)."""
     now = now or timezone.now()
     course_class = CourseClass.objects.select_for_update().get(pk=session.course_class_id)
     _require_open(course_class)
@@ -449,7 +454,8 @@ def roster_save(
     existing = {
         row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=confirmed)
     }
-    changed = 0
+    new_rows: list[tuple[Attendance, dict[str, Any], dict[str, Any]]] = []
+    changed_rows: list[tuple[Attendance, dict[str, Any], dict[str, Any]]] = []
     for registration_id, entry in entries.items():
         row = existing.get(registration_id) or Attendance(registration_id=registration_id, session=session)
         before = audit.snapshot(row, ROSTER_FIELDS)
@@ -463,14 +469,24 @@ def roster_save(
             row.signed_out_at, row.signed_out_by = None, ""
         row.late_minutes, row.early_minutes = entry.late_minutes, entry.early_minutes
         row.leave_minutes = entry.leave_minutes
-        after = audit.snapshot(row, ROSTER_FIELDS)
-        changed_before, changed_after = audit.diff(before, after)
-        if not changed_after and row.pk:
-            continue
-        row.save()
-        changed += 1
-        audit.record(actor=actor, action="attendance.roster", target=row, before=changed_before, after=changed_after)
-    return changed
+        changed_before, changed_after = audit.diff(before, audit.snapshot(row, ROSTER_FIELDS))
+        if not changed_after:
+            continue  # as it was — for someone without a row, as a blank row would be: nothing to write
+        row.updated_at = now
+        (changed_rows if row.pk else new_rows).append((row, changed_before, changed_after))
+    # In batches, not a query or two per person: the API marks a whole class of 2,000 at once.
+    Attendance.objects.bulk_create([row for row, _b, _a in new_rows], batch_size=ROSTER_BATCH)
+    Attendance.objects.bulk_update(
+        [row for row, _b, _a in changed_rows], [*ROSTER_FIELDS, "updated_at"], batch_size=ROSTER_BATCH
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(actor=actor, action="attendance.roster", target=row, before=before, after=after)
+            for row, before, after in new_rows + changed_rows
+        ],
+        batch_size=ROSTER_BATCH,
+    )
+    return len(new_rows) + len(changed_rows)
 
 
 # --- closing a class --------------------------------------------------------------------------------

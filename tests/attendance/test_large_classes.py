@@ -223,3 +223,46 @@ def test_closing_writes_the_ledger_in_a_few_queries_whatever_the_class_size(
     entry = AuditEntry.objects.filter(action="record.create").first()
     assert entry.after["split"] == {"environmental_education": "3.0"}
     assert entry.note == "結訓"
+
+
+def test_turning_pages_nobody_touched_writes_nothing(client, seminar, tree, organizer_user):
+    """The pager saves the page it leaves: a page left as it was leaves no row and no audit entry."""
+    session = seminar.sessions.get()
+    crowd(seminar, tree["b"], 150)
+    client.force_login(organizer_user)
+    url = reverse("attendance:roster", args=[session.pk])
+    page = client.get(url).content.decode()
+    response = client.post(url, form_post(page, "roster-form", button="下一頁"))
+    assert (response.status_code, response["Location"]) == (302, f"{url}?page=2")
+    assert not Attendance.objects.exists()
+    assert not AuditEntry.objects.filter(action="attendance.roster").exists()
+
+
+def test_marking_2000_people_at_once_takes_grouped_queries(
+    seminar, tree, organizer_user, django_assert_max_num_queries
+):
+    """The API marks a whole class at once: the rows and their audit entries are written in batches."""
+    session = seminar.sessions.get()
+    registrations = crowd(seminar, tree["b"], 2000)
+    entries = {r.pk: services.RosterEntry(True, False, 0, 0, 0) for r in registrations}
+    entries[registrations[7].pk] = services.RosterEntry(True, True, 5, 0, 140)
+    with django_assert_max_num_queries(60):  # batches of rows (SQLite takes fewer per INSERT), never per person
+        assert services.roster_save(session=session, entries=entries, actor=organizer_user) == 2000
+    assert Attendance.objects.filter(session=session, signed_in_at__isnull=False).count() == 2000
+    marked = Attendance.objects.get(registration=registrations[7])
+    assert (marked.signed_out_by, marked.late_minutes, marked.leave_minutes) == ("roster", 5, 140)
+    entry = AuditEntry.objects.get(action="attendance.roster", object_id=str(marked.pk))
+    assert entry.after == {
+        "signed_in_at": marked.signed_in_at.isoformat(),
+        "signed_in_by": "roster",
+        "signed_out_at": marked.signed_out_at.isoformat(),
+        "signed_out_by": "roster",
+        "late_minutes": 5,
+        "leave_minutes": 140,
+    }
+    entries[registrations[7].pk] = services.RosterEntry(True, True, 5, 0, 120)
+    with django_assert_max_num_queries(60):
+        assert services.roster_save(session=session, entries=entries, actor=organizer_user) == 1
+    marked.refresh_from_db()
+    assert marked.leave_minutes == 120
+    assert AuditEntry.objects.filter(action="attendance.roster").count() == 2001
