@@ -88,12 +88,14 @@ def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
     )
 
 
-def confirmed(course_class: CourseClass) -> QuerySet[Registration]:
-    return (
+def confirmed(course_class: CourseClass, *, name: str = "") -> QuerySet[Registration]:
+    """Everyone confirmed in the class, in the roster's order (those whose name holds `name`)."""
+    found = (
         Registration.objects.filter(course_class=course_class, status=RegistrationStatus.CONFIRMED)
         .select_related("person__agency", "person__unit")
         .order_by("person__agency__path", "person__name", "pk")
     )
+    return found.filter(person__name__contains=name) if name else found
 
 
 @dataclass(frozen=True)

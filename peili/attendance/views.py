@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -205,8 +206,17 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _page_url(name: str, page: int, **kwargs: Any) -> str:
-    return f"{reverse(name, kwargs=kwargs)}?page={page}"
+def _page_url(name: str, page: int, shown: dict[str, str], **kwargs: Any) -> str:
+    """A page of the roster or closing page, with what it was filtered by."""
+    return f"{reverse(name, kwargs=kwargs)}?{urlencode({'page': page, **{k: v for k, v in shown.items() if v}})}"
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    """What a roster or closing page is filtered by: a name (printable characters, at most 60) and,
+    on the closing page, only those the rule does not let complete."""
+    name = "".join(char for char in request.GET.get("q", "")[:200] if char.isprintable()).strip()[:60]
+    only = "not_complete" if request.GET.get("only") == "not_complete" else ""
+    return {"q": name, "only": only}
 
 
 def _goto(request: HttpRequest, page: Page[Any]) -> int:
@@ -221,7 +231,8 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     is saved page by page; the pager's buttons save the page they leave)."""
     session = _session(request, session_id)
     course_class = session.course_class
-    page = Paginator(selectors.confirmed(course_class), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = {"q": _filters(request)["q"]}
+    page = Paginator(selectors.confirmed(course_class, name=shown["q"]), PAGE_SIZE).get_page(request.GET.get("page"))
     bounds = {
         "length_minutes": services.session_length(session),
         "leave_minutes": services.session_leave_limit(session),
@@ -231,7 +242,7 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
         registrations = selectors.confirmed_among(course_class, ids) if ids is not None else []
         if ids is None or len(registrations) != len(ids):
             messages.error(request, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
-            return redirect(_page_url("attendance:roster", page.number, session_id=session.pk))
+            return redirect(_page_url("attendance:roster", page.number, shown, session_id=session.pk))
         form = RosterForm(request.POST, lines=selectors.roster_lines(session, registrations), **bounds)
         if form.is_valid():
             changed = submit(
@@ -241,7 +252,7 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
                 _("已儲存出勤紀錄。"),
             )
             if changed is not None:
-                return redirect(_page_url("attendance:roster", _goto(request, page), session_id=session.pk))
+                return redirect(_page_url("attendance:roster", _goto(request, page), shown, session_id=session.pk))
     else:
         form = RosterForm(lines=selectors.roster_lines(session, list(page.object_list)), **bounds)
     return render(
@@ -252,6 +263,7 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
             "course_class": course_class,
             "form": form,
             "page": page,
+            "shown": shown,
             "form_limits": {"length": bounds["length_minutes"], "leave": bounds["leave_minutes"]},
             "wrong_codes": selectors.wrong_codes(session),
             "code_paused_until": services.code_paused_until(session),
@@ -330,20 +342,26 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     preview = selectors.completion_preview(course_class)
     by_pk = {line.registration.pk: line for line in preview.rows}
     pending = _pending(request, course_class, set(by_pk))
-    page = Paginator(preview.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = _filters(request)
+    rows = [
+        line
+        for line in preview.rows
+        if shown["q"] in line.registration.person.name and not (shown["only"] and line.outcome.completes)
+    ]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     lines = list(page.object_list)
     if request.method == "POST":
         ids = row_ids(request.POST.get("rows"))
         if ids is None or any(pk not in by_pk for pk in ids):
             messages.error(request, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
-            return redirect(_page_url("attendance:close", page.number, pk=course_class.pk))
+            return redirect(_page_url("attendance:close", page.number, shown, pk=course_class.pk))
         lines = [by_pk[pk] for pk in ids]
     form = CloseForm(request.POST or None, lines=lines, pending=pending)
     if request.method == "POST" and form.is_valid():
         corrections = form.corrections()
         _keep(request, course_class, corrections)
         if "close" not in request.POST:
-            return redirect(_page_url("attendance:close", _goto(request, page), pk=course_class.pk))
+            return redirect(_page_url("attendance:close", _goto(request, page), shown, pk=course_class.pk))
         closing = submit(
             request,
             form,
@@ -363,6 +381,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
             "preview": preview,
             "form": form,
             "page": page,
+            "shown": shown,
             "reasons": [(Reason(code).label, n) for code, n in sorted(reasons.items())],
             "pending": [(by_pk[pk], correction) for pk, correction in pending.items()],
         },

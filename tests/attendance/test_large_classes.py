@@ -266,3 +266,42 @@ def test_marking_2000_people_at_once_takes_grouped_queries(
     marked.refresh_from_db()
     assert marked.leave_minutes == 120
     assert AuditEntry.objects.filter(action="attendance.roster").count() == 2001
+
+
+def test_finding_someone_in_a_large_roster_by_name(client, seminar, tree, organizer_user):
+    session = seminar.sessions.get()
+    registrations = crowd(seminar, tree["b"], 250)
+    wanted = registrations[180]
+    Person.objects.filter(pk=wanted.person_id).update(name="鄭曉雯")
+    client.force_login(organizer_user)
+    url = reverse("attendance:roster", args=[session.pk])
+    page = client.get(f"{url}?q=曉雯").content.decode()
+    assert _ids_on(page, "late") == [wanted.pk]
+    assert "第 1 / " not in page
+    response = client.post(f"{url}?q=曉雯", form_post(page, "roster-form", **{f"in_{wanted.pk}": "on"}))
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?page=1&q=%E6%9B%89%E9%9B%AF"  # back to the search
+    assert Attendance.objects.get().registration_id == wanted.pk
+    assert _ids_on(client.get(f"{url}?q=%00曉雯").content.decode(), "late") == [wanted.pk]
+
+
+def test_the_closing_page_finds_people_and_shows_those_who_do_not_complete(client, seminar, tree, organizer_user):
+    session = seminar.sessions.get()
+    registrations = crowd(seminar, tree["b"], 250)
+    absent = registrations[200]
+    Person.objects.filter(pk=absent.person_id).update(name="缺席者")
+    Attendance.objects.bulk_create(
+        Attendance(registration=r, session=session, signed_in_at=timezone.now())
+        for r in registrations
+        if r.pk != absent.pk
+    )
+    client.force_login(organizer_user)
+    url = reverse("attendance:close", args=[seminar.pk])
+    assert _ids_on(client.get(f"{url}?only=not_complete").content.decode(), "decision") == [absent.pk]
+    page = client.get(f"{url}?q=缺席").content.decode()
+    assert _ids_on(page, "decision") == [absent.pk]
+    assert "共 250 人，依出勤紀錄 249 人完訓" in page
+    correction = {f"decision_{absent.pk}": "complete", f"reason_{absent.pk}": "公假"}
+    response = client.post(f"{url}?q=缺席", form_post(page, "close-form", button="確認結訓並登錄時數", **correction))
+    assert response.status_code == 302
+    assert Completion.objects.filter(completes=True).count() == 250
