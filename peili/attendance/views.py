@@ -208,7 +208,9 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _page_url(name: str, page: int, shown: dict[str, str], **kwargs: Any) -> str:
     """A page of the roster or closing page, with what it was filtered by."""
-    return f"{reverse(name, kwargs=kwargs)}?{urlencode({'page': page, **{k: v for k, v in shown.items() if v}})}"
+    query: dict[str, str | int] = {"page": page}
+    query.update({key: value for key, value in shown.items() if value})
+    return f"{reverse(name, kwargs=kwargs)}?{urlencode(query)}"
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
