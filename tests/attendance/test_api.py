@@ -174,14 +174,20 @@ def test_a_scanned_token_signs_in(client, signer):
 
 
 def test_only_those_who_may_sign_in_sign_in(client, signer, organizer_user):
-    client.force_login(organizer_user)  # an organizer with no person of their own
+    session = signer.session
+    token = rules.token(
+        services.token_key(), session.pk, "in", rules.window_at(timezone.now().timestamp(), services.qr_period())
+    )
+    calls = (("/sign", {"kind": "in", "code": code_now(session, "in")}), ("/scan", {"token": token}))
     before = state()
-    response = call(client, "POST", "/sign", {"kind": "in", "code": code_now(signer.session, "in")})
-    assert (response.status_code, response.json()["code"]) == (403, "permission.denied")
-    assert state() == before
+    client.force_login(organizer_user)  # an organizer with no person of their own
+    for path, payload in calls:
+        response = call(client, "POST", path, payload)
+        assert (response.status_code, response.json()["code"]) == (403, "permission.denied")
     client.logout()
-    response = call(client, "POST", "/sign", {"kind": "in", "code": code_now(signer.session, "in")})
-    assert (response.status_code, response.json()["code"]) == (401, "auth.required")
+    for path, payload in calls:
+        response = call(client, "POST", path, payload)
+        assert (response.status_code, response.json()["code"]) == (401, "auth.required")
     assert state() == before
 
 
