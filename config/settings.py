@@ -321,6 +321,9 @@ PEILI_ATTENDANCE_OPENS_MINUTES = int(os.environ.get("PEILI_ATTENDANCE_OPENS_MINU
 PEILI_ATTENDANCE_CODE_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_MAX_FAILURES", "5"))
 PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES = int(os.environ.get("PEILI_ATTENDANCE_CODE_SESSION_MAX_FAILURES", "100"))
 PEILI_ATTENDANCE_CODE_LOCK_SECONDS = int(os.environ.get("PEILI_ATTENDANCE_CODE_LOCK_SECONDS", "600"))
+# The most people one API request marks on a roster or corrects at closing (the largest class seen
+# had 1,188; the pages take a class 100 people at a time).
+PEILI_ATTENDANCE_API_MAX_ITEMS = int(os.environ.get("PEILI_ATTENDANCE_API_MAX_ITEMS", "5000"))
 
 # Registration: consent links in emails expire after this many days; links are made absolute with
 # the base URL (the address users reach the site at).

@@ -220,6 +220,7 @@ api.add_router("/registrations", enrolment.router)
 api.add_router("/records", records.router)
 api.add_router("/surveys/results", survey_results.router)
 api.add_router("/surveys", surveys.router)
+api.add_router("/attendance", "peili.api.attendance.router")
 
 
 def _error_codes(operation: Operation, permission: str) -> list[str]:

@@ -99,11 +99,11 @@ def _fill_roster(course_class: CourseClass, registrations: list[Registration], a
     for number, session in enumerate(sessions):
         entries = {}
         for index, registration in enumerate(registrations):
-            entry = services.RosterEntry(True, True, 0, 0, Decimal(0))
+            entry = services.RosterEntry(True, True, 0, 0, 0)
             if index == 1 and number == 0:
-                entry = services.RosterEntry(True, True, 0, 120, Decimal(2))
+                entry = services.RosterEntry(True, True, 0, 120, 120)
             if index == len(registrations) - 1 and number == 1:
-                entry = services.RosterEntry(False, False, 0, 0, Decimal(0))
+                entry = services.RosterEntry(False, False, 0, 0, 0)
             entries[registration.pk] = entry
         services.roster_save(session=session, entries=entries, actor=actor)
 

@@ -1,7 +1,8 @@
 """Attendance per session, a class's closing and each person's completion.
 
 `Attendance` is one confirmed registration in one session: sign-in and sign-out (when and how), late
-and early minutes, leave hours. Closing a class writes a `Completion` per confirmed registration —
+and early minutes, leave minutes (whole minutes, so the absence rule's boundary — 140 minutes of a
+7-hour class is exactly a third — can be recorded). Closing a class writes a `Completion` per confirmed registration —
 what the absence rule decided from the attendance, what the organizer decided (a correction needs a
 reason, audited) and the learning record written for it. `ClassClosing` also carries the class's
 certification on the national portal (marked uploaded by the organizer).
@@ -10,7 +11,6 @@ certification on the national portal (marked uploaded by the organizer).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +30,7 @@ class Attendance(models.Model):
     signed_out_by = models.CharField(_("簽退方式"), max_length=10, choices=Mark.choices, blank=True)
     late_minutes = models.PositiveSmallIntegerField(_("遲到（分鐘）"), default=0)
     early_minutes = models.PositiveSmallIntegerField(_("早退（分鐘）"), default=0)
-    leave_hours = models.DecimalField(
-        _("請假（小時）"), max_digits=4, decimal_places=1, default=0, validators=[MinValueValidator(0)]
-    )
+    leave_minutes = models.PositiveIntegerField(_("請假（分鐘）"), default=0)
     updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
 
     class Meta:
@@ -40,7 +38,6 @@ class Attendance(models.Model):
         verbose_name_plural = _("出勤")
         constraints = [
             models.UniqueConstraint(fields=["registration", "session"], name="attendance_one_per_session"),
-            models.CheckConstraint(condition=models.Q(leave_hours__gte=0), name="attendance_leave_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -80,9 +77,10 @@ class Completion(models.Model):
     registration = models.OneToOneField(
         "enrolment.Registration", verbose_name=_("報名"), on_delete=models.PROTECT, related_name="completion"
     )
-    attended_hours = models.DecimalField(_("出席時數"), max_digits=6, decimal_places=2)
-    leave_hours = models.DecimalField(_("請假時數"), max_digits=6, decimal_places=2)
-    unexcused_hours = models.DecimalField(_("未請假缺課時數"), max_digits=6, decimal_places=2)
+    # The absence rule's tally, exact in whole minutes (shown as hours and minutes).
+    attended_minutes = models.PositiveIntegerField(_("出席（分鐘）"))
+    leave_minutes = models.PositiveIntegerField(_("請假（分鐘）"))
+    unexcused_minutes = models.PositiveIntegerField(_("未請假缺課（分鐘）"))
     rule_completes = models.BooleanField(_("依規定完訓"))
     rule_reason = models.CharField(_("未完訓原因"), max_length=30, choices=Reason.choices, blank=True)
     completes = models.BooleanField(_("完訓"))

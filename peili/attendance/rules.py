@@ -10,7 +10,7 @@ import hmac
 from base64 import b32encode
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -108,23 +108,50 @@ def sign_refusal(*, kind: str, at: datetime, starts: datetime, opens_minutes: in
 # --- completion ------------------------------------------------------------------------------------
 
 
+def length_minutes(starts_at: time, ends_at: time) -> int:
+    """A session's length on the timetable in whole minutes: the most late arrival, early leave
+    (and so the roster) can count in it."""
+    day = date(2000, 1, 3)  # any day: a session starts and ends on one day
+    return max(int((datetime.combine(day, ends_at) - datetime.combine(day, starts_at)).total_seconds() // 60), 0)
+
+
+def hours_minutes(hours: Decimal) -> int:
+    """A session's certified hours in minutes: the most leave it can take (its hours are tenths of
+    an hour, so this is exact: a tenth is 6 minutes)."""
+    return minutes(as_fraction(hours))
+
+
 @dataclass(frozen=True)
 class SessionFacts:
-    """One person in one session: the session's hours and what the roster says."""
+    """One person in one session: the session's hours and what the roster says, in minutes."""
 
     hours: Decimal
     present: bool
-    leave_hours: Decimal = Decimal(0)
+    leave_minutes: int = 0
     late_minutes: int = 0
     early_minutes: int = 0
 
 
 @dataclass(frozen=True)
 class Tally:
+    """A person's hours in a class (exact fractions of an hour)."""
+
     course_hours: Fraction
     attended: Fraction
     leave: Fraction
     unexcused: Fraction
+
+    @property
+    def attended_minutes(self) -> int:
+        return minutes(self.attended)
+
+    @property
+    def leave_minutes(self) -> int:
+        return minutes(self.leave)
+
+    @property
+    def unexcused_minutes(self) -> int:
+        return minutes(self.unexcused)
 
 
 @dataclass(frozen=True)
@@ -140,7 +167,7 @@ def _session_tally(facts: SessionFacts, grace_minutes: int) -> tuple[Fraction, F
     present is absent without leave for whatever leave does not cover; someone present is, for the
     late and early minutes beyond the grace that leave does not cover."""
     hours = as_fraction(facts.hours)
-    leave = min(as_fraction(facts.leave_hours), hours)
+    leave = min(Fraction(facts.leave_minutes, 60), hours)
     if not facts.present:
         return leave, hours - leave
     late = max(facts.late_minutes - grace_minutes, 0) + max(facts.early_minutes - grace_minutes, 0)
@@ -182,6 +209,9 @@ def with_reflection(outcome: Outcome, reflection_allows: bool) -> Outcome:
     return outcome
 
 
-def hours_value(value: Fraction) -> Decimal:
-    """A tally's hours as stored (two decimals; minutes are whole, so sixtieths round at 0.01)."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+def minutes(value: Fraction) -> int:
+    """Hours (a tally's, a session's) in whole minutes, as a completion stores them. Sessions' hours
+    are tenths and the roster's leave, late and early are whole minutes, so a tally is a whole
+    number of minutes; anything finer is rounded half up."""
+    scaled = value * 60
+    return int(scaled) if scaled.denominator == 1 else int((scaled + Fraction(1, 2)) // 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -17,6 +16,7 @@ from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import class_rule, class_split, classes_for_manager
+from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
 from peili.core.selectors import working_calendar
 from peili.core.workdays import WorkingCalendar
@@ -72,6 +72,14 @@ def today_card(user: Any, today: date) -> dict[str, Any] | None:
     }
 
 
+def class_for_manager(user: Any, class_id: int) -> CourseClass | None:
+    """A class the user may take attendance of and close (`attendance.manage_object`), else None."""
+    course_class = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
+    if course_class is None or not user.has_perm("attendance.manage_object", course_class):
+        return None
+    return course_class
+
+
 def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
     return (
         ClassSession.objects.select_related("course_class__course__organizer", "venue")
@@ -80,12 +88,14 @@ def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
     )
 
 
-def confirmed(course_class: CourseClass) -> QuerySet[Registration]:
-    return (
+def confirmed(course_class: CourseClass, *, name: str = "") -> QuerySet[Registration]:
+    """Everyone confirmed in the class, in the roster's order (those whose name holds `name`)."""
+    found = (
         Registration.objects.filter(course_class=course_class, status=RegistrationStatus.CONFIRMED)
         .select_related("person__agency", "person__unit")
         .order_by("person__agency__path", "person__name", "pk")
     )
+    return found.filter(person__name__contains=name) if name else found
 
 
 @dataclass(frozen=True)
@@ -96,8 +106,21 @@ class RosterLine:
 
 def roster(session: ClassSession) -> list[RosterLine]:
     """Everyone confirmed in the session's class with their attendance in it (two queries)."""
-    marks = {row.registration_id: row for row in Attendance.objects.filter(session=session)}
-    return [RosterLine(r, marks.get(r.pk)) for r in confirmed(session.course_class)]
+    return roster_lines(session, list(confirmed(session.course_class)))
+
+
+def roster_lines(session: ClassSession, registrations: Sequence[Registration]) -> list[RosterLine]:
+    """The given people (a page of `confirmed(...)`) with their attendance in the session (one query)."""
+    marks = {
+        row.registration_id: row
+        for row in Attendance.objects.filter(session=session, registration_id__in=[r.pk for r in registrations])
+    }
+    return [RosterLine(r, marks.get(r.pk)) for r in registrations]
+
+
+def confirmed_among(course_class: CourseClass, ids: Sequence[int]) -> list[Registration]:
+    """Those of the registrations `ids` that are confirmed in the class, in the roster's order."""
+    return list(confirmed(course_class).filter(pk__in=list(ids)))
 
 
 @dataclass(frozen=True)
@@ -238,7 +261,7 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
                 rules.SessionFacts(
                     hours=session.hours,
                     present=is_present,
-                    leave_hours=mark.leave_hours if mark else Decimal(0),
+                    leave_minutes=mark.leave_minutes if mark else 0,
                     late_minutes=mark.late_minutes if mark else 0,
                     early_minutes=mark.early_minutes if mark else 0,
                 )
@@ -251,6 +274,14 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
     return CompletionPreview(
         course_class, rule, len(sessions), rows, reflection_required=reflections is not None, reflection_gates=gates
     )
+
+
+def closing_preview(course_class: CourseClass) -> CompletionPreview:
+    """`completion_preview` of a class not closed yet; refused (`attendance.already_closed`) once
+    it is closed: its completions are then the answer."""
+    if course_class.status == ClassStatus.CLOSED:
+        raise Conflict("attendance.already_closed", _("此班期已經結訓。"))
+    return completion_preview(course_class)
 
 
 def completions(course_class: CourseClass) -> QuerySet[Completion]:

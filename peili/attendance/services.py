@@ -26,6 +26,7 @@ from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.core import audit, throttle
 from peili.core.errors import Conflict, NotFound, PeiliError, PermissionDenied
+from peili.core.models import AuditEntry
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
@@ -39,7 +40,7 @@ ROSTER_FIELDS = (
     "signed_out_by",
     "late_minutes",
     "early_minutes",
-    "leave_hours",
+    "leave_minutes",
 )
 
 
@@ -61,8 +62,20 @@ class Signed:
     already: bool  # signed before: nothing changed
 
 
-def _minutes_between(earlier: datetime, later: datetime) -> int:
-    return max(int((later - earlier).total_seconds() // 60), 0)
+def _minutes_between(earlier: datetime, later: datetime, *, most: int) -> int:
+    """Whole minutes from `earlier` to `later`, between 0 and `most` (the session's length: someone
+    signing in after the session ended missed all of it, and no more)."""
+    return min(max(int((later - earlier).total_seconds() // 60), 0), most)
+
+
+def session_length(session: ClassSession) -> int:
+    """The session's length on the timetable in minutes: the most late arrival or early leave."""
+    return rules.length_minutes(session.starts_at, session.ends_at)
+
+
+def session_leave_limit(session: ClassSession) -> int:
+    """The most leave one person can take in the session, in minutes (its certified hours)."""
+    return rules.hours_minutes(session.hours)
 
 
 def _starts(session: ClassSession) -> datetime:
@@ -116,18 +129,19 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
         raise _refusal(refusal, session)
     if row is None:
         row, _created = rows.get_or_create(registration=registration, session=session)
+    row.session = session  # the caller's object (and its class), not read again
     before = audit.snapshot(row, ROSTER_FIELDS)
     ends = timezone.make_aware(datetime.combine(session.date, session.ends_at))
     if kind == Kind.SIGN_IN:
         if row.signed_in_at is not None:
             return Signed(row, kind, True)
         row.signed_in_at, row.signed_in_by = at, method
-        row.late_minutes = _minutes_between(_starts(session), at)
+        row.late_minutes = _minutes_between(_starts(session), at, most=session_length(session))
     else:
         if row.signed_out_at is not None:
             return Signed(row, kind, True)
         row.signed_out_at, row.signed_out_by = at, method
-        row.early_minutes = _minutes_between(at, ends)
+        row.early_minutes = _minutes_between(at, ends, most=session_length(session))
     row.save()
     after = audit.snapshot(row, ROSTER_FIELDS)
     changed_before, changed_after = audit.diff(before, after)
@@ -281,7 +295,13 @@ def _throttled(scope: str, until: float) -> PeiliError:
             "這一節的簽到碼輸入錯誤次數過多，暫停以簽到碼簽到，"
             "請於 %(time)s 後再試；也可以掃描 QR code 或洽現場承辦人。"
         )
-    return PeiliError("attendance.code_throttled", message % {"time": _retry_time(until)}, status=429)
+    retry_at = datetime.fromtimestamp(until, tz=UTC).isoformat()
+    return PeiliError(
+        "attendance.code_throttled",
+        message % {"time": _retry_time(until)},
+        status=429,
+        details={"scope": scope, "retry_at": retry_at},
+    )
 
 
 def _audit_code(
@@ -338,14 +358,20 @@ def _wrong_code(*, person: Person, sessions: list[ClassSession], kind: str, at: 
     return PeiliError("attendance.code_invalid", _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
 
 
-def sign_by_code(*, person: Person, code: str, kind: str, at: datetime, actor: Any) -> Signed:
+def sign_by_code(
+    *, person: Person, code: str, kind: str, at: datetime, actor: Any, session_id: int | None = None
+) -> Signed:
     """Sign with the six-digit code shown under the QR code, among today's sessions of the
-    person's confirmed classes — unless the person, or an open session of theirs, is locked for
-    wrong codes. Not one transaction on purpose: a wrong code's count and audit entry stay although
-    the call fails."""
+    person's confirmed classes (or only the one `session_id` names, which must be one of them) —
+    unless the person, or an open session of theirs, is locked for wrong codes. Not one transaction
+    on purpose: a wrong code's count and audit entry stay although the call fails."""
     code = code.strip()
     now = at.timestamp()
     sessions = list(selectors.sessions_today_for(person, timezone.localtime(at).date()))
+    if session_id is not None:
+        sessions = [session for session in sessions if session.pk == session_id]
+        if not sessions:
+            raise NotFound("attendance.session_not_found", _("找不到這個節次：今天您錄取的班期沒有這一節。"))
     open_sessions = [session for session in sessions if at >= opens_at(session)]
     until = throttle.locked_until([_person_key(person.pk)], now=now)
     if until:
@@ -366,13 +392,16 @@ def sign_by_code(*, person: Person, code: str, kind: str, at: datetime, actor: A
 
 @dataclass(frozen=True)
 class RosterEntry:
-    """What the organizer sets for one person in one session."""
+    """What the organizer sets for one person in one session (late, early and leave in minutes)."""
 
     present: bool
     signed_out: bool
     late_minutes: int
     early_minutes: int
-    leave_hours: Decimal
+    leave_minutes: int
+
+
+ROSTER_BATCH = 500  # rows per INSERT or UPDATE when a roster is saved
 
 
 def _require_open(course_class: CourseClass) -> None:
@@ -382,12 +411,34 @@ def _require_open(course_class: CourseClass) -> None:
         raise PeiliError("attendance.class_not_open", _("此班期目前不受理簽到。"))
 
 
+def _check_minutes(session: ClassSession, entries: Mapping[int, RosterEntry]) -> None:
+    """Late and early minutes within the session's length, leave within its hours (in minutes);
+    refused with the first person and field that is not (`details`), nothing written."""
+    length, limit = session_length(session), session_leave_limit(session)
+    for registration_id, entry in sorted(entries.items()):
+        for field in ("late_minutes", "early_minutes"):
+            value = getattr(entry, field)
+            if not 0 <= value <= length:
+                raise PeiliError(
+                    "attendance.tardy_minutes",
+                    _("遲到、早退分鐘數須介於 0 與本節長度 %(minutes)s 分鐘之間。") % {"minutes": length},
+                    details={"registration_id": registration_id, "field": field, "max": length},
+                )
+        if not 0 <= entry.leave_minutes <= limit:
+            raise PeiliError(
+                "attendance.leave_minutes",
+                _("請假分鐘數須介於 0 與本節時數 %(minutes)s 分鐘之間。") % {"minutes": limit},
+                details={"registration_id": registration_id, "field": "leave_minutes", "max": limit},
+            )
+
+
 @transaction.atomic
 def roster_save(
     *, session: ClassSession, entries: Mapping[int, RosterEntry], actor: Any, now: datetime | None = None
 ) -> int:
     """The organizer's ticks and minutes for a session (registration id → entry); returns how many
-    people's attendance changed. Each change is audited with what changed."""
+    people's attendance changed. Each change is audited with what changed; an entry that changes
+    nothing writes nothing (a page of the roster saved as it was)."""
     now = now or timezone.now()
     course_class = CourseClass.objects.select_for_update().get(pk=session.course_class_id)
     _require_open(course_class)
@@ -399,16 +450,12 @@ def roster_save(
     unknown = set(entries) - confirmed
     if unknown:
         raise PeiliError("attendance.not_enrolled", _("名單中有未錄取本班期的人員，請重新整理後再試。"))
-    for entry in entries.values():
-        if entry.leave_hours < 0 or entry.leave_hours > session.hours:
-            raise PeiliError(
-                "attendance.leave_hours",
-                _("請假時數須介於 0 與本節時數 %(hours)s 小時之間。") % {"hours": session.hours},
-            )
+    _check_minutes(session, entries)
     existing = {
         row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=confirmed)
     }
-    changed = 0
+    new_rows: list[tuple[Attendance, dict[str, Any], dict[str, Any]]] = []
+    changed_rows: list[tuple[Attendance, dict[str, Any], dict[str, Any]]] = []
     for registration_id, entry in entries.items():
         row = existing.get(registration_id) or Attendance(registration_id=registration_id, session=session)
         before = audit.snapshot(row, ROSTER_FIELDS)
@@ -421,15 +468,25 @@ def roster_save(
         elif not entry.signed_out:
             row.signed_out_at, row.signed_out_by = None, ""
         row.late_minutes, row.early_minutes = entry.late_minutes, entry.early_minutes
-        row.leave_hours = entry.leave_hours.quantize(Decimal("0.1"))
-        after = audit.snapshot(row, ROSTER_FIELDS)
-        changed_before, changed_after = audit.diff(before, after)
-        if not changed_after and row.pk:
-            continue
-        row.save()
-        changed += 1
-        audit.record(actor=actor, action="attendance.roster", target=row, before=changed_before, after=changed_after)
-    return changed
+        row.leave_minutes = entry.leave_minutes
+        changed_before, changed_after = audit.diff(before, audit.snapshot(row, ROSTER_FIELDS))
+        if not changed_after:
+            continue  # as it was — for someone without a row, as a blank row would be: nothing to write
+        row.updated_at = now
+        (changed_rows if row.pk else new_rows).append((row, changed_before, changed_after))
+    # In batches, not a query or two per person: the API marks a whole class of 2,000 at once.
+    Attendance.objects.bulk_create([row for row, _b, _a in new_rows], batch_size=ROSTER_BATCH)
+    Attendance.objects.bulk_update(
+        [row for row, _b, _a in changed_rows], [*ROSTER_FIELDS, "updated_at"], batch_size=ROSTER_BATCH
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(actor=actor, action="attendance.roster", target=row, before=before, after=after)
+            for row, before, after in new_rows + changed_rows
+        ],
+        batch_size=ROSTER_BATCH,
+    )
+    return len(new_rows) + len(changed_rows)
 
 
 # --- closing a class --------------------------------------------------------------------------------
@@ -517,9 +574,9 @@ def class_close(
         completion = Completion(
             closing=closing,
             registration=row.registration,
-            attended_hours=rules.hours_value(row.outcome.tally.attended),
-            leave_hours=rules.hours_value(row.outcome.tally.leave),
-            unexcused_hours=rules.hours_value(row.outcome.tally.unexcused),
+            attended_minutes=rules.minutes(row.outcome.tally.attended),
+            leave_minutes=rules.minutes(row.outcome.tally.leave),
+            unexcused_minutes=rules.minutes(row.outcome.tally.unexcused),
             rule_completes=row.outcome.completes,
             rule_reason=row.outcome.reason,
             completes=completes,

@@ -15,17 +15,20 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peili.attendance import rules, selectors, services
-from peili.attendance.enums import Kind
-from peili.attendance.forms import CloseForm, CodeForm, CorrectForm, RosterForm, UploadedForm
+from peili.attendance.enums import Kind, Reason
+from peili.attendance.forms import PAGE_SIZE, CloseForm, CodeForm, CorrectForm, RosterForm, UploadedForm, row_ids
 from peili.attendance.models import Completion
+from peili.attendance.services import Correction
 from peili.catalog.models import ClassSession, CourseClass
 from peili.core.errors import PeiliError
 from peili.core.pages import perform, submit
@@ -184,6 +187,8 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     closing = getattr(course_class, "closing", None) if hasattr(course_class, "closing") else None
     sessions = list(course_class.sessions.all())
     counts = selectors.signed_counts(course_class.pk, Kind.SIGN_IN)
+    listed = selectors.completions(course_class) if closing else Completion.objects.none()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/class.html",
@@ -191,7 +196,8 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "course_class": course_class,
             "closing": closing,
             "sessions": [(session, counts.get(session.pk, 0)) for session in sessions],
-            "completions": list(selectors.completions(course_class)) if closing else [],
+            "completions": page.object_list if closing else [],
+            "page": page,
             "confirmed": selectors.confirmed(course_class).count(),
             "certification": selectors.certification_of(
                 course_class, closing, today=timezone.localdate(), calendar=working_calendar()
@@ -200,27 +206,67 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _page_url(name: str, page: int, shown: dict[str, str], **kwargs: Any) -> str:
+    """A page of the roster or closing page, with what it was filtered by."""
+    query: dict[str, str | int] = {"page": page}
+    query.update({key: value for key, value in shown.items() if value})
+    return f"{reverse(name, kwargs=kwargs)}?{urlencode(query)}"
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    """What a roster or closing page is filtered by: a name (printable characters, at most 60) and,
+    on the closing page, only those the rule does not let complete."""
+    name = "".join(char for char in request.GET.get("q", "")[:200] if char.isprintable()).strip()[:60]
+    only = "not_complete" if request.GET.get("only") == "not_complete" else ""
+    return {"q": name, "only": only}
+
+
+def _goto(request: HttpRequest, page: Page[Any]) -> int:
+    """The page a pager button asks for (the current one for the save button), within the pages."""
+    asked = request.POST.get("goto", "")
+    return min(int(asked), page.paginator.num_pages) if asked.isdigit() and int(asked) > 0 else page.number
+
+
 @requires("attendance.manage")
 def roster(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A session's roster, PAGE_SIZE people a page: each page posts its own rows (a class of 2,000
+    is saved page by page; the pager's buttons save the page they leave)."""
     session = _session(request, session_id)
-    lines = selectors.roster(session)
-    form = RosterForm(request.POST or None, lines=lines, session_hours=session.hours)
-    if request.method == "POST" and form.is_valid():
-        changed = submit(
-            request,
-            form,
-            lambda: services.roster_save(session=session, entries=form.entries(), actor=request.user),
-            _("已儲存出勤紀錄。"),
-        )
-        if changed is not None:
-            return redirect("attendance:roster", session_id=session.pk)
+    course_class = session.course_class
+    shown = {"q": _filters(request)["q"]}
+    page = Paginator(selectors.confirmed(course_class, name=shown["q"]), PAGE_SIZE).get_page(request.GET.get("page"))
+    bounds = {
+        "length_minutes": services.session_length(session),
+        "leave_minutes": services.session_leave_limit(session),
+    }
+    if request.method == "POST":
+        ids = row_ids(request.POST.get("rows"))
+        registrations = selectors.confirmed_among(course_class, ids) if ids is not None else []
+        if ids is None or len(registrations) != len(ids):
+            messages.error(request, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
+            return redirect(_page_url("attendance:roster", page.number, shown, session_id=session.pk))
+        form = RosterForm(request.POST, lines=selectors.roster_lines(session, registrations), **bounds)
+        if form.is_valid():
+            changed = submit(
+                request,
+                form,
+                lambda: services.roster_save(session=session, entries=form.entries(), actor=request.user),
+                _("已儲存出勤紀錄。"),
+            )
+            if changed is not None:
+                return redirect(_page_url("attendance:roster", _goto(request, page), shown, session_id=session.pk))
+    else:
+        form = RosterForm(lines=selectors.roster_lines(session, list(page.object_list)), **bounds)
     return render(
         request,
         "attendance/roster.html",
         {
             "session": session,
-            "course_class": session.course_class,
+            "course_class": course_class,
             "form": form,
+            "page": page,
+            "shown": shown,
+            "form_limits": {"length": bounds["length_minutes"], "leave": bounds["leave_minutes"]},
             "wrong_codes": selectors.wrong_codes(session),
             "code_paused_until": services.code_paused_until(session),
         },
@@ -266,23 +312,82 @@ def screen(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
 # --- organizer: closing and corrections -------------------------------------------------------------
 
 
+def _pending_key(course_class: CourseClass) -> str:
+    return f"attendance.close.{course_class.pk}"
+
+
+def _pending(request: HttpRequest, course_class: CourseClass, known: set[int]) -> dict[int, Correction]:
+    """The corrections made on the closing page's other pages, kept in the organizer's session until
+    the class closes (only people still in the class)."""
+    kept = request.session.get(_pending_key(course_class)) or {}
+    out = {}
+    for key, value in kept.items():
+        if str(key).isdigit() and int(key) in known and isinstance(value, list) and len(value) == 2:
+            out[int(key)] = Correction(bool(value[0]), str(value[1])[:300])
+    return out
+
+
+def _keep(request: HttpRequest, course_class: CourseClass, corrections: dict[int, Correction]) -> None:
+    request.session[_pending_key(course_class)] = {
+        str(pk): [correction.completes, correction.reason] for pk, correction in corrections.items()
+    }
+
+
 @requires("attendance.manage")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing a class, PAGE_SIZE people a page. Each page posts its own corrections; those of the
+    other pages are kept in the session (the pager's buttons keep the page they leave) and all go
+    to the closing at once."""
     course_class = _class(request, pk)
     if hasattr(course_class, "closing"):
         return redirect("attendance:class", pk=course_class.pk)
     preview = selectors.completion_preview(course_class)
-    form = CloseForm(request.POST or None, lines=preview.rows)
+    by_pk = {line.registration.pk: line for line in preview.rows}
+    pending = _pending(request, course_class, set(by_pk))
+    shown = _filters(request)
+    rows = [
+        line
+        for line in preview.rows
+        if shown["q"] in line.registration.person.name and not (shown["only"] and line.outcome.completes)
+    ]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    lines = list(page.object_list)
+    if request.method == "POST":
+        ids = row_ids(request.POST.get("rows"))
+        if ids is None or any(pk not in by_pk for pk in ids):
+            messages.error(request, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
+            return redirect(_page_url("attendance:close", page.number, shown, pk=course_class.pk))
+        lines = [by_pk[pk] for pk in ids]
+    form = CloseForm(request.POST or None, lines=lines, pending=pending)
     if request.method == "POST" and form.is_valid():
+        corrections = form.corrections()
+        _keep(request, course_class, corrections)
+        if "close" not in request.POST:
+            return redirect(_page_url("attendance:close", _goto(request, page), shown, pk=course_class.pk))
         closing = submit(
             request,
             form,
-            lambda: services.class_close(course_class=course_class, corrections=form.corrections(), actor=request.user),
+            lambda: services.class_close(course_class=course_class, corrections=corrections, actor=request.user),
             _("已結訓，完訓人員的時數已登錄。"),
         )
         if closing is not None:
+            request.session.pop(_pending_key(course_class), None)
             return redirect("attendance:class", pk=course_class.pk)
-    return render(request, "attendance/close.html", {"course_class": course_class, "preview": preview, "form": form})
+        pending = corrections
+    reasons = Counter(line.outcome.reason for line in preview.rows if not line.outcome.completes)
+    return render(
+        request,
+        "attendance/close.html",
+        {
+            "course_class": course_class,
+            "preview": preview,
+            "form": form,
+            "page": page,
+            "shown": shown,
+            "reasons": [(Reason(code).label, n) for code, n in sorted(reasons.items())],
+            "pending": [(by_pk[pk], correction) for pk, correction in pending.items()],
+        },
+    )
 
 
 @requires("attendance.manage")

@@ -18,11 +18,15 @@ from django.utils.translation import gettext as _
 from peili.catalog.models import CourseClass
 from peili.core import audit
 from peili.core.errors import Conflict, PeiliError
+from peili.core.models import AuditEntry
 from peili.org.models import Person
 from peili.policy.selectors import effective_pack
 from peili.records import bulk, rules
 from peili.records.enums import RecordSource
 from peili.records.models import LearningRecord, RecordHours, YearStanding
+
+# Rows per INSERT (and keys per lookup) when writing many records at once.
+WRITE_BATCH = 500
 
 RECORD_FIELDS = (
     "year",
@@ -87,16 +91,8 @@ def _check(data: RecordData) -> None:
         )
 
 
-def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
-    _check(data)
-    if (
-        data.external_key
-        and LearningRecord.objects.filter(
-            source=data.source, external_key=data.external_key, superseded_by__isnull=True
-        ).exists()
-    ):
-        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
-    record = LearningRecord.objects.create(
+def _new_record(person: Person, data: RecordData, created_by: Any) -> LearningRecord:
+    return LearningRecord(
         person=person,
         year=rules.learning_year(data.end_date),
         source=data.source,
@@ -110,17 +106,44 @@ def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
         classroom_hours=data.classroom_hours,
         mode=data.mode,
         external_key=data.external_key,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=created_by,
     )
-    RecordHours.objects.bulk_create(
-        [RecordHours(record=record, category=key, hours=hours) for key, hours in sorted(data.split.items()) if hours]
-        + [
-            RecordHours(record=record, code=code, hours=hours)
-            for code, hours in sorted(data.code_split.items())
-            if hours
-        ]
-    )
+
+
+def _parts(record: LearningRecord, data: RecordData) -> list[RecordHours]:
+    return [
+        RecordHours(record=record, category=key, hours=hours) for key, hours in sorted(data.split.items()) if hours
+    ] + [RecordHours(record=record, code=code, hours=hours) for code, hours in sorted(data.code_split.items()) if hours]
+
+
+def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
+    _check(data)
+    if (
+        data.external_key
+        and LearningRecord.objects.filter(
+            source=data.source, external_key=data.external_key, superseded_by__isnull=True
+        ).exists()
+    ):
+        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
+    record = _new_record(person, data, actor if getattr(actor, "is_authenticated", False) else None)
+    record.save()
+    RecordHours.objects.bulk_create(_parts(record, data))
     return record
+
+
+def _hours_text(hours: Decimal) -> str:
+    """Hours as the database gives them back (tenths: "3.0"), for an entry built without reading them."""
+    return str(Decimal(hours).quantize(Decimal("0.1")))
+
+
+def _snapshot_of(record: LearningRecord, data: RecordData) -> dict[str, Any]:
+    """`_snapshot` of a record just written from `data`, without reading its split back."""
+    snap = audit.snapshot(record, RECORD_FIELDS)
+    snap["split"] = {key: _hours_text(hours) for key, hours in sorted(data.split.items()) if hours}
+    codes = {code: _hours_text(hours) for code, hours in sorted(data.code_split.items()) if hours}
+    if codes:
+        snap["codes"] = codes
+    return snap
 
 
 def _snapshot(record: LearningRecord) -> dict[str, Any]:
@@ -144,13 +167,45 @@ def record_create(*, person: Person, data: RecordData, actor: Any) -> LearningRe
 
 @transaction.atomic
 def records_write(*, items: Iterable[tuple[Person, RecordData]], actor: Any, note: str = "") -> list[LearningRecord]:
-    """Add several records (a class's completers, say) and bring every touched standing up to date
-    in a few grouped queries; one audit entry per record."""
-    written = [_write(person, data, actor) for person, data in items]
+    """Add several records (a class's completers, say) in grouped queries whatever their number —
+    the same checks as one record (refused whole: nothing written), one insert of the records and one
+    of their splits, the touched standings, one insert of the audit entries (one per record)."""
+    items = list(items)
+    for _person, data in items:
+        _check(data)
+    keys = [data.external_key for _person, data in items if data.external_key]
+    if len(set(keys)) != len(keys) or _current_keys([(data.source, data.external_key) for _p, data in items]):
+        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
+    created_by = actor if getattr(actor, "is_authenticated", False) else None
+    written = LearningRecord.objects.bulk_create(
+        [_new_record(person, data, created_by) for person, data in items], batch_size=WRITE_BATCH
+    )
+    RecordHours.objects.bulk_create(
+        [part for record, (_person, data) in zip(written, items, strict=True) for part in _parts(record, data)],
+        batch_size=WRITE_BATCH,
+    )
     standings_refresh_for((record.person_id, record.year) for record in written)
-    for record in written:
-        audit.record(actor=actor, action="record.create", target=record, after=_snapshot(record), note=note)
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(actor=actor, action="record.create", target=record, after=_snapshot_of(record, data), note=note)
+            for record, (_person, data) in zip(written, items, strict=True)
+        ],
+        batch_size=WRITE_BATCH,
+    )
     return written
+
+
+def _current_keys(keys: list[tuple[str, str]]) -> bool:
+    """Whether a current record already carries one of the (source, external key) pairs."""
+    wanted = {(source, key) for source, key in keys if key}
+    names = sorted({key for _source, key in wanted})
+    for start in range(0, len(names), WRITE_BATCH):
+        found = LearningRecord.objects.filter(
+            superseded_by__isnull=True, external_key__in=names[start : start + WRITE_BATCH]
+        ).values_list("source", "external_key")
+        if wanted.intersection(found):
+            return True
+    return False
 
 
 @transaction.atomic

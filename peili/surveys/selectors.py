@@ -143,7 +143,7 @@ def attendees(course_class: CourseClass) -> list[int]:
     everyone confirmed."""
     confirmed = Registration.objects.filter(course_class=course_class, status=RegistrationStatus.CONFIRMED)
     signed = Attendance.objects.filter(registration=OuterRef("pk"), signed_in_at__isnull=False)
-    credited = Completion.objects.filter(registration=OuterRef("pk"), attended_hours__gt=0)
+    credited = Completion.objects.filter(registration=OuterRef("pk"), attended_minutes__gt=0)
     attended = confirmed.filter(Q(Exists(signed)) | Q(Exists(credited)))
     taken = (
         Attendance.objects.filter(session__course_class=course_class, signed_in_at__isnull=False).exists()

@@ -42,7 +42,7 @@ def build(world: Any) -> None:
     registration = confirm(course_class, world.staff)
     session = course_class.sessions.get()
     services.roster_save(
-        session=session, entries={registration.pk: services.RosterEntry(True, True, 0, 0, Decimal(0))}, actor=None
+        session=session, entries={registration.pk: services.RosterEntry(True, True, 0, 0, 0)}, actor=None
     )
     open_class = make_class(world.agency, title="出勤矩陣（未結訓）", start=timezone.localdate() - timedelta(days=1))
     services.class_close(course_class=course_class, corrections={}, actor=None)
@@ -72,4 +72,5 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
 
 
 def api_path_params(world: Any) -> dict[str, Any]:
-    return {}
+    # {class_id} is the catalog matrix's class (its module fills it in): a class the organizer manages.
+    return {"{session_id}": world.extra["attendance_session"].pk}

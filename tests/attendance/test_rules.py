@@ -28,8 +28,9 @@ def absence(comparison="strict", unexcused_forfeits=True, grace=0) -> AbsenceRul
     )
 
 
-def session(hours=3, present=True, leave="0", late=0, early=0) -> rules.SessionFacts:
-    return rules.SessionFacts(Decimal(hours), present, Decimal(leave), late, early)
+def session(hours=3, present=True, leave=0, late=0, early=0) -> rules.SessionFacts:
+    """One session's facts; `leave`, `late` and `early` in minutes."""
+    return rules.SessionFacts(Decimal(hours), present, leave, late, early)
 
 
 # --- tokens ------------------------------------------------------------------------------------------
@@ -109,11 +110,38 @@ def test_full_attendance_completes():
 def test_exactly_a_third_on_leave_is_the_boundary(comparison, completes):
     """A 6-hour class with exactly 2 hours of leave completes under 「逾三分之一」 and does not
     under 「三分之一以上」."""
-    sessions = [session(leave="2"), session()]
+    sessions = [session(leave=120), session()]
     outcome = rules.completion(sessions, absence(comparison))
     assert outcome.completes is completes
     assert outcome.missed_fraction == Fraction(1, 3)
     assert outcome.reason == ("" if completes else "absence.over_threshold")
+
+
+@pytest.mark.parametrize(
+    ("comparison", "unexcused_forfeits", "completes"),
+    [("strict", True, True), ("inclusive", False, False)],
+)
+def test_140_minutes_of_leave_in_a_7_hour_class_is_exactly_a_third(comparison, unexcused_forfeits, completes):
+    """Leave is taken in minutes, so the boundary is reachable: 140 of 420 minutes is exactly 1/3 —
+    kept under Hsinchu's 「逾三分之一」 (strict), forfeited under Chiayi's 「三分之一以上」 (inclusive).
+    In tenths of an hour it could only be 2.3 (138 minutes) or 2.4 (144)."""
+    sessions = [session(hours=3), session(hours=4, leave=140)]
+    outcome = rules.completion(sessions, absence(comparison, unexcused_forfeits))
+    assert outcome.missed_fraction == Fraction(1, 3)
+    assert outcome.tally == rules.Tally(Fraction(7), Fraction(7) - Fraction(7, 3), Fraction(7, 3), Fraction(0))
+    assert outcome.completes is completes
+    assert outcome.reason == ("" if completes else "absence.over_threshold")
+    # One minute less is under the threshold under both; one more is over it under both.
+    for leave, expected in ((139, True), (141, False)):
+        nearby = rules.completion([session(hours=3), session(hours=4, leave=leave)], absence(comparison, False))
+        assert nearby.completes is expected
+
+
+def test_a_tally_in_whole_minutes():
+    outcome = rules.completion([session(hours=3), session(hours=4, leave=140, late=25)], absence())
+    assert rules.minutes(outcome.tally.leave) == 140
+    assert rules.minutes(outcome.tally.attended) == 280
+    assert rules.minutes(outcome.tally.unexcused) == 0
 
 
 def test_a_missed_session_without_leave_is_unexcused():
@@ -129,7 +157,7 @@ def test_unexcused_absence_under_the_threshold_completes_where_the_pack_allows_i
 
 
 def test_leave_for_a_whole_missed_session_is_excused():
-    outcome = rules.completion([session(present=False, leave="1", hours=1), session(hours=5)], absence())
+    outcome = rules.completion([session(present=False, leave=60, hours=1), session(hours=5)], absence())
     assert outcome.completes
     assert outcome.tally == rules.Tally(Fraction(6), Fraction(5), Fraction(1), Fraction(0))
 
@@ -143,7 +171,7 @@ def test_lateness_beyond_the_grace_is_absence_without_leave():
 
 
 def test_leave_covers_lateness():
-    outcome = rules.completion([session(late=30, leave="0.5"), session()], absence())
+    outcome = rules.completion([session(late=30, leave=30), session()], absence())
     assert outcome.completes
     assert outcome.tally.unexcused == 0
     assert outcome.tally.leave == Fraction(1, 2)
@@ -159,7 +187,7 @@ facts_st = st.builds(
     rules.SessionFacts,
     hours=hours_st.map(Decimal),
     present=st.booleans(),
-    leave_hours=st.integers(min_value=0, max_value=20).map(lambda n: Decimal(n) / 2),
+    leave_minutes=st.integers(min_value=0, max_value=600),
     late_minutes=st.integers(min_value=0, max_value=300),
     early_minutes=st.integers(min_value=0, max_value=300),
 )

@@ -28,8 +28,9 @@ def local(day, hour, minute=0):
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def roster_entry(present=True, out=False, late=0, early=0, leave="0"):
-    return services.RosterEntry(present, out, late, early, D(leave))
+def roster_entry(present=True, out=False, late=0, early=0, leave=0):
+    """What the organizer sets for one person; `late`, `early` and `leave` in minutes."""
+    return services.RosterEntry(present, out, late, early, leave)
 
 
 # --- signing ------------------------------------------------------------------------------------------
@@ -125,20 +126,20 @@ def test_the_roster_ticks_and_records_leave_with_an_audit_of_changes(ended, lear
     first, _second = ended.sessions.order_by("starts_at")
     changed = services.roster_save(
         session=first,
-        entries={learners[0].pk: roster_entry(), learners[1].pk: roster_entry(present=False, leave="2")},
+        entries={learners[0].pk: roster_entry(), learners[1].pk: roster_entry(present=False, leave=120)},
         actor=organizer_user,
     )
     assert changed == 2
     marks = {a.registration_id: a for a in Attendance.objects.filter(session=first)}
     assert marks[learners[0].pk].signed_in_by == Mark.ROSTER
     assert marks[learners[1].pk].signed_in_at is None
-    assert marks[learners[1].pk].leave_hours == 2
+    assert marks[learners[1].pk].leave_minutes == 120
     # Saving the same again changes nothing and audits nothing.
     audits = AuditEntry.objects.filter(action="attendance.roster").count()
     assert (
         services.roster_save(
             session=first,
-            entries={learners[0].pk: roster_entry(), learners[1].pk: roster_entry(present=False, leave="2")},
+            entries={learners[0].pk: roster_entry(), learners[1].pk: roster_entry(present=False, leave=120)},
             actor=organizer_user,
         )
         == 0
@@ -149,9 +150,34 @@ def test_the_roster_ticks_and_records_leave_with_an_audit_of_changes(ended, lear
 def test_the_roster_refuses_leave_longer_than_the_session(ended, learners, organizer_user):
     session = ended.sessions.first()
     with pytest.raises(PeiliError) as error:
-        services.roster_save(session=session, entries={learners[0].pk: roster_entry(leave="3.5")}, actor=organizer_user)
-    assert error.value.code == "attendance.leave_hours"
+        services.roster_save(session=session, entries={learners[0].pk: roster_entry(leave=181)}, actor=organizer_user)
+    assert error.value.code == "attendance.leave_minutes"
+    assert error.value.details == {"registration_id": learners[0].pk, "field": "leave_minutes", "max": 180}
     assert not Attendance.objects.exists()
+    services.roster_save(session=session, entries={learners[0].pk: roster_entry(leave=180)}, actor=organizer_user)
+    assert Attendance.objects.get().leave_minutes == 180
+
+
+@pytest.mark.parametrize("field", ["late", "early"])
+def test_the_roster_refuses_lateness_longer_than_the_session(ended, learners, organizer_user, field):
+    session = ended.sessions.first()  # 09:00–12:00
+    with pytest.raises(PeiliError) as error:
+        services.roster_save(
+            session=session, entries={learners[0].pk: roster_entry(**{field: 181})}, actor=organizer_user
+        )
+    assert error.value.code == "attendance.tardy_minutes"
+    assert error.value.details == {"registration_id": learners[0].pk, "field": f"{field}_minutes", "max": 180}
+    assert not Attendance.objects.exists()
+
+
+def test_signing_in_after_the_session_ended_counts_the_whole_session_late(today_class, tree):
+    """Late and early minutes never exceed the session's length (the roster refuses more), however
+    late in the day someone signs in."""
+    person = PersonFactory(agency=tree["b"])
+    registration = confirm(today_class, person)
+    session = today_class.sessions.get()  # 09:00–12:00
+    services.sign(person=person, session=session, kind="in", at=local(session.date, 15), method=Mark.QR, actor=None)
+    assert Attendance.objects.get(registration=registration).late_minutes == 180
 
 
 # --- closing ------------------------------------------------------------------------------------------
@@ -165,7 +191,7 @@ def _attend(ended, learners, organizer_user):
         session=first,
         entries={
             learners[0].pk: roster_entry(),
-            learners[1].pk: roster_entry(early=120, leave="2"),
+            learners[1].pk: roster_entry(early=120, leave=120),
             learners[2].pk: roster_entry(),
         },
         actor=organizer_user,
@@ -194,8 +220,10 @@ def test_closing_applies_the_absence_rule_and_writes_the_ledger(ended, learners,
     ended.refresh_from_db()
     assert ended.status == ClassStatus.CLOSED
     completions = {c.registration_id: c for c in Completion.objects.filter(closing=closing)}
-    assert completions[learners[1].pk].leave_hours == 2
-    assert completions[learners[1].pk].attended_hours == 4
+    assert completions[learners[1].pk].leave_minutes == 120
+    assert completions[learners[1].pk].attended_minutes == 240
+    assert completions[learners[1].pk].unexcused_minutes == 0
+    assert completions[learners[2].pk].unexcused_minutes == 180
     assert not completions[learners[2].pk].completes
     assert completions[learners[2].pk].record is None
     records = LearningRecord.objects.filter(course_class=ended, superseded_by__isnull=True)

@@ -5,7 +5,6 @@ before the session, and a sign-out needs a sign-in."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -75,7 +74,7 @@ def test_a_roster_tick_counts_as_a_sign_in_for_signing_out(today_class, tree, or
     session = today_class.sessions.get()
     services.roster_save(
         session=session,
-        entries={registration.pk: services.RosterEntry(True, False, 0, 0, Decimal(0))},
+        entries={registration.pk: services.RosterEntry(True, False, 0, 0, 0)},
         actor=organizer_user,
         now=local(session.date, 9, 0),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,18 @@ from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.records.models import LearningRecord
 from tests.attendance.conftest import add_session, confirm
+from tests.attendance.html_forms import form_post
 from tests.factories import PersonFactory, UserFactory
+
+CLOSE = "確認結訓並登錄時數"
+
+
+def close_with(client, course_class, registration, reason):
+    """Close the class through its page, correcting one person to complete."""
+    url = reverse("attendance:close", args=[course_class.pk])
+    changes = {f"decision_{registration.pk}": "complete", f"reason_{registration.pk}": reason}
+    response = client.post(url, form_post(client.get(url).content.decode(), "close-form", button=CLOSE, **changes))
+    assert response.status_code == 302
 
 
 def test_the_screen_shows_a_qr_code_that_signs_a_learner_in(client, open_class, organizer_user, tree):
@@ -56,16 +66,14 @@ def test_the_roster_page_saves_ticks_and_shows_errors(client, ended, learners, o
     session = ended.sessions.order_by("starts_at").first()
     client.force_login(organizer_user)
     url = reverse("attendance:roster", args=[session.pk])
-    assert client.get(url).status_code == 200
-    data = {}
-    for registration in learners:
-        pk = registration.pk
-        data.update({f"in_{pk}": "on", f"late_{pk}": "0", f"early_{pk}": "0", f"leave_{pk}": "0"})
-    data[f"leave_{learners[1].pk}"] = "4"  # longer than the 3-hour session
+    page = client.get(url)
+    assert page.status_code == 200
+    data = form_post(page.content.decode(), "roster-form", **{f"in_{r.pk}": "on" for r in learners})
+    data[f"leave_{learners[1].pk}"] = ["240"]  # longer than the 3-hour session
     refused = client.post(url, data)
     assert refused.status_code == 200
     assert not Attendance.objects.exists()
-    data[f"leave_{learners[1].pk}"] = "1"
+    data[f"leave_{learners[1].pk}"] = ["60"]
     assert client.post(url, data).status_code == 302
     assert Attendance.objects.filter(session=session, signed_in_at__isnull=False).count() == 3
 
@@ -75,11 +83,12 @@ def test_closing_through_the_page_with_a_correction(client, ended, learners, org
     url = reverse("attendance:close", args=[ended.pk])
     page = client.get(url).content.decode()
     assert "未完訓：未請假缺課" in page  # nobody signed in, and Hsinchu forfeits unexcused absence
-    data = {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": ""}
+    pk = learners[0].pk
+    data = form_post(page, "close-form", button=CLOSE, **{f"decision_{pk}": "complete"})
     refused = client.post(url, data)
     assert "更正完訓結果須說明原因" in refused.content.decode()
     assert not ClassClosing.objects.exists()
-    data[f"reason_{learners[0].pk}"] = "紙本簽到表為證"
+    data[f"reason_{pk}"] = ["紙本簽到表為證"]
     response = client.post(url, data)
     assert response.status_code == 302
     ended.refresh_from_db()
@@ -92,10 +101,7 @@ def test_closing_through_the_page_with_a_correction(client, ended, learners, org
 
 def test_correcting_after_closing_and_the_dashboard(client, ended, learners, organizer_user):
     client.force_login(organizer_user)
-    client.post(
-        reverse("attendance:close", args=[ended.pk]),
-        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
-    )
+    close_with(client, ended, learners[0], "補簽")
     completion = Completion.objects.get(registration=learners[0])
     url = reverse("attendance:correct", args=[completion.pk])
     assert client.post(url, {"completes": "0", "reason": ""}).status_code == 200
@@ -109,10 +115,7 @@ def test_correcting_after_closing_and_the_dashboard(client, ended, learners, org
 
 def test_the_portal_file_download_and_marking_uploaded(client, ended, learners, organizer_user, portal_codes):
     client.force_login(organizer_user)
-    client.post(
-        reverse("attendance:close", args=[ended.pk]),
-        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
-    )
+    close_with(client, ended, learners[0], "補簽")
     response = client.post(reverse("attendance:portal_file"), {"class": [str(ended.pk)]})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=big5"
@@ -132,10 +135,7 @@ def test_the_portal_file_lists_problems_instead_of_a_broken_file(client, ended, 
     person.name = "林喆"
     person.save()
     client.force_login(organizer_user)
-    client.post(
-        reverse("attendance:close", args=[ended.pk]),
-        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
-    )
+    close_with(client, ended, learners[0], "補簽")
     response = client.get(reverse("attendance:portal_file") + f"?class={ended.pk}")
     assert response.status_code == 400
     assert "喆" in response.content.decode()
@@ -152,10 +152,7 @@ def test_the_code_page_refuses_a_wrong_code(client, today_class, tree):
 
 def _close_with_one_completer(client, ended, learners, organizer_user):
     client.force_login(organizer_user)
-    client.post(
-        reverse("attendance:close", args=[ended.pk]),
-        {f"decision_{learners[0].pk}": "complete", f"reason_{learners[0].pk}": "補簽"},
-    )
+    close_with(client, ended, learners[0], "補簽")
 
 
 def test_without_portal_codes_the_files_name_the_categories_that_need_one(client, ended, learners, organizer_user):
@@ -208,12 +205,12 @@ def test_the_class_page_counts_signatures_per_session_in_one_query(
     first, second = ended.sessions.order_by("starts_at")
     services.roster_save(
         session=first,
-        entries={r.pk: services.RosterEntry(True, False, 0, 0, Decimal(0)) for r in learners},
+        entries={r.pk: services.RosterEntry(True, False, 0, 0, 0) for r in learners},
         actor=organizer_user,
     )
     services.roster_save(
         session=second,
-        entries={learners[0].pk: services.RosterEntry(True, False, 0, 0, Decimal(0))},
+        entries={learners[0].pk: services.RosterEntry(True, False, 0, 0, 0)},
         actor=organizer_user,
     )
     client.force_login(organizer_user)

@@ -7,6 +7,7 @@ flushed between tests; every test gets a fresh browser context (no shared cookie
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -81,10 +82,37 @@ def _tail(log: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the server's processes (its database, its folder)."""
+    return _server_env(tmp_path_factory.mktemp("peili-e2e"))
+
+
+@pytest.fixture(scope="session")
+def seed(server_env: dict[str, str], live_url: str) -> Callable[..., Any]:
+    """Run a seeding script of tests/e2e against the server's database: seed("seed_seminar", "2000")
+    runs `python -m tests.e2e.seed_seminar 2000` and returns the JSON it prints. For data too big to
+    make through the pages (a class of 2,000) — everything else is done in the browser."""
+
+    def run(module: str, *args: str) -> Any:
+        result = subprocess.run(  # noqa: PLW1510
+            [sys.executable, "-m", f"tests.e2e.{module}", *args],
+            cwd=ROOT,
+            env=server_env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"seeding with {module} failed:\n{result.stderr[-4000:]}", pytrace=False)
+        return json.loads(result.stdout)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def live_url(server_env: dict[str, str]) -> Iterator[str]:
     """The base URL of a running server with the demo data loaded."""
-    var_dir = tmp_path_factory.mktemp("peili-e2e")
-    env = _server_env(var_dir)
+    env = server_env
+    var_dir = Path(env["PEILI_VAR_DIR"])
     log = var_dir / "server.log"
     _run(["migrate", "--no-input", "-v", "0"], env, log)
     _run(["demo"], env, log)

@@ -12,6 +12,7 @@ from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from peili.records import services
 from peili.records.models import LearningRecord, RecordHours, YearStanding
+from tests.factories import PersonFactory
 from tests.records.conftest import data
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,33 @@ def test_a_failed_correction_leaves_the_original_in_the_ledger(person, officer):
     first.refresh_from_db()
     assert first.superseded_by is None
     assert standing(person).total == D(3)
+
+
+def test_a_batch_is_written_whole_or_not_at_all(person, officer):
+    """`records_write` (a class's completers): each record with its split, its standing and its audit
+    entry, as `record_create` writes one; a key already current — or twice in the batch — refuses the
+    whole batch and writes nothing."""
+    other = PersonFactory(agency=person.agency)
+    written = services.records_write(
+        items=[(person, data(external_key="class:1:a")), (other, data(external_key="class:1:b", title="第二筆"))],
+        actor=officer,
+        note="結訓",
+    )
+    assert [(r.person_id, r.title) for r in written] == [(person.pk, "環境教育：淨零轉型"), (other.pk, "第二筆")]
+    assert sorted(RecordHours.objects.values_list("record_id", "category", "hours")) == sorted(
+        (r.pk, "environmental_education", D(3)) for r in written
+    )
+    assert (standing(person).total, standing(other).total) == (D(3), D(3))
+    entries = AuditEntry.objects.filter(action="record.create").order_by("object_id")
+    assert [(e.object_id, e.note, e.after["split"], e.after["title"]) for e in entries] == [
+        (str(written[0].pk), "結訓", {"environmental_education": "3.0"}, "環境教育：淨零轉型"),
+        (str(written[1].pk), "結訓", {"environmental_education": "3.0"}, "第二筆"),
+    ]
+    for batch in (
+        [(person, data(external_key="class:2:a")), (other, data(external_key="class:1:b"))],
+        [(person, data(external_key="class:3:a")), (other, data(external_key="class:3:a"))],
+    ):
+        with pytest.raises(PeiliError) as error:
+            services.records_write(items=batch, actor=officer)
+        assert error.value.code == "record.duplicate"
+        assert LearningRecord.objects.count() == 2
