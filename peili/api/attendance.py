@@ -18,8 +18,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator
 
+from peili.api import errors
+from peili.api.errors import api_errors
+from peili.api.schemas import Id, InSchema
 from peili.attendance import rules, selectors, services
 from peili.attendance.enums import Reason
 from peili.attendance.models import Attendance, Completion
@@ -31,15 +34,8 @@ from peili.org.scopes import grants_for
 
 router = Router(tags=["出勤"])
 
-ID = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]  # a row's id (PostgreSQL bigint)
 MINUTES = Annotated[StrictInt, Field(ge=0, le=24 * 60)]  # within a day; the session's own limit is the service's
 MOST = settings.PEILI_ATTENDANCE_API_MAX_ITEMS
-
-
-class Strict(Schema):
-    """A request body: fields not listed are refused, not ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 def _unique(items: list[AttendanceMarkIn] | list[AttendanceCorrectionIn]) -> None:
@@ -51,15 +47,15 @@ def _unique(items: list[AttendanceMarkIn] | list[AttendanceCorrectionIn]) -> Non
 # --- signing -------------------------------------------------------------------------------------------
 
 
-class AttendanceSignIn(Strict):
+class AttendanceSignIn(InSchema):
     kind: Literal["in", "out"] = Field(description="in 簽到、out 簽退")
     code: str = Field(pattern=r"^[0-9]{6}$", description="現場畫面上的六位數簽到碼")
-    session_id: ID | None = Field(
+    session_id: Id | None = Field(
         None, description="只比對這一節（須為呼叫者今天錄取班期的節次）；省略則比對今天所有節次"
     )
 
 
-class AttendanceScanIn(Strict):
+class AttendanceScanIn(InSchema):
     token: str = Field(
         min_length=3,
         max_length=120,
@@ -129,6 +125,17 @@ SIGN_ERRORS = """
     operation_id="attendance_sign",
 )
 @api_requires("attendance.sign_in")
+@api_errors(
+    errors.ATTENDANCE_NO_PERSON,
+    errors.ATTENDANCE_CODE_INVALID,
+    errors.ATTENDANCE_CODE_THROTTLED,
+    errors.ATTENDANCE_NOT_OPEN_YET,
+    errors.ATTENDANCE_NOT_SIGNED_IN,
+    errors.ATTENDANCE_NOT_TODAY,
+    errors.ATTENDANCE_NOT_ENROLLED,
+    errors.ATTENDANCE_CLASS_NOT_OPEN,
+    errors.ATTENDANCE_SESSION_NOT_FOUND,
+)
 def sign(request: HttpRequest, payload: AttendanceSignIn) -> AttendanceSignedOut:
     signed = services.sign_by_code(
         person=_me(request),
@@ -156,6 +163,17 @@ def sign(request: HttpRequest, payload: AttendanceSignIn) -> AttendanceSignedOut
     operation_id="attendance_scan",
 )
 @api_requires("attendance.sign_in")
+@api_errors(
+    errors.ATTENDANCE_NO_PERSON,
+    errors.ATTENDANCE_TOKEN_INVALID,
+    errors.ATTENDANCE_TOKEN_EXPIRED,
+    errors.ATTENDANCE_NOT_OPEN_YET,
+    errors.ATTENDANCE_NOT_SIGNED_IN,
+    errors.ATTENDANCE_NOT_TODAY,
+    errors.ATTENDANCE_NOT_ENROLLED,
+    errors.ATTENDANCE_CLASS_NOT_OPEN,
+    errors.ATTENDANCE_SESSION_NOT_FOUND,
+)
 def scan(request: HttpRequest, payload: AttendanceScanIn) -> AttendanceSignedOut:
     signed = services.sign_by_token(person=_me(request), token=payload.token, at=timezone.now(), actor=request.user)
     return _signed(signed)
@@ -195,8 +213,8 @@ class AttendanceRosterOut(Schema):
     people: list[AttendanceMarkOut]
 
 
-class AttendanceMarkIn(Strict):
-    registration_id: ID
+class AttendanceMarkIn(InSchema):
+    registration_id: Id
     present: StrictBool = Field(description="已簽到")
     signed_out: StrictBool = Field(description="已簽退")
     late_minutes: MINUTES
@@ -204,7 +222,7 @@ class AttendanceMarkIn(Strict):
     leave_minutes: MINUTES
 
 
-class AttendanceRosterIn(Strict):
+class AttendanceRosterIn(InSchema):
     marks: list[AttendanceMarkIn] = Field(min_length=1, max_length=MOST, description="每人一筆，取代此人本節的出勤紀錄")
 
     @field_validator("marks")
@@ -278,6 +296,10 @@ def _session(request: HttpRequest, session_id: int, course_class: CourseClass | 
     operation_id="attendance_roster",
 )
 @api_requires("attendance.manage")
+@api_errors(
+    errors.ATTENDANCE_CLASS_NOT_FOUND,
+    errors.ATTENDANCE_SESSION_NOT_FOUND,
+)
 def roster(
     request: HttpRequest,
     class_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
@@ -307,6 +329,14 @@ def roster(
     operation_id="attendance_roster_save",
 )
 @api_requires("attendance.manage")
+@api_errors(
+    errors.ATTENDANCE_SESSION_NOT_FOUND,
+    errors.ATTENDANCE_CLASS_CLOSED,
+    errors.ATTENDANCE_CLASS_NOT_OPEN,
+    errors.ATTENDANCE_TARDY_MINUTES,
+    errors.ATTENDANCE_LEAVE_MINUTES,
+    errors.ATTENDANCE_NOT_ENROLLED,
+)
 def roster_save(
     request: HttpRequest, session_id: Annotated[int, Path(ge=1, le=2**63 - 1)], payload: AttendanceRosterIn
 ) -> AttendanceRosterSavedOut:
@@ -369,13 +399,13 @@ class AttendanceClosingOut(Schema):
     people: list[AttendanceClosingLineOut]
 
 
-class AttendanceCorrectionIn(Strict):
-    registration_id: ID
+class AttendanceCorrectionIn(InSchema):
+    registration_id: Id
     completes: StrictBool
     reason: str = Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$", description="更正原因（必填）")
 
 
-class AttendanceCloseIn(Strict):
+class AttendanceCloseIn(InSchema):
     corrections: list[AttendanceCorrectionIn] = Field(
         default_factory=list, max_length=MOST, description="更正依規定的結果，每人至多一筆，須說明原因"
     )
@@ -442,6 +472,9 @@ def _closing_line(line: selectors.CompletionLine) -> AttendanceClosingLineOut:
     operation_id="attendance_closing",
 )
 @api_requires("attendance.manage")
+@api_errors(
+    errors.ATTENDANCE_CLASS_NOT_FOUND,
+)
 def closing(request: HttpRequest, class_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> AttendanceClosingOut:
     preview = selectors.closing_preview(_class(request, class_id))
     rule = preview.rule
@@ -498,6 +531,17 @@ def _completion_out(completion: Completion) -> AttendanceCompletionOut:
     operation_id="attendance_close",
 )
 @api_requires("attendance.manage")
+@api_errors(
+    errors.ATTENDANCE_CLASS_NOT_FOUND,
+    errors.ATTENDANCE_ALREADY_CLOSED,
+    errors.ATTENDANCE_CLASS_NOT_OPEN,
+    errors.ATTENDANCE_NOT_ENDED,
+    errors.ATTENDANCE_NO_HOURS,
+    errors.ATTENDANCE_HOURS_MISMATCH,
+    errors.ATTENDANCE_SPLIT_MISMATCH,
+    errors.ATTENDANCE_NOT_ENROLLED,
+    errors.ATTENDANCE_REASON_REQUIRED,
+)
 def close(
     request: HttpRequest, class_id: Annotated[int, Path(ge=1, le=2**63 - 1)], payload: AttendanceCloseIn
 ) -> AttendanceClosedOut:

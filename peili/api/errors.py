@@ -136,6 +136,30 @@ for _survey in (
     _register(_survey.value, _SURVEY_STATUS.get(_survey, 400), _survey.label)
 
 
+# The attendance services' codes (peili.attendance): signing, the roster, closing.
+ATTENDANCE_NO_PERSON = _register("attendance.no_person", 403, _("帳號未對應人員資料，無法簽到。"))
+ATTENDANCE_CLASS_NOT_FOUND = _register("attendance.class_not_found", 404, _("找不到此班期，或不在您的權限範圍內。"))
+ATTENDANCE_SESSION_NOT_FOUND = _register("attendance.session_not_found", 404, _("找不到這個節次。"))
+ATTENDANCE_CODE_INVALID = _register("attendance.code_invalid", 400, _("簽到碼不正確或已過期。"))
+ATTENDANCE_CODE_THROTTLED = _register("attendance.code_throttled", 429, _("簽到碼錯誤次數過多，暫停以簽到碼簽到。"))
+ATTENDANCE_TOKEN_INVALID = _register("attendance.token_invalid", 400, _("無法辨識這個 QR code。"))
+ATTENDANCE_TOKEN_EXPIRED = _register("attendance.token_expired", 400, _("這個 QR code 已經過期。"))
+ATTENDANCE_NOT_OPEN_YET = _register("attendance.not_open_yet", 400, _("尚未開放簽到或簽退。"))
+ATTENDANCE_NOT_SIGNED_IN = _register("attendance.not_signed_in", 400, _("還沒有簽到，不能簽退。"))
+ATTENDANCE_NOT_TODAY = _register("attendance.not_today", 400, _("不是今天節次的簽到碼。"))
+ATTENDANCE_NOT_ENROLLED = _register("attendance.not_enrolled", 400, _("沒有錄取這個班期。"))
+ATTENDANCE_CLASS_NOT_OPEN = _register("attendance.class_not_open", 400, _("此班期目前不受理簽到或結訓。"))
+ATTENDANCE_CLASS_CLOSED = _register("attendance.class_closed", 409, _("此班期已結訓，出勤紀錄不能再修改。"))
+ATTENDANCE_TARDY_MINUTES = _register("attendance.tardy_minutes", 400, _("遲到或早退分鐘數超過節次長度。"))
+ATTENDANCE_LEAVE_MINUTES = _register("attendance.leave_minutes", 400, _("請假分鐘數超過節次時數。"))
+ATTENDANCE_ALREADY_CLOSED = _register("attendance.already_closed", 409, _("此班期已經結訓。"))
+ATTENDANCE_NOT_ENDED = _register("attendance.not_ended", 400, _("班期結束後才能辦理結訓。"))
+ATTENDANCE_NO_HOURS = _register("attendance.no_hours", 400, _("班期尚未設定認證時數，無法結訓。"))
+ATTENDANCE_HOURS_MISMATCH = _register("attendance.hours_mismatch", 400, _("班期的數位時數加實體時數不等於認證時數。"))
+ATTENDANCE_SPLIT_MISMATCH = _register("attendance.split_mismatch", 400, _("各學習類別時數合計與認證時數不符。"))
+ATTENDANCE_REASON_REQUIRED = _register("attendance.reason_required", 400, _("更正完訓結果須說明原因。"))
+
+
 def api_errors(*codes: str) -> Callable[[F], F]:
     """Names the error codes an operation's own logic answers with (the shared ones are added for
     every operation). An unknown code is refused at import, so the registry stays the one list."""
