@@ -465,10 +465,7 @@ def _closing_line(line: selectors.CompletionLine) -> AttendanceClosingLineOut:
     "/classes/{class_id}/closing",
     response=AttendanceClosingOut,
     summary="結訓預覽：每位錄取者依缺課規定是否完訓、原因與時數",
-    description=(
-        "錯誤代碼：\n- 404 `attendance.class_not_found`\n- 409 `attendance.already_closed` 已結訓\n"
-        "- 422 `request.invalid`"
-    ),
+    description=("錯誤代碼：\n- 404 `attendance.class_not_found`\n- 422 `request.invalid`"),
     operation_id="attendance_closing",
 )
 @api_requires("attendance.manage")

@@ -146,6 +146,16 @@ def _reload(registration: Registration) -> Registration:
     )
 
 
+def _deputy(person: Person, deputy_person_id: int | None) -> Person | None:
+    """The named deputy: a colleague of the same agency (None when only a name, or none, is given)."""
+    if deputy_person_id is None:
+        return None
+    deputy = Person.objects.filter(pk=deputy_person_id, agency_id=person.agency_id).first()
+    if deputy is None:
+        raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+    return deputy
+
+
 @router.post("", response={201: RegisteredOut}, summary="報名班期", operation_id="registration_create")
 @api_requires("enrolment.register")
 @api_errors(
@@ -165,11 +175,7 @@ def _reload(registration: Registration) -> Registration:
 )
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
     person = _me(request)
-    deputy = None
-    if payload.deputy_person_id is not None:
-        deputy = Person.objects.filter(pk=payload.deputy_person_id, agency_id=person.agency_id).first()
-        if deputy is None:
-            raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+    deputy = _deputy(person, payload.deputy_person_id)
     done = services.registration_create(
         person=person,
         course_class=payload.class_id,
@@ -279,11 +285,7 @@ def substitute(request: HttpRequest, registration_id: Id, payload: SubstituteIn)
     person = people_for_user(request.user).filter(pk=payload.person_id).first()
     if person is None:
         raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
-    deputy = None
-    if payload.deputy_person_id is not None:
-        deputy = Person.objects.filter(pk=payload.deputy_person_id, agency_id=person.agency_id).first()
-        if deputy is None:
-            raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+    deputy = _deputy(person, payload.deputy_person_id)
     replacement = services.registration_substitute(
         registration=registration,
         substitute=person,
