@@ -514,7 +514,7 @@ def test_the_operations_are_in_the_openapi_document_with_their_codes(client, adm
         ("post", "/api/v1/attendance/scan"): "attendance.token_expired",
         ("get", "/api/v1/attendance/classes/{class_id}/roster"): "attendance.session_not_found",
         ("put", "/api/v1/attendance/sessions/{session_id}/roster"): "attendance.leave_minutes",
-        ("get", "/api/v1/attendance/classes/{class_id}/closing"): "attendance.already_closed",
+        ("get", "/api/v1/attendance/classes/{class_id}/closing"): "attendance.class_not_found",
         ("post", "/api/v1/attendance/classes/{class_id}/close"): "attendance.reason_required",
     }
     for (method, path), code in operations.items():
