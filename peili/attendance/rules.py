@@ -200,13 +200,19 @@ def completion(sessions: Iterable[SessionFacts], rule: AbsenceRule | None) -> Ou
     return Outcome(not outcome.forfeits, outcome.reason or "", counted, outcome.missed_fraction)
 
 
-def with_reflection(outcome: Outcome, reflection_allows: bool) -> Outcome:
-    """The outcome once the class's required reflection is counted (`reflection_allows`: see
-    `surveys.rules.reflection_allows_completion`). Someone the absence rule lets complete does not
-    while their reflection is not accepted; someone it refuses keeps the absence rule's reason."""
-    if outcome.completes and not reflection_allows:
-        return replace(outcome, completes=False, reason=Reason.REFLECTION.value)
+def with_condition(outcome: Outcome, allows: bool, reason: str) -> Outcome:
+    """The outcome once another completion condition is counted (`allows`: it lets the person
+    complete; `reason`: the `Reason` code when it does not). Someone the absence rule lets complete
+    does not while the condition stops them; someone it refuses keeps the absence rule's reason."""
+    if outcome.completes and not allows:
+        return replace(outcome, completes=False, reason=reason)
     return outcome
+
+
+def with_reflection(outcome: Outcome, reflection_allows: bool) -> Outcome:
+    """`with_condition` for the class's required reflection (see
+    `surveys.rules.reflection_allows_completion`)."""
+    return with_condition(outcome, reflection_allows, Reason.REFLECTION.value)
 
 
 def minutes(value: Fraction) -> int:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.attendance import rules
+from peili.attendance import conditions, rules
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
@@ -28,8 +28,6 @@ from peili.policy.selectors import effective_pack
 from peili.records import rules as record_rules
 from peili.records.enums import CertificationStatus
 from peili.records.portal import PortalRow
-from peili.surveys import rules as survey_rules
-from peili.surveys.enums import ReflectionStatus
 
 
 def sessions_today_for(person: Person, today: date) -> QuerySet[ClassSession]:
@@ -188,11 +186,17 @@ class CompletionLine:
     outcome: rules.Outcome
     sessions_present: int
     missing_sign_out: int  # sessions signed in, not out, where others did sign out
-    reflection_status: str = ""  # the person's reflection when the class requires one ("" not started)
+    statuses: Mapping[str, str] = field(default_factory=dict)  # condition key → the person's status
+    labels: Mapping[str, str] = field(default_factory=dict)  # condition key → that status in words
+
+    @property
+    def reflection_status(self) -> str:
+        """The person's reflection when the class requires one ("" not started)."""
+        return self.statuses.get(conditions.REFLECTION, "")
 
     @property
     def reflection_label(self) -> str:
-        return str(ReflectionStatus(self.reflection_status).label) if self.reflection_status else _("尚未撰寫")
+        return self.labels.get(conditions.REFLECTION, "")
 
 
 @dataclass(frozen=True)
@@ -201,8 +205,18 @@ class CompletionPreview:
     rule: AbsenceRule | None
     sessions: int
     rows: list[CompletionLine]
-    reflection_required: bool = False  # the class requires a written reflection (心得寫作)
-    reflection_gates: bool = False  # … and the pack makes its acceptance a condition of completion
+    conditions: Mapping[str, conditions.ConditionState] = field(default_factory=dict)  # those the class requires
+
+    @property
+    def reflection_required(self) -> bool:
+        """The class requires a written reflection (心得寫作)."""
+        return conditions.REFLECTION in self.conditions
+
+    @property
+    def reflection_gates(self) -> bool:
+        """… and the pack makes its acceptance a condition of completion."""
+        state = self.conditions.get(conditions.REFLECTION)
+        return state is not None and state.gates
 
     @property
     def completes(self) -> int:
@@ -221,25 +235,12 @@ def absence_rule(course_class: CourseClass) -> AbsenceRule | None:
     return pack.attendance.absence if pack.attendance is not None else None
 
 
-def reflection_gate(course_class: CourseClass) -> tuple[bool, dict[int, str] | None]:
-    """Whether the pack makes a required reflection a condition of completion, and person id →
-    reflection status when the class requires one (None when it requires none)."""
-    # Imported here: surveys' reads import attendance's models.
-    from peili.surveys.selectors import reflection_statuses
-
-    statuses = reflection_statuses(course_class)
-    if statuses is None:
-        return False, None
-    survey = _pack(course_class).survey
-    return bool(survey is not None and survey.reflection_gates_completion), statuses
-
-
 def completion_preview(course_class: CourseClass) -> CompletionPreview:
-    """What the absence rule decides for each confirmed person from the roster — and, when the class
-    requires a reflection that the pack makes a condition, whether it was accepted: a handful of
-    queries for the whole class."""
+    """What the absence rule decides for each confirmed person from the roster — and what each
+    registered completion condition the class requires says of them (surveys: the reflection
+    accepted): a handful of queries for the whole class."""
     rule = absence_rule(course_class)
-    gates, reflections = reflection_gate(course_class)
+    required = conditions.states(course_class)
     sessions = list(course_class.sessions.all())
     registrations = list(confirmed(course_class))
     marks: dict[tuple[int, int], Attendance] = {
@@ -267,13 +268,13 @@ def completion_preview(course_class: CourseClass) -> CompletionPreview:
                 )
             )
         outcome = rules.completion(facts, rule)
-        reflection = reflections.get(registration.person_id, "") if reflections is not None else ""
-        allows = survey_rules.reflection_allows_completion(reflections is not None, gates, reflection or None)
-        outcome = rules.with_reflection(outcome, allows)
-        rows.append(CompletionLine(registration, outcome, present, missing_out, reflection))
-    return CompletionPreview(
-        course_class, rule, len(sessions), rows, reflection_required=reflections is not None, reflection_gates=gates
-    )
+        person_id = registration.person_id
+        for state in required.values():
+            outcome = rules.with_condition(outcome, not state.stops(person_id), state.reason)
+        statuses = {key: state.status(person_id) for key, state in required.items()}
+        labels = {key: state.label(statuses[key]) for key, state in required.items()}
+        rows.append(CompletionLine(registration, outcome, present, missing_out, statuses, labels))
+    return CompletionPreview(course_class, rule, len(sessions), rows, required)
 
 
 def closing_preview(course_class: CourseClass) -> CompletionPreview:

@@ -7,4 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("問卷與心得")
 
     def ready(self) -> None:
+        from peili.attendance import conditions
         from peili.surveys import permissions  # noqa: F401 - registers the named predicates
+        from peili.surveys.selectors import reflection_condition
+
+        # The closing of a class asks surveys whether a required reflection was accepted.
+        conditions.register(conditions.REFLECTION, reflection_condition)

@@ -14,6 +14,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from peili.attendance.conditions import REFLECTION, ConditionState
+from peili.attendance.enums import Reason
 from peili.attendance.models import Attendance, Completion
 from peili.catalog.models import CourseClass, Instructor
 from peili.catalog.selectors import organizer_condition
@@ -228,6 +230,24 @@ def reflection_statuses(course_class: CourseClass) -> dict[int, str] | None:
     return dict(assignment.reflections.values_list("person_id", "status"))
 
 
+def reflection_condition(course_class: CourseClass) -> ConditionState | None:
+    """The reflection as a completion condition of the class (registered into attendance's closing):
+    None when the class requires none; it decides completion only where the pack says so."""
+    statuses = reflection_statuses(course_class)
+    if statuses is None:
+        return None
+    year = (course_class.end_date or course_class.start_date or timezone.localdate()).year
+    survey = effective_pack(course_class.course.organizer.jurisdiction, year).survey
+    return ConditionState(
+        key=REFLECTION,
+        gates=bool(survey is not None and survey.reflection_gates_completion),
+        statuses=statuses,
+        allows=lambda status: rules.reflection_allows_completion(True, True, status or None),
+        reason=Reason.REFLECTION.value,
+        label=lambda status: str(ReflectionStatus(status).label) if status else gettext("尚未撰寫"),
+    )
+
+
 def is_due(assignment: ReflectionAssignment, today: date | None = None) -> bool:
     return (today or timezone.localdate()) <= assignment.due_on
 
@@ -309,8 +329,6 @@ def reflection_roster(assignment: ReflectionAssignment) -> list[ReflectionLine]:
 def reflection_completion_refused(reflection: Reflection) -> Completion | None:
     """The writer's completion of a closed class when it was refused for want of an accepted
     reflection (and not corrected since): the case the organizer corrects by hand."""
-    from peili.attendance.enums import Reason
-
     return (
         Completion.objects.filter(
             closing__course_class_id=reflection.assignment.course_class_id,
