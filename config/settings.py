@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "peili.attendance",
     "peili.records",
     "peili.surveys",
+    "peili.reports",
+    "peili.demo",
     # After peili.core, whose runserver (refusing the development key beyond loopback) extends it.
     "django.contrib.staticfiles",
 ]
@@ -166,7 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttling: failures per (username, client address) inside the window lock further tries.
 PEILI_LOGIN_MAX_FAILURES = int(os.environ.get("PEILI_LOGIN_MAX_FAILURES", "5"))

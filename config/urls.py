@@ -17,6 +17,7 @@ urlpatterns = [
     path("attendance/", include("peili.attendance.urls")),
     path("records/", include("peili.records.urls")),
     path("surveys/", include("peili.surveys.urls")),
+    path("", include("peili.reports.urls")),
     path("", include("peili.core.urls")),
 ]
 

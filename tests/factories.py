@@ -8,10 +8,11 @@ from datetime import date
 import factory
 
 from peili.accounts.models import User
-from peili.org.enums import PersonnelCategory, Role
+from peili.org.enums import Role
 from peili.org.models import Agency, Person, RoleAssignment, Unit
 from peili.org.rules import make_national_id
 from peili.policy.models import Jurisdiction
+from peili.policy.vocabulary import PersonnelCategory
 
 _ids = itertools.count(10_000_000)
 

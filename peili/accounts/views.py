@@ -46,7 +46,7 @@ password_change = requires("accounts.signed_in")(_PasswordChangeView.as_view())
 @requires("accounts.signed_in")
 def password_changed(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("密碼已變更。"))
-    return redirect("core:home")
+    return redirect("reports:home")
 
 
 @require_POST

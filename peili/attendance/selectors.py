@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Person
+from peili.org.scopes import grants_for
 from peili.policy.schema import AbsenceRule, HoursRule, Pack, PortalFormat
 from peili.policy.selectors import effective_pack
 from peili.records import rules as record_rules
@@ -40,10 +42,6 @@ def sessions_today_for(person: Person, today: date) -> QuerySet[ClassSession]:
 
 def today_card(user: Any, today: date) -> dict[str, Any] | None:
     """The home page's card for a learner with class today: what, when, and the sign-in page."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from peili.org.scopes import grants_for
 
     person_id = grants_for(user).person_id
     if person_id is None:

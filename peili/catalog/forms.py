@@ -16,10 +16,10 @@ from peili.catalog.enums import DeliveryMode, OrganiserType
 from peili.catalog.models import ClassSession, Instructor, Venue
 from peili.core import roc
 from peili.core.forms import ROCDateField, TitleField
-from peili.org.enums import PersonnelCategory
 from peili.org.forms import national_id_error
 from peili.org.models import Agency, Person
 from peili.org.rules import normalise_national_id
+from peili.policy.vocabulary import PersonnelCategory
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:：](\d{2})\s*$")
 

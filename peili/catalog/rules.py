@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from peili.catalog.enums import ClassStatus, RegistrationWindow
 from peili.core import roc
-from peili.org.enums import RANK_GRADES, PersonnelCategory
+from peili.policy.vocabulary import RANK_GRADES, PersonnelCategory
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from peili.core.permissions import allowed
 
 NAVIGATION: list[tuple[str, str, Any]] = [
-    ("core:home", "accounts.signed_in", _("首頁")),
+    ("reports:home", "accounts.signed_in", _("首頁")),
     ("org:my_record", "org.view_own_record", _("我的資料")),
     ("catalog:browse", "catalog.browse", _("課程報名")),
     ("enrolment:mine", "enrolment.register", _("我的報名")),

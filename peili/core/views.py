@@ -18,20 +18,6 @@ from peili.core.permissions import requires
 from peili.core.selectors import working_calendar
 
 
-@requires("accounts.signed_in")
-def home(request: HttpRequest) -> HttpResponse:
-    from peili.attendance.selectors import today_card
-    from peili.org.selectors import home_summary
-
-    summary = home_summary(request.user)
-    from peili.surveys.selectors import home_card as survey_card
-
-    for card in (survey_card(request.user), today_card(request.user, summary["today"])):
-        if card is not None:
-            summary["cards"].insert(0, card)
-    return render(request, "core/home.html", {"summary": summary})
-
-
 @requires("core.view_audit")
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")

@@ -3,8 +3,7 @@ each role sees (filtered for the user in the same step), rosters and hours so fa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -21,6 +20,7 @@ from peili.enrolment.rules import RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
 from peili.org.scopes import grants_for
+from peili.policy.models import Jurisdiction
 from peili.policy.selectors import effective_pack
 
 # --- the policy ------------------------------------------------------------------------------------
@@ -38,8 +38,6 @@ def registration_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
 
 
 def _read_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
-    from peili.policy.models import Jurisdiction
-
     section = effective_pack(Jurisdiction.objects.get(pk=jurisdiction_id), year).require_registration()
     return RegistrationPolicy(
         clash=str(section.clash),
@@ -224,17 +222,6 @@ def classes_open_for_nomination() -> QuerySet[CourseClass]:
         .select_related("course__organizer")
         .order_by("start_date", "course__title", "term")
     )
-
-
-def hours_this_year(person_ids: Iterable[int], year: int) -> dict[int, Decimal]:
-    """Each person's certified hours in `year`, from the hours ledger's yearly standing (kept
-    current by every write of the ledger); 0 for someone with no learning that year."""
-    from peili.records.models import YearStanding
-
-    ids = list(person_ids)
-    totals = {pk: Decimal(0) for pk in ids}
-    totals.update(YearStanding.objects.filter(person_id__in=ids, year=year).values_list("person_id", "total"))
-    return totals
 
 
 def notifications_for_user(user: Any) -> QuerySet[Notification]:

@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from peili.catalog import selectors as catalog_selectors
 from peili.catalog.models import CourseClass
@@ -29,6 +31,7 @@ from peili.enrolment.models import Registration
 from peili.org.models import Person
 from peili.org.scopes import grants_for
 from peili.org.selectors import people_for_user
+from peili.records import selectors as record_selectors
 
 
 def _my_person(request: HttpRequest) -> Person:
@@ -254,7 +257,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
                 messages.info(
                     request, _("薦送完成：成功 %(ok)d 人，未成功 %(bad)d 人。") % {"ok": ok, "bad": len(results) - ok}
                 )
-        hours = selectors.hours_this_year([p.pk for p in people_list], selectors.class_year(course_class))
+        hours = record_selectors.hours_this_year([p.pk for p in people_list], selectors.class_year(course_class))
         registered = {
             r.person_id: r
             for r in Registration.objects.filter(
@@ -323,8 +326,6 @@ def substitute(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _nominate_url() -> str:
-    from django.urls import reverse
-
     return reverse("enrolment:nominate")
 
 
@@ -365,8 +366,6 @@ def roster(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @requires("enrolment.view_roster")
 def roster_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
-    from openpyxl import Workbook
-
     course_class = _roster_class(request, class_id)
     book = Workbook()
     sheet = book.active

@@ -1,6 +1,22 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The civil-service vocabulary lives in policy (below org); re-exported for the HR importer.
+from peili.policy.vocabulary import RANK_GRADES, EducationLevel, PersonnelCategory, Rating
+
+__all__ = [
+    "RANK_GRADES",
+    "SCOPED_ROLES",
+    "DisciplineKind",
+    "EducationLevel",
+    "Gender",
+    "NationalIdProblem",
+    "PersonnelCategory",
+    "Rating",
+    "RatingKind",
+    "Role",
+]
+
 
 class Role(models.TextChoices):
     LEARNER = "learner", _("學員")
@@ -19,45 +35,6 @@ class Gender(models.TextChoices):
     MALE = "M", _("男")
     FEMALE = "F", _("女")
     OTHER = "X", _("其他")
-
-
-class PersonnelCategory(models.TextChoices):
-    """人員類別. The first three are the rank series (官等) and carry a grade (職等)."""
-
-    JUNIOR = "junior", _("委任")
-    SENIOR = "senior", _("薦任")
-    SELECTED = "selected", _("簡任")
-    CONTRACT = "contract", _("約聘")
-    HIRED = "hired", _("約僱")
-    TEMPORARY = "temporary", _("臨時人員")
-    WORKER = "worker", _("技工工友")
-    POLICE_FIRE = "police_fire", _("警消")
-    TEACHER = "teacher", _("教師")
-    OTHER = "other", _("其他")
-
-
-# Grade range of each rank series (官等 → 職等). Civil-service law, not local policy.
-RANK_GRADES: dict[str, tuple[int, int]] = {
-    PersonnelCategory.JUNIOR: (1, 5),
-    PersonnelCategory.SENIOR: (6, 9),
-    PersonnelCategory.SELECTED: (10, 14),
-}
-
-
-class EducationLevel(models.IntegerChoices):
-    JUNIOR_HIGH = 20, _("國中以下")
-    SENIOR_HIGH = 30, _("高中（職）")
-    JUNIOR_COLLEGE = 40, _("專科")
-    UNIVERSITY = 50, _("大學")
-    MASTER = 60, _("碩士")
-    DOCTORATE = 70, _("博士")
-
-
-class Rating(models.TextChoices):
-    A = "甲", _("甲")
-    B = "乙", _("乙")
-    C = "丙", _("丙")
-    D = "丁", _("丁")
 
 
 class RatingKind(models.TextChoices):

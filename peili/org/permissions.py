@@ -88,3 +88,7 @@ rules.add_perm("org.view_own_record", has_person)
 rules.add_perm("org.view_person", is_admin | person_in_officer_scope | is_self | supervises)
 rules.add_perm("org.view_full_national_id", is_admin | person_in_officer_scope)
 rules.add_perm("org.manage_agency_people", is_admin | agency_in_officer_scope)
+
+# Policy packs sit below the org chart, so the roles that may read and change them are named here.
+rules.add_perm("policy.view_packs", staff_role)
+rules.add_perm("policy.manage_packs", is_admin)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from peili.core.masking import mask_national_id
-from peili.org.enums import RANK_GRADES
+from peili.policy.vocabulary import RANK_GRADES
 
 __all__ = [  # mask_national_id is core.masking's: one mask everywhere (A12****789)
     "grade_problem",

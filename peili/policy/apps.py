@@ -8,6 +8,6 @@ class PolicyConfig(AppConfig):
     verbose_name = _("政策參數")
 
     def ready(self) -> None:
-        from peili.policy import permissions, signals  # noqa: F401
+        from peili.policy import signals
 
         signals.connect()

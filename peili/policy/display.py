@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from peili.core.money import format_ntd
-from peili.org.enums import RANK_GRADES, PersonnelCategory
 from peili.policy.enums import AbsenceComparison, ClashHandling, Section, StudyMode
 from peili.policy.schema import (
     AttendanceRule,
@@ -31,6 +30,7 @@ from peili.policy.schema import (
     SubsidyRule,
     SurveyRule,
 )
+from peili.policy.vocabulary import RANK_GRADES, PersonnelCategory
 
 
 @dataclass(frozen=True)

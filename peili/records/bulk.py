@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from peili.org.models import Agency, Person
+from peili.policy.models import Jurisdiction
 from peili.policy.schema import HoursRule
 from peili.policy.selectors import effective_pack
 from peili.records import rules
@@ -229,7 +230,6 @@ def recompute(year: int, *, agency_path: str = "", person_ids: Sequence[int] | N
     that year — or of an agency subtree (by its path), or of exactly `person_ids` (whatever their
     state), under the yearly rule of each one's jurisdiction. Returns the number of people computed.
     Call it inside a transaction."""
-    from peili.policy.models import Jurisdiction
 
     jurisdictions = Jurisdiction.objects.in_bulk(_jurisdictions(agency_path=agency_path, person_ids=person_ids))
     hours_rules = {pk: effective_pack(j, year).hours for pk, j in jurisdictions.items()}

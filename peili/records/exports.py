@@ -190,7 +190,7 @@ def transcript_pdf(transcript: Transcript) -> bytes:
     """The transcript as an official-looking A4 document: name, masked national ID, agency, the
     printed date in ROC, each year's records with totals and its standing against the rule. Fonts
     are embedded (subset) by WeasyPrint; always in Chinese, whatever language the page was in."""
-    from weasyprint import CSS, HTML  # a heavy import, needed only here
+    from weasyprint import CSS, HTML
 
     with translation.override("zh-hant"):
         html = render_to_string(

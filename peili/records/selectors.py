@@ -572,3 +572,12 @@ def reminder_reach(agency: Agency, year: int) -> ReminderReach:
 def reminder_recipients(agency: Agency, year: int) -> QuerySet[Person]:
     """The short people of the subtree with an address (their own, or their account's)."""
     return compliance_people(agency, year, status=SHORT).exclude(_without_email()).select_related("user")
+
+
+def hours_this_year(person_ids: Iterable[int], year: int) -> dict[int, Decimal]:
+    """Each person's certified hours in `year`, from the hours ledger's yearly standing (kept
+    current by every write of the ledger); 0 for someone with no learning that year."""
+    ids = list(person_ids)
+    totals = {pk: Decimal(0) for pk in ids}
+    totals.update(YearStanding.objects.filter(person_id__in=ids, year=year).values_list("person_id", "total"))
+    return totals

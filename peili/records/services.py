@@ -20,6 +20,7 @@ from peili.core import audit
 from peili.core.errors import Conflict, PeiliError
 from peili.core.models import AuditEntry
 from peili.org.models import Person
+from peili.policy.models import Jurisdiction
 from peili.policy.selectors import effective_pack
 from peili.records import bulk, rules
 from peili.records.enums import RecordSource
@@ -312,7 +313,6 @@ def standings_refresh_for(pairs: Iterable[tuple[int, int]]) -> int:
 def _recompute(year: int, people: QuerySet[Person], current: QuerySet[LearningRecord]) -> int:
     """The standings of `people` in `year` from their `current` records: three grouped queries and a
     bulk upsert; the yearly rule is read once per jurisdiction."""
-    from peili.policy.models import Jurisdiction
 
     jurisdiction_of = dict(people.order_by().values_list("pk", "agency__jurisdiction_id"))
     totals = {

@@ -11,16 +11,20 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from peili.attendance.conditions import REFLECTION, ConditionState
 from peili.attendance.enums import Reason
 from peili.attendance.models import Attendance, Completion
 from peili.catalog.models import CourseClass, Instructor
 from peili.catalog.selectors import organizer_condition
+from peili.core import roc
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
+from peili.org.scopes import grants_for
 from peili.policy.schema import SurveyRule
 from peili.policy.selectors import effective_pack
 from peili.surveys import rules, sealing
@@ -254,11 +258,6 @@ def is_due(assignment: ReflectionAssignment, today: date | None = None) -> bool:
 
 def home_card(user: Any) -> dict[str, Any] | None:
     """The home page's card for a learner with surveys to answer: how many, and the nearest deadline."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from peili.core import roc
-    from peili.org.scopes import grants_for
 
     person_id = grants_for(user).person_id
     if person_id is None:

@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import CourseClass
-from peili.core import audit
+from peili.core import audit, roc
 from peili.core.errors import Conflict, NotFound, PeiliError
+from peili.enrolment.enums import RegistrationStatus
+from peili.enrolment.models import Registration
 from peili.org.models import Agency, Person
 from peili.policy.schema import SURVEY_MAX_OPEN_DAYS
 from peili.surveys import rules, sealing, selectors, tasks
@@ -524,8 +526,6 @@ def _open_or_refuse(survey: Survey, now: datetime) -> None:
     if state == SurveyState.SCHEDULED or survey.invited_at is None:
         raise PeiliError(ErrorCode.NOT_OPEN, _("問卷尚未開放填答。"), status=409)
     if state == SurveyState.CLOSED:
-        from peili.core import roc
-
         raise PeiliError(
             ErrorCode.CLOSED,
             _("問卷已於 %(when)s 截止，不再受理填答。")
@@ -870,9 +870,6 @@ def reflection_require(
 
 
 def _reflection_writer(assignment: ReflectionAssignment, person: Person) -> None:
-    from peili.enrolment.enums import RegistrationStatus
-    from peili.enrolment.models import Registration
-
     if not Registration.objects.filter(
         course_class_id=assignment.course_class_id, person=person, status=RegistrationStatus.CONFIRMED
     ).exists():
@@ -891,8 +888,6 @@ def reflection_save(
     if reflection.status in (ReflectionStatus.SUBMITTED, ReflectionStatus.ACCEPTED):
         raise Conflict(ErrorCode.REFLECTION_STATE, _("心得已繳交，審閱中或已通過，不能再修改。"))
     if today > assignment.due_on:
-        from peili.core import roc
-
         raise PeiliError(
             ErrorCode.REFLECTION_CLOSED,
             _("心得繳交期限為 %(d)s，已經截止。") % {"d": roc.format_long(assignment.due_on)},

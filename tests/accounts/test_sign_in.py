@@ -177,7 +177,7 @@ def test_an_unknown_username_is_locked_like_a_known_one_after_its_own_failures(c
 
 def test_reactivating_an_account_does_not_revive_its_old_sessions(client, learner, admin_user):
     client.force_login(learner)
-    home = reverse("core:home")
+    home = reverse("reports:home")
     assert client.get(home).status_code == 200
     services.user_set_active(user=learner, active=False, actor=admin_user)
     assert client.get(home).status_code == 302
@@ -199,7 +199,7 @@ def test_deactivating_through_the_page_ends_the_sessions_too(client, learner, ad
     client.post(url)
     learner.refresh_from_db()
     assert learner.is_active
-    assert phone.get(reverse("core:home")).status_code == 302
+    assert phone.get(reverse("reports:home")).status_code == 302
 
 
 def _age_session(client, *, idle_seconds=0, signed_in_seconds=0):
@@ -213,7 +213,7 @@ def _age_session(client, *, idle_seconds=0, signed_in_seconds=0):
 def test_a_session_idle_longer_than_the_setting_ends(client, learner, settings):
     settings.PEILI_SESSION_IDLE_MINUTES = 60
     client.force_login(learner)
-    home = reverse("core:home")
+    home = reverse("reports:home")
     client.get(home)
     _age_session(client, idle_seconds=59 * 60, signed_in_seconds=59 * 60)
     assert client.get(home).status_code == 200
@@ -227,7 +227,7 @@ def test_a_session_idle_longer_than_the_setting_ends(client, learner, settings):
 def test_a_session_ends_after_its_lifetime_however_busy(client, learner, settings):
     settings.PEILI_SESSION_MAX_HOURS = 12
     client.force_login(learner)
-    home = reverse("core:home")
+    home = reverse("reports:home")
     client.get(home)
     _age_session(client, idle_seconds=10, signed_in_seconds=12 * 3600 - 60)
     assert client.get(home).status_code == 200

@@ -37,8 +37,8 @@ from schemathesis.specs.openapi.checks import (
 from peili.accounts.models import User
 from peili.api.router import api
 from peili.catalog.models import Course, CourseClass, Instructor, TrainingPlan
+from peili.demo.loader import demo_load
 from peili.enrolment.models import Registration
-from peili.org.demo.loader import demo_load
 from peili.org.models import Agency, Person
 from peili.policy.models import Jurisdiction, PolicyPack
 from peili.surveys.models import Survey, SurveyTemplate

@@ -387,8 +387,8 @@ def test_blended_hours_split_so_each_row_adds_up(ended, learners, organizer_user
 
 
 def test_the_demo_has_a_class_today_one_to_close_and_one_closed(db):
-    from peili.attendance.demo import attendance_demo_load
-    from peili.org.demo.loader import demo_load
+    from peili.demo.attendance import attendance_demo_load
+    from peili.demo.loader import demo_load
 
     demo_load(actor=None)  # includes the attendance demo
     assert attendance_demo_load(actor=None) == 0  # idempotent
@@ -412,7 +412,7 @@ def test_the_demos_environmental_class_counts_as_environmental_education(db):
     """Out of the box (presets, no portal codes filled in): everyone the demo's closed environmental
     class certified has those 4 hours counted as 環境教育 — on the stored standing the dashboard reads,
     on the transcript, and not as a shortfall."""
-    from peili.org.demo.loader import demo_load
+    from peili.demo.loader import demo_load
     from peili.records import selectors as record_selectors
     from peili.records.models import YearStanding
 

@@ -191,7 +191,7 @@ def test_the_home_page_tells_a_learner_about_todays_class(client, today_class, t
     learner = UserFactory(username="home")
     confirm(today_class, PersonFactory(agency=tree["b"], user=learner))
     client.force_login(learner)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("reports:home")).content.decode()
     assert "今天的課程" in page
     assert "09:00 今日課程" in page
     assert reverse("attendance:code") in page
@@ -235,7 +235,7 @@ def test_the_dashboard_filters_by_status(client, ended, learners, organizer_user
 def test_the_demos_upload_files_work_out_of_the_box(client, db):
     """The demo organizer gets both files for the demo's closed classes at once: the portal's and the
     environmental-education one — no YAML edited, no code missing."""
-    from peili.org.demo.loader import demo_load
+    from peili.demo.loader import demo_load
 
     demo_load(actor=None)
     client.force_login(UserFactory._meta.model.objects.get(username="organizer"))

@@ -1,9 +1,9 @@
 import pytest
 
-from peili.catalog.demo import CLASSES, catalog_demo_load
 from peili.catalog.enums import ClassStatus, PlanStatus
 from peili.catalog.models import CourseClass, TrainingPlan
-from peili.org.demo.loader import demo_load
+from peili.demo.catalog import CLASSES, catalog_demo_load
+from peili.demo.loader import demo_load
 
 pytestmark = pytest.mark.django_db
 

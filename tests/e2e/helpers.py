@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Error, Locator, Page, Response, expect
 
-from peili.org.demo.data import DEMO_PASSWORD
+from peili.demo.data import DEMO_PASSWORD
 
 FAILING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 375, "height": 812}

@@ -21,9 +21,9 @@ def seed(size: int) -> dict[str, int | str]:
     from django.db import transaction
     from django.utils import timezone
 
-    from peili.attendance.demo import ORGANIZER_CODE
     from peili.catalog import services as catalog
     from peili.catalog.models import CourseClass
+    from peili.demo.attendance import ORGANIZER_CODE
     from peili.enrolment.enums import RegistrationStatus
     from peili.enrolment.models import Registration
     from peili.org.models import Agency, Person

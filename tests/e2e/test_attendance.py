@@ -2,7 +2,7 @@
 signs in from a second browser context (a phone) with the code's link; then the organizer closes an
 ended class under the absence rule — every page checked with axe-core and for CSP violations.
 
-Needs the demo attendance classes (peili/attendance/demo.py): 「公務倫理與廉政實務」 with a session
+Needs the demo attendance classes (peili/demo/attendance.py): 「公務倫理與廉政實務」 with a session
 today and 「淨零排放與環境教育」, which ended yesterday and waits to be closed.
 """
 

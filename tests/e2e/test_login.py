@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from peili.org.demo.data import DEMO_PASSWORD
+from peili.demo.data import DEMO_PASSWORD
 from tests.e2e.helpers import HOME, check_page, submit_login, visit
 
 WRONG = "not-the-password"

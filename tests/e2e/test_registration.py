@@ -1,7 +1,7 @@
 """A learner registers for a class that needs consent, their supervisor consents from 待我同意, and the
 learner cancels — every page checked with axe-core and for CSP violations.
 
-Needs a published class in the demo (peili/catalog/demo.py). The classes offered for nomination (the
+Needs a published class in the demo (peili/demo/catalog.py). The classes offered for nomination (the
 personnel officer's page) tell which exist; without any, the test is skipped with the reason.
 """
 
@@ -36,7 +36,7 @@ def _class_needing_consent(page: Page, class_ids: list[str]) -> str | None:
 def test_register_consent_and_cancel(page: Page, new_page: Callable[..., Page]) -> None:
     class_ids = _open_classes(page)
     if not class_ids:
-        pytest.skip("the demo world has no published class open for registration (peili/catalog/demo.py not loaded)")
+        pytest.skip("the demo world has no published class open for registration (peili/demo/catalog.py not loaded)")
 
     learner = new_page()
     login(learner, "learner")

@@ -2,7 +2,7 @@
 may open answers, and every page it may not answers with the 403 page.
 
 Expectations follow NAVIGATION (peili/core/context_processors.py) and the predicates in
-peili/*/permissions.py, for the demo accounts in peili/org/demo/data.py.
+peili/*/permissions.py, for the demo accounts in peili/demo/data.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from peili.org.demo.data import DEMO_PASSWORD
+from peili.demo.data import DEMO_PASSWORD
 from tests.e2e.helpers import HOME, check_page, login, main_nav, nav_labels, submit_login, visit
 
 # Label → URL, in NAVIGATION's order.

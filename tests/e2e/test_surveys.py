@@ -2,7 +2,7 @@
 unfinished, comes back, is told what is missing, submits — and writes a reflection; an organizer
 builds a template and reads the results with their charts. Every page checked with axe-core and for CSP violations.
 
-Needs the demo surveys (peili/surveys/demo.py): 「淨零排放與環境教育」's survey open for `learner`
+Needs the demo surveys (peili/demo/surveys.py): 「淨零排放與環境教育」's survey open for `learner`
 and its reflection to write, and 「公文寫作與溝通」 with four classes of answers.
 """
 

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from peili.accounts.models import User
-from peili.org.demo import data
+from peili.demo import data
 from peili.org.models import Agency, AgencyHeadcount, AnnualRating, Person, RoleAssignment
 from peili.policy.models import Jurisdiction, PolicyPack
 

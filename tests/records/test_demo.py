@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from peili.org.demo.loader import demo_load
-from peili.records.demo import KEY_PREFIX, records_demo_load
+from peili.demo.loader import demo_load
+from peili.demo.records import KEY_PREFIX, records_demo_load
 from peili.records.models import LearningRecord, RecordHours, YearStanding
 
 pytestmark = pytest.mark.django_db

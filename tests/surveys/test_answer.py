@@ -112,5 +112,5 @@ def test_the_absent_learner_is_not_asked(client, survey):
 
 
 def test_the_home_page_prompts_the_learner(client, survey, attendees):
-    html = _client(client, attendees[0]).get(reverse("core:home")).content.decode()
+    html = _client(client, attendees[0]).get(reverse("reports:home")).content.decode()
     assert "待填課後問卷" in html

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import template
@@ -67,8 +69,6 @@ def ntd(value: Any) -> str:
 @register.filter
 def hours(value: Any) -> str:
     """Hours as people write them, to two decimals at most: 3, 2.5, 0.25 (exact fractions too)."""
-    from decimal import Decimal
-    from fractions import Fraction
 
     if value is None or value == "":
         return ""

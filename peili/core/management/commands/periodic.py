@@ -12,13 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.celery import app
+
 
 class Command(BaseCommand):
     help = "Run every scheduled background task once (for cron when Celery beat is not running)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from config.celery import app
-
         app.loader.import_default_modules()
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             result = app.tasks[entry["task"]].apply()

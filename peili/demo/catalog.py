@@ -1,7 +1,7 @@
 """Demo catalog: venues, instructors, an approved plan and a dozen published classes for
 新竹市政府人事處 (376570100A, the demo organizer's body). Idempotent: natural keys decide what exists.
 
-Call after the org demo (`peili.org.demo.loader.demo_load`): it needs the agencies and the policy presets.
+Call after the org demo (`peili.demo.loader.demo_load`): it needs the agencies and the policy presets.
 """
 
 from __future__ import annotations

@@ -13,11 +13,18 @@ from django.utils import timezone
 
 from peili.accounts.models import User
 from peili.core import audit
-from peili.org.demo import data
-from peili.org.enums import RANK_GRADES, DisciplineKind, Gender, Rating, RatingKind
+from peili.demo import data
+from peili.demo.attendance import attendance_demo_load
+from peili.demo.catalog import catalog_demo_load
+from peili.demo.policy import portal_codes_demo_load
+from peili.demo.records import records_demo_load
+from peili.demo.surveys import surveys_demo_load
+from peili.org.enums import DisciplineKind, Gender, RatingKind, Role
 from peili.org.models import Agency, AgencyHeadcount, AnnualRating, DisciplinaryRecord, Person, RoleAssignment, Unit
 from peili.org.rules import make_national_id
 from peili.policy.models import Jurisdiction
+from peili.policy.services import presets_load
+from peili.policy.vocabulary import RANK_GRADES, Rating
 
 PEOPLE_TARGET = 300
 
@@ -146,8 +153,6 @@ def _ratings(rng: random.Random, people: list[Person], today: date) -> None:
 
 
 def _accounts(agencies: dict[str, Agency], today: date) -> list[tuple[str, str, str]]:
-    from peili.org.enums import Role
-
     out = []
     rng = random.Random(2026)
     for username, display, role, scope_code, person_spec in data.ACCOUNTS:
@@ -189,9 +194,6 @@ def _accounts(agencies: dict[str, Agency], today: date) -> list[tuple[str, str, 
 @transaction.atomic
 def demo_load(*, actor: Any = None) -> DemoResult:
     """Build (or complete) the demo world. Running it twice changes nothing the second time."""
-    from peili.policy.demo import portal_codes_demo_load
-    from peili.policy.services import presets_load
-
     today = timezone.localdate()
     presets_load(actor=actor)
     portal_codes_demo_load(actor=actor)
@@ -203,17 +205,9 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     result = DemoResult(agencies=len(agencies))
     result.accounts = _accounts(agencies, today)
     result.people = Person.objects.count()
-    from peili.catalog.demo import catalog_demo_load
-
     catalog_demo_load(actor=actor)
-    from peili.attendance.demo import attendance_demo_load
-
     attendance_demo_load(actor=actor)
-    from peili.surveys.demo import surveys_demo_load
-
     surveys_demo_load(actor=actor)
-    from peili.records.demo import records_demo_load
-
     records_demo_load(actor=actor)
     if created:
         audit.record(

@@ -2,7 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from peili.org.demo.loader import demo_load
+from peili.demo import data
+from peili.demo.loader import demo_load
+from peili.org.enums import Role
 from peili.org.models import Agency
 
 
@@ -22,9 +24,6 @@ class Command(BaseCommand):
         self._print_accounts()
 
     def _print_accounts(self) -> None:
-        from peili.org.demo import data
-        from peili.org.enums import Role
-
         self.stdout.write(f"\n示範帳號（密碼皆為 {data.DEMO_PASSWORD}）：")
         for username, display, role, _scope, _person in data.ACCOUNTS:
             self.stdout.write(f"  {username:<16} {Role(role).label:<8} {display}")
