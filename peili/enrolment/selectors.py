@@ -16,7 +16,7 @@ from peili.catalog.models import ClassSession, CourseClass, class_label
 from peili.catalog.rules import Eligibility, SessionSlot, eligibility
 from peili.core import versions
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
-from peili.enrolment.models import Notification, Registration
+from peili.enrolment.models import Registration
 from peili.enrolment.rules import RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
@@ -235,11 +235,3 @@ def hours_this_year(person_ids: Iterable[int], year: int) -> dict[int, Decimal]:
     totals = {pk: Decimal(0) for pk in ids}
     totals.update(YearStanding.objects.filter(person_id__in=ids, year=year).values_list("person_id", "total"))
     return totals
-
-
-def notifications_for_user(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

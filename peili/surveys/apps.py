@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from peili.notifications import kinds
+from peili.surveys.enums import NotificationKind
+
 
 class SurveysConfig(AppConfig):
     name = "peili.surveys"
@@ -8,3 +11,6 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from peili.surveys import permissions  # noqa: F401 - registers the named predicates
+
+        # The notices this app sends, known to the notifications floor below it.
+        kinds.register(NotificationKind, app="surveys")
