@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rules",
     "ninja",
     "peili.core",
+    "peili.notifications",
     "peili.accounts",
     "peili.policy",
     "peili.org",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("org/", include("peili.org.urls")),
     path("policy/", include("peili.policy.urls")),
     path("classes/", include("peili.catalog.urls")),
+    path("registrations/notifications/", include("peili.notifications.urls")),
     path("registrations/", include("peili.enrolment.urls")),
     path("attendance/", include("peili.attendance.urls")),
     path("records/", include("peili.records.urls")),

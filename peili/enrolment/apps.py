@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from peili.enrolment.enums import NotificationKind
+from peili.notifications import kinds
+
 
 class EnrolmentConfig(AppConfig):
     name = "peili.enrolment"
@@ -14,3 +17,5 @@ class EnrolmentConfig(AppConfig):
 
         # The catalog (a lower floor) shows "已錄取／候補第 N 位" without importing registration.
         register_viewer_registrations(viewer_registrations)
+        # The notices this app sends, known to the notifications floor below it.
+        kinds.register(NotificationKind, app="enrolment")

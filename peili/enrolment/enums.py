@@ -35,6 +35,9 @@ class Source(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
+    """The notices about registrations (registered in `apps.py`; the hours ledger and surveys
+    register their own)."""
+
     CONFIRMED = "confirmed", _("錄取通知")
     WAITLISTED = "waitlisted", _("候補通知")
     PROMOTED = "promoted", _("候補遞補錄取")
@@ -43,10 +46,6 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("報名已取消")
     SUBSTITUTED = "substituted", _("已由他人遞補")
     REMINDER = "reminder", _("開課提醒")
-    HOURS_REMINDER = "hours_reminder", _("學習時數提醒")
-    SURVEY = "survey", _("問卷填答")
-    SURVEY_REMINDER = "survey_reminder", _("問卷填答提醒")
-    REFLECTION = "reflection", _("心得審閱結果")
 
 
 class ErrorCode(models.TextChoices):

@@ -1,5 +1,6 @@
-"""What each notice says, and its delivery: an in-app `Notification` and an email (with an .ics file
-on confirmation). Called from tasks (ids in); each notice has a key, so running twice sends once."""
+"""What each registration notice says — delivered by `peili.notifications` as an in-app notice and
+an email (with an .ics file on confirmation) — and the signed consent links. Called from tasks (ids
+in); each notice has a key, so running twice sends once."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +17,11 @@ from django.utils.translation import gettext as _
 from peili.catalog.models import CourseClass
 from peili.core import roc
 from peili.core.errors import PeiliError
-from peili.enrolment import ics
 from peili.enrolment.enums import NotificationKind, RegistrationStatus
-from peili.enrolment.models import Notification, Registration
-from peili.org.models import Person
-from peili.org.scopes import grants_for
+from peili.enrolment.models import Registration
+from peili.notifications import ics
+from peili.notifications.services import deliver, recipient
+from peili.org.selectors import approvers_for
 
 logger = logging.getLogger(__name__)
 CONSENT_SALT = "enrolment.consent"
@@ -46,10 +45,6 @@ def consent_token_read(token: str) -> tuple[int, int] | None:
         return None
 
 
-def absolute(path: str) -> str:
-    return settings.PEILI_BASE_URL.rstrip("/") + path
-
-
 def class_text(course_class: CourseClass) -> str:
     start = roc.format_short(course_class.start_date) if course_class.start_date else ""
     end = roc.format_short(course_class.end_date) if course_class.end_date else ""
@@ -71,41 +66,6 @@ def class_calendar(course_class: CourseClass) -> str:
         for s in course_class.sessions.select_related("venue").order_by("date", "starts_at")
     ]
     return ics.calendar(sessions, stamp=datetime.now(tz=UTC))
-
-
-def deliver(
-    *,
-    user: Any,
-    email: str,
-    kind: str,
-    key: str,
-    title: str,
-    body: str,
-    url: str = "",
-    attachment: tuple[str, str, str] | None = None,
-) -> bool:
-    """Record the in-app notice (when there is an account) and send the email (when there is an
-    address), once per key. Returns False when this notice was already delivered."""
-    if user is not None:
-        try:
-            with transaction.atomic():
-                Notification.objects.create(user=user, kind=kind, key=key, title=title, body=body, url=url)
-        except IntegrityError:
-            return False
-    if email:
-        message = EmailMessage(
-            subject=f"[培力] {title}", body=body + (f"\n\n{absolute(url)}" if url else ""), to=[email]
-        )
-        if attachment is not None:
-            message.attach(*attachment)
-        message.send(fail_silently=False)
-    return True
-
-
-def recipient(person: Person) -> tuple[Any, str]:
-    user = person.user
-    email = person.email or (user.email if user is not None else "")
-    return user, email
 
 
 def registration_notice(registration_id: int, kind: str) -> None:
@@ -160,27 +120,10 @@ def registration_notice(registration_id: int, kind: str) -> None:
     )
 
 
-def approvers(person: Person) -> list[Any]:
-    """Accounts that may consent for `person`: the supervisors of their unit (or agency, without a
-    unit). Personnel officers see the request in their list without being mailed."""
-    from peili.org.enums import Role
-
-    candidates = Person.objects.filter(
-        agency_id=person.agency_id, is_supervisor=True, is_active=True, user__isnull=False
-    ).exclude(pk=person.pk)
-    if person.unit_id is not None:
-        candidates = candidates.filter(unit_id=person.unit_id)
-    users = []
-    for candidate in candidates.select_related("user"):
-        if grants_for(candidate.user).has(Role.SUPERVISOR):
-            users.append(candidate.user)
-    return users
-
-
 def consent_requests(registration: Registration) -> None:
     person = registration.person
     text = class_text(registration.course_class)
-    for user in approvers(person):
+    for user in approvers_for(person):
         token = consent_token(registration.pk, user.pk)
         link = reverse("enrolment:consent_link", kwargs={"token": token})
         supervisor = getattr(user, "person", None)

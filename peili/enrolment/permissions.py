@@ -64,7 +64,6 @@ def organizes_class(user: Any, course_class: Any) -> bool:
 
 
 rules.add_perm("enrolment.register", has_person)
-rules.add_perm("enrolment.notifications", rules.is_authenticated)
 rules.add_perm("enrolment.nominate", is_admin | is_personnel_officer)
 # Object-level (a registration).
 rules.add_perm(

@@ -15,7 +15,7 @@ from peili.catalog.models import ClassSession, CourseClass, class_label
 from peili.catalog.rules import Eligibility, SessionSlot, eligibility
 from peili.core import versions
 from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
-from peili.enrolment.models import Notification, Registration
+from peili.enrolment.models import Registration
 from peili.enrolment.rules import RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
@@ -222,11 +222,3 @@ def classes_open_for_nomination() -> QuerySet[CourseClass]:
         .select_related("course__organizer")
         .order_by("start_date", "course__title", "term")
     )
-
-
-def notifications_for_user(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -15,5 +15,4 @@ urlpatterns = [
     path("classes/<int:class_id>/roster/", views.roster, name="roster"),
     path("classes/<int:class_id>/roster.xlsx", views.roster_xlsx, name="roster_xlsx"),
     path("classes/<int:class_id>/sign-in/", views.signin_sheet, name="signin_sheet"),
-    path("notifications/", views.notifications, name="notifications"),
 ]

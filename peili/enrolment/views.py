@@ -417,16 +417,3 @@ def signin_sheet(request: HttpRequest, class_id: int) -> HttpResponse:
     return render(
         request, "enrolment/signin_sheet.html", {"course_class": course_class, "rows": confirmed, "sessions": sessions}
     )
-
-
-@requires("enrolment.notifications")
-def notifications(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        qs = selectors.notifications_for_user(request.user).filter(read_at__isnull=True)
-        one = request.POST.get("notification", "")
-        if one.isdigit():
-            qs = qs.filter(pk=int(one))
-        qs.update(read_at=timezone.now())
-        return redirect("enrolment:notifications")
-    items = list(selectors.notifications_for_user(request.user)[:100])
-    return render(request, "enrolment/notifications.html", {"items": items})

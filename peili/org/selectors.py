@@ -51,6 +51,22 @@ def people_for_user(user: Any) -> QuerySet[Person]:
     return qs.filter(condition)
 
 
+def approvers_for(person: Person) -> list[Any]:
+    """Accounts that approve for `person` (consent to a registration, and whatever asks the same
+    later): the supervisors of their unit (or agency, without a unit) who hold the supervisor role.
+    Personnel officers see such requests in their lists without being asked by name."""
+    candidates = Person.objects.filter(
+        agency_id=person.agency_id, is_supervisor=True, is_active=True, user__isnull=False
+    ).exclude(pk=person.pk)
+    if person.unit_id is not None:
+        candidates = candidates.filter(unit_id=person.unit_id)
+    users = []
+    for candidate in candidates.select_related("user"):
+        if grants_for(candidate.user).has(Role.SUPERVISOR):
+            users.append(candidate.user)
+    return users
+
+
 def people_search(
     user: Any, *, q: str = "", agency: Agency | None = None, active: bool | None = True
 ) -> QuerySet[Person]:

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from peili.notifications import kinds
+from peili.records.enums import NotificationKind
+
 
 class RecordsConfig(AppConfig):
     name = "peili.records"
@@ -9,3 +12,6 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         from peili.records import permissions  # noqa: F401
+
+        # The notices this app sends, known to the notifications floor below it.
+        kinds.register(NotificationKind, app="records")

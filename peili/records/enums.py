@@ -15,6 +15,12 @@ class RecordSource(models.TextChoices):
     IMPORT = "import", _("外部匯入")
 
 
+class NotificationKind(models.TextChoices):
+    """The hours ledger's notices (registered in `apps.py`)."""
+
+    HOURS_REMINDER = "hours_reminder", _("學習時數提醒")
+
+
 class LearningMode(models.TextChoices):
     DIGITAL = "digital", _("數位")
     CLASSROOM = "classroom", _("實體")

@@ -21,15 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core import audit, roc
-from peili.enrolment.enums import NotificationKind
-from peili.enrolment.notifications import deliver
+from peili.notifications.services import deliver
 from peili.org.models import Agency, Person
 from peili.records import rules, selectors
+from peili.records.enums import NotificationKind
 
 logger = logging.getLogger(__name__)
 
-# The in-app notice's kind (enrolment.Notification.kind is free text; its choices name the
-# registration notices only).
+# The in-app notice's kind (registered with the notifications app in `apps.py`).
 KIND = NotificationKind.HOURS_REMINDER
 CLAIM_SECONDS = 36 * 60 * 60  # outlives the day it guards
 

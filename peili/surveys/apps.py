@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from peili.notifications import kinds
+from peili.surveys.enums import NotificationKind
+
 
 class SurveysConfig(AppConfig):
     name = "peili.surveys"
@@ -13,3 +16,6 @@ class SurveysConfig(AppConfig):
 
         # The closing of a class asks surveys whether a required reflection was accepted.
         conditions.register(conditions.REFLECTION, reflection_condition)
+
+        # The notices this app sends, known to the notifications floor below it.
+        kinds.register(NotificationKind, app="surveys")

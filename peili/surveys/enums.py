@@ -39,6 +39,14 @@ class SurveyState(models.TextChoices):
     CLOSED = "closed", _("已截止")
 
 
+class NotificationKind(models.TextChoices):
+    """The notices of surveys and reflections (registered in `apps.py`)."""
+
+    SURVEY = "survey", _("問卷填答")
+    SURVEY_REMINDER = "survey_reminder", _("問卷填答提醒")
+    REFLECTION = "reflection", _("心得審閱結果")
+
+
 class ReflectionStatus(models.TextChoices):
     DRAFT = "draft", _("撰寫中")
     SUBMITTED = "submitted", _("待審閱")

@@ -1,5 +1,5 @@
 """The notices of surveys and reflections: an in-app notice and an email each, delivered once per
-key (see `enrolment.notifications.deliver`). Called from tasks with ids."""
+key (see `peili.notifications.services.deliver`). Called from tasks with ids."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core import roc
-from peili.enrolment.enums import NotificationKind
-from peili.enrolment.notifications import deliver, recipient
-from peili.surveys.enums import ReflectionStatus
+from peili.notifications.services import deliver, recipient
+from peili.surveys.enums import NotificationKind, ReflectionStatus
 from peili.surveys.models import Invitation, Reflection
 
 

@@ -17,7 +17,6 @@ ALL = {"admin", "officer", "organizer", "supervisor", "learner", "reviewer"}
 
 EXPECTED: dict[str, set[str]] = {
     "enrolment.register": {"supervisor", "learner"},
-    "enrolment.notifications": ALL,
     "enrolment.nominate": {"admin", "officer"},
     "enrolment.cancel": {"admin", "officer", "organizer", "supervisor", "learner"},
     "enrolment.consent": {"admin", "officer", "supervisor"},

@@ -13,7 +13,8 @@ from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from peili.enrolment import services
 from peili.enrolment.enums import RegistrationStatus as S
-from peili.enrolment.models import Notification, Registration, RegistrationEvent
+from peili.enrolment.models import Registration, RegistrationEvent
+from peili.notifications.models import Notification
 from peili.policy.services import pack_update
 from tests.enrolment.conftest import make_class
 from tests.factories import PersonFactory

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from peili.enrolment import services
 from peili.enrolment.enums import RegistrationStatus as S
-from peili.enrolment.models import Notification, Registration
+from peili.enrolment.models import Registration
 from peili.enrolment.notifications import consent_token
 from tests.enrolment.conftest import make_class
 
@@ -178,14 +178,6 @@ def test_roster_query_count_does_not_grow(client, course_class, staff, organizer
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) <= 14
-
-
-def test_notifications_are_listed_and_marked_read(client, staff):
-    Notification.objects.create(user=staff[0].user, kind="confirmed", title="報名已錄取：X", body="b", url="/x/")
-    client.force_login(staff[0].user)
-    assert "報名已錄取：X" in client.get(reverse("enrolment:notifications")).content.decode()
-    client.post(reverse("enrolment:notifications"))
-    assert Notification.objects.filter(read_at__isnull=True).count() == 0
 
 
 # --- the catalog and the class page say where registration stands ----------------------------------

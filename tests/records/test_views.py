@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from peili.core.models import AuditEntry
-from peili.enrolment.models import Notification
+from peili.notifications.models import Notification
 from peili.records.models import YearStanding
 from tests.factories import PersonFactory, UserFactory, grant
 from tests.records.office import YEAR, build

@@ -20,12 +20,11 @@ from peili.attendance.models import Completion
 from peili.catalog.models import ClassCategoryHours
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
-from peili.enrolment.enums import NotificationKind
-from peili.enrolment.models import Notification
+from peili.notifications.models import Notification
 from peili.policy.models import PolicyPack
 from peili.policy.services import pack_update
 from peili.surveys import selectors, services, tasks
-from peili.surveys.enums import ErrorCode, ReflectionStatus
+from peili.surveys.enums import ErrorCode, NotificationKind, ReflectionStatus
 from peili.surveys.models import Reflection
 from tests.factories import PersonFactory, UserFactory, grant
 

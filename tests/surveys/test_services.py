@@ -14,10 +14,10 @@ from django.utils import timezone
 from peili.attendance.models import Attendance
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
-from peili.enrolment.enums import NotificationKind
-from peili.enrolment.models import Notification, Registration
+from peili.enrolment.models import Registration
+from peili.notifications.models import Notification
 from peili.surveys import selectors, services, tasks
-from peili.surveys.enums import ErrorCode, QuestionKind, SectionKind
+from peili.surveys.enums import ErrorCode, NotificationKind, QuestionKind, SectionKind
 from peili.surveys.models import Answer, Invitation, Response, Survey, Tally, TemplateVersion
 from peili.surveys.services import QuestionSpec
 from tests.enrolment.conftest import make_class

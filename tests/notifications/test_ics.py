@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime, time
 
-from peili.enrolment import ics
+from peili.notifications import ics
 
 
 def test_one_event_per_session_in_taipei_time():
