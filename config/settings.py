@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rules",
     "ninja",
     "peili.core",
+    "peili.imports",
     "peili.accounts",
     "peili.policy",
     "peili.org",

@@ -8,4 +8,8 @@ class RecordsConfig(AppConfig):
     verbose_name = _("學習紀錄與時數")
 
     def ready(self) -> None:
+        from peili.imports import registry
         from peili.records import permissions  # noqa: F401
+        from peili.records.importing.importer import RECORDS
+
+        registry.register(RECORDS)
