@@ -3,11 +3,15 @@ it is read. An importer's form adds its own choices and says what its file is.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACCEPTED_SUFFIXES = (".xlsx", ".csv", ".txt")
 
@@ -17,14 +21,14 @@ def upload_megabytes() -> str:
     return f"{settings.PEILI_IMPORT_MAX_BYTES / (1024 * 1024):,.0f}"
 
 
-def file_field(label: str | Promise) -> forms.FileField:
+def file_field(label: StrOrPromise) -> forms.FileField:
     return forms.FileField(label=label, widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}))
 
 
 class UploadForm(forms.Form):
     file = file_field(_("檔案"))
     # What to say of a file past the upload limit (`%(max)s`: the limit in MB).
-    too_large: str | Promise = _("檔案超過 %(max)s MB，請分檔上傳。")
+    too_large: StrOrPromise = _("檔案超過 %(max)s MB，請分檔上傳。")
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -13,7 +13,7 @@ from peili.imports.registry import Importer
 def import_jobs_for_user(importer: Importer, user: Any) -> QuerySet[ImportJob]:
     """`importer`'s jobs the user may open: their own uploads; every upload for those the importer
     lets see them all (administrators). The file's bytes are left out (`content` is deferred)."""
-    jobs = importer.job_model.objects.select_related("created_by").defer("content")
+    jobs = importer.job_model._default_manager.select_related("created_by").defer("content")
     if importer.sees_every_job(user):
         return jobs
     return jobs.filter(created_by_id=getattr(user, "pk", None))

@@ -78,7 +78,7 @@ def job_create(
     (`tabular.check`), is refused here with a `tabular.Refusal`, before anything is kept. The audit
     entry has the file's name and size and `audited`."""
     tabular.check(data, filename, Limits.for_uploads())
-    job = importer.job_model.objects.create(
+    job = importer.job_model._default_manager.create(
         created_by=_authenticated(actor), filename=filename[:200], size=len(data), content=data, **options
     )
     audit.record(
@@ -95,7 +95,7 @@ def job_create(
 def job_load(*, importer: Importer, job: ImportJob, actor: Any) -> ImportJob:
     """Queue a previewed job for loading: the file is checked again and then written."""
     with transaction.atomic():
-        job = importer.job_model.objects.select_for_update().defer("content").get(pk=job.pk)
+        job = importer.job_model._default_manager.select_for_update().defer("content").get(pk=job.pk)
         if job.status != ImportStatus.PREVIEW:
             raise Conflict(importer.not_loadable_code, _("這份檔案目前無法匯入：請重新上傳。"))
         job.validate_only = False
@@ -124,7 +124,7 @@ def progress_writer(
         if stage == last["stage"] and percent - last["percent"] < 2:
             return
         last.update(stage=stage, percent=percent)
-        model.objects.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
+        model._default_manager.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
 
     return write
 
@@ -158,12 +158,12 @@ def job_run(
     nothing written; what stops the process itself is raised again once the job is marked."""
     stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
     claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
-    claimed = model.objects.filter(claimable, pk=job_id).update(
+    claimed = model._default_manager.filter(claimable, pk=job_id).update(
         status=ImportStatus.RUNNING, stage=ImportStage.READING, progress=0, updated_at=timezone.now()
     )
     if not claimed:
         return
-    job = model.objects.select_related("created_by", "loaded_by").get(pk=job_id)
+    job = model._default_manager.select_related("created_by", "loaded_by").get(pk=job_id)
     actor = job.loaded_by if not job.validate_only and job.loaded_by else job.created_by
     if actor is None:
         # Never fall back to a system import's full scope for an upload whose account is gone.
@@ -221,7 +221,7 @@ def job_abandon(model: type[ImportJob], job_id: int, exception: BaseException | 
     active = Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
     for attempt in (1, 2):
         try:
-            return int(model.objects.filter(active, pk=job_id).update(**fields))
+            return int(model._default_manager.filter(active, pk=job_id).update(**fields))
         except DatabaseError:
             # The interrupted work may have left this connection unusable: once more on a new one.
             if attempt == 2:
@@ -237,7 +237,7 @@ def jobs_tidy(model: type[ImportJob]) -> dict[str, int]:
     never loaded."""
     now = timezone.now()
     stale = now - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    failed = model.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
+    failed = model._default_manager.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
         status=ImportStatus.FAILED,
         stage=ImportStage.FINISHED,
         progress=100,
@@ -248,7 +248,7 @@ def jobs_tidy(model: type[ImportJob]) -> dict[str, int]:
     )
     expired = now - timedelta(days=settings.PEILI_IMPORT_KEEP_DAYS)
     cleared = (
-        model.objects.filter(created_at__lt=expired)
+        model._default_manager.filter(created_at__lt=expired)
         .exclude(content=b"")
         .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
         .update(

@@ -23,7 +23,7 @@ def job_task(name: str) -> Task:
         assert importer is not None, name  # registered by its app's ready() before any task runs
         services.job_process(importer, job_id)
 
-    return run_import_job  # type: ignore[no-any-return]
+    return run_import_job
 
 
 def tidy_task(name: str, importer_key: str) -> Task:
@@ -34,7 +34,7 @@ def tidy_task(name: str, importer_key: str) -> Task:
     def tidy_import_jobs() -> None:
         services.jobs_tidy(registry.get(importer_key).job_model)
 
-    return tidy_import_jobs  # type: ignore[no-any-return]
+    return tidy_import_jobs
 
 
 @task_failure.connect

@@ -54,8 +54,8 @@ def template_xlsx(
     notes.append([_("欄位"), _("必填"), _("可填內容"), _("範例")])
     for column in columns:
         notes.append([column.header, _("是") if column.required else "", str(column.accepted), column.example])
-    for row in extra_notes:
-        notes.append(list(row))
+    for note in extra_notes:
+        notes.append(list(note))
     for cell in notes[1]:
         cell.font = bold
     notes.column_dimensions["A"].width = 16

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -32,10 +33,10 @@ from peili.imports.selectors import import_job_for_user, import_jobs_for_user
 # The page shows this many problems; the CSV has them all (up to the report's limit).
 SHOWN_PROBLEMS = 500
 
-ImporterView = Callable[..., HttpResponse]
+ImporterView = Callable[..., HttpResponseBase]
 
 
-def importer_view(page: Callable[..., HttpResponse], *, post_only: bool = False) -> Callable[[str], ImporterView]:
+def importer_view(page: Callable[..., HttpResponseBase], *, post_only: bool = False) -> Callable[[str], ImporterView]:
     """`page(request, importer)` as the view of one importer, guarded by its permission (named on
     the view, so the role matrix knows it); `post_only`: any other method is refused first (405)."""
 
@@ -43,7 +44,7 @@ def importer_view(page: Callable[..., HttpResponse], *, post_only: bool = False)
         importer = registry.get(key)
 
         @wraps(page)
-        def view(request: HttpRequest) -> HttpResponse:
+        def view(request: HttpRequest) -> HttpResponseBase:
             return page(request, importer)
 
         guarded = requires(importer.permission)(view)
@@ -162,7 +163,7 @@ def _job_problems(request: HttpRequest, importer: Importer) -> HttpResponse:
     return response
 
 
-def _template(request: HttpRequest, importer: Importer) -> HttpResponse:
+def _template(request: HttpRequest, importer: Importer) -> FileResponse:
     assert importer.template_xlsx is not None  # an importer with pages has a template
     return FileResponse(
         io.BytesIO(importer.template_xlsx()),
