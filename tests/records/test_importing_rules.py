@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peili.imports.enums import BaseProblemCode
 from peili.org.importing.rules import Scope
 from peili.records.importing import rules
-from peili.imports.enums import BaseProblemCode
 from peili.records.importing.enums import Layout, ProblemCode
 from peili.records.importing.reading import read_table
 from tests.records.importing_files import (
