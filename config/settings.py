@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ninja",
     "peili.core",
     "peili.notifications",
+    "peili.imports",
     "peili.accounts",
     "peili.policy",
     "peili.org",

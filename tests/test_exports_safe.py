@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from peili.org.importing.enums import ImportStatus
+from peili.imports.enums import ImportStatus
 from peili.org.models import ImportJob
 from peili.records import services as records
 from peili.records.models import RecordImportJob

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peili.imports import models as imports
 from peili.org.enums import (
     DisciplineKind,
     EducationLevel,
@@ -12,7 +13,6 @@ from peili.org.enums import (
     RatingKind,
     Role,
 )
-from peili.org.importing.enums import ACTIVE_STATUSES, ImportStage, ImportStatus
 
 agency_code_validator = RegexValidator(r"^[0-9A-Z]{10}$", _("機關代碼須為 10 碼英數字（大寫）。"))
 
@@ -232,52 +232,17 @@ class RoleAssignment(models.Model):
         return f"{self.user} {self.get_role_display()}{scope}"
 
 
-class ImportJob(models.Model):
-    """人員匯入: one uploaded staff list, the uploader's choices, progress, and the report.
+class ImportJob(imports.ImportJob):
+    """人員匯入: one uploaded staff list, the uploader's choices, progress, and the report
+    (`peili.imports.models.ImportJob`; the table is org's own).
 
     The file is kept (as bytes, so a Celery worker on another host can read it) until it is loaded;
     the report — problems, or the changes previewed or made — stays for the uploader to look at.
     """
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上傳者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("執行匯入者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("預覽後按下「匯入」的人；匯入以其權限範圍執行並記錄於稽核紀錄。"),
-    )
-    created_at = models.DateTimeField(_("上傳時間"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
-    finished_at = models.DateTimeField(_("完成時間"), null=True, blank=True)
-    filename = models.CharField(_("檔名"), max_length=200)
-    size = models.PositiveIntegerField(_("檔案大小（位元組）"), default=0)
-    content = models.BinaryField(_("檔案內容"), default=bytes, editable=False)
-    validate_only = models.BooleanField(_("只檢查不匯入"), default=True)
     mark_missing_left = models.BooleanField(_("未列於檔案者標記為離職"), default=False)
-    status = models.CharField(_("狀態"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    stage = models.CharField(_("處理階段"), max_length=20, choices=ImportStage.choices, default=ImportStage.WAITING)
-    progress = models.PositiveSmallIntegerField(_("進度（%）"), default=0)
-    report = models.JSONField(_("報告"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(imports.ImportJob.Meta):
         verbose_name = _("人員匯入")
         verbose_name_plural = _("人員匯入")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peili.org.importing.enums import ACTIVE_STATUSES, ImportStage, ImportStatus
+from peili.imports import models as imports
 from peili.records.enums import LearningMode, RecordSource
 
 
@@ -134,54 +134,19 @@ class YearStanding(models.Model):
         return f"{self.person_id} {self.year}"
 
 
-class RecordImportJob(models.Model):
+class RecordImportJob(imports.ImportJob):
     """學習紀錄匯入: one uploaded learning-records file, the uploader's choices, progress and the
-    report (like the staff list's `org.ImportJob`).
+    report (`peili.imports.models.ImportJob`, like the staff list's `org.ImportJob`; the table is
+    records' own).
 
     The file is kept (as bytes, so a Celery worker on another host can read it) only while its
     preview waits to be loaded; the report — problems, counts, what was skipped — stays.
     """
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上傳者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("執行匯入者"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("預覽後按下「匯入」的人；匯入以其權限範圍執行並記錄於稽核紀錄。"),
-    )
-    created_at = models.DateTimeField(_("上傳時間"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新時間"), auto_now=True)
-    finished_at = models.DateTimeField(_("完成時間"), null=True, blank=True)
-    filename = models.CharField(_("檔名"), max_length=200)
-    size = models.PositiveIntegerField(_("檔案大小（位元組）"), default=0)
-    content = models.BinaryField(_("檔案內容"), default=bytes, editable=False)
     source_system = models.CharField(_("來源系統"), max_length=20, blank=True)
     skip_bad = models.BooleanField(_("只匯入正確的列"), default=False)
-    validate_only = models.BooleanField(_("只檢查不匯入"), default=True)
-    status = models.CharField(_("狀態"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    stage = models.CharField(_("處理階段"), max_length=20, choices=ImportStage.choices, default=ImportStage.WAITING)
-    progress = models.PositiveSmallIntegerField(_("進度（%）"), default=0)
-    report = models.JSONField(_("報告"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(imports.ImportJob.Meta):
         verbose_name = _("學習紀錄匯入")
         verbose_name_plural = _("學習紀錄匯入")
-        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["created_by", "-created_at"], name="records_import_job_by_user")]
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from peili.imports.urls import importer_urls
 from peili.records import views
-from peili.records.importing.urls import urlpatterns as importing
 
 app_name = "records"
 urlpatterns = [
@@ -14,5 +14,5 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/export/", views.compliance_export, name="compliance_export"),
     path("compliance/remind/", views.remind, name="remind"),
-    *importing,
+    *importer_urls("records"),
 ]

@@ -450,10 +450,11 @@ def test_undecodable_characters_are_reported_by_cell():
 def test_every_problem_code_is_documented():
     from pathlib import Path
 
+    from peili.imports.enums import BaseProblemCode
     from peili.org.importing.enums import ProblemCode
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "rules" / "hr-import.md").read_text(encoding="utf-8")
-    for code in ProblemCode:
+    for code in [*BaseProblemCode, *ProblemCode]:
         assert f"| `{code.value}` | {code.label} |" in doc, code.value
 
 

@@ -18,8 +18,8 @@ from config.celery import app as celery_app
 from peili.core.errors import Conflict
 from peili.core.models import AuditEntry
 from peili.core.tabular import Refusal
+from peili.imports.enums import ImportStage, ImportStatus
 from peili.org.importing import services
-from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.models import AnnualRating, ImportJob, Person, Unit
 from tests.factories import PersonFactory, UnitFactory
 from tests.org.fixtures import AGENCY_A, AGENCY_A1, AGENCY_B, HEADER, TODAY, nid, person_row, staff_csv

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from peili.core.models import AuditEntry
-from peili.org.importing.enums import ImportStatus
+from peili.imports.enums import ImportStatus
 from peili.org.importing.reading import read_table
 from peili.org.importing.rules import validate
 from peili.org.importing.services import import_scope, load_facts

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
-from peili.org.importing.enums import ImportStatus
+from peili.imports.enums import ImportStatus
 from peili.records import services as ledger
 from peili.records.enums import RecordSource
 from peili.records.importing import records_import, services

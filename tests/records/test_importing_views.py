@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from config.celery import app as celery_app
-from peili.org.importing.enums import ImportStatus
+from peili.imports.enums import ImportStatus
 from peili.records.importing.reading import read_table
 from peili.records.importing.rules import Options, parse
 from peili.records.models import LearningRecord, RecordImportJob, YearStanding

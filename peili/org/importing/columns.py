@@ -9,30 +9,15 @@ accepted as aliases. Rating columns are `考績111` (ROC year; also `111年考�
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from peili.core.roc import ROC_OFFSET
+from peili.imports.columns import Column, Headers, normalise_header
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    accepted: Promise
-    example: str
-    aliases: tuple[str, ...] = ()
-    max_length: int | None = None
-
-    @property
-    def template_header(self) -> str:
-        return f"{self.header}*" if self.required else self.header
-
+__all__ = ["COLUMNS", "COLUMN_BY_KEY", "Column", "HeaderMap", "column_key", "match_headers", "normalise_header"]
 
 BOOLEAN_HINT = _("是／否（也可填 Y/N、1/0），空白為否")
 DATE_HINT = _("民國 111/02/07、111年2月7日、1110207、111-02-07，或西元 2022-02-07；Excel 日期格式亦可")
@@ -128,19 +113,11 @@ _BRACKETED_HINT = re.compile(r"\(.*\)$")
 _RATING = re.compile(r"^(?:考績\(?(\d{2,4})\)?(?:年度?)?|\(?(\d{2,4})\)?年?度?考績)$")
 
 
-def normalise_header(text: object) -> str:
-    value = unicodedata.normalize("NFKC", str(text or ""))
-    return re.sub(r"\s+", "", value).replace("*", "").lower()
-
-
 def _strip_hint(value: str) -> str:
     return _BRACKETED_HINT.sub("", value) if not value.startswith("(") else value
 
 
-_LOOKUP: dict[str, str] = {}
-for _column in COLUMNS:
-    for _spelling in (_column.header, *_column.aliases):
-        _LOOKUP[normalise_header(_spelling)] = _column.key
+_HEADERS = Headers(COLUMNS, strip_hint=_strip_hint)
 
 
 def rating_year(header: object) -> int | None:
@@ -155,10 +132,7 @@ def rating_year(header: object) -> int | None:
 
 def column_key(header: object) -> str | None:
     """The key of a known column for a header as written in a file, or None."""
-    value = normalise_header(header)
-    if not value:
-        return None
-    return _LOOKUP.get(value) or _LOOKUP.get(_strip_hint(value))
+    return _HEADERS.key(header)
 
 
 @dataclass

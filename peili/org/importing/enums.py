@@ -1,7 +1,9 @@
-"""States of an import job and the problem codes of the staff-list import.
+"""The problem codes of the staff-list import, besides the base codes every importer shares
+(`peili.imports.enums.BaseProblemCode`: columns missing, cells undecodable, required, too long, text,
+national IDs).
 
 A problem code's label is the Chinese message shown to the user; some carry `%(name)s`
-placeholders filled in by `rules.problem`. Codes are stable: the problems CSV and the API
+placeholders filled in by `problems.problem`. Codes are stable: the problems CSV and the API
 expose them.
 """
 
@@ -9,32 +11,6 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("等待處理")
-    RUNNING = "running", _("處理中")
-    INVALID = "invalid", _("有問題，未匯入")
-    PREVIEW = "preview", _("檢查通過，尚未匯入")
-    DONE = "done", _("已匯入")
-    FAILED = "failed", _("處理失敗")
-
-
-ACTIVE_STATUSES = frozenset({ImportStatus.QUEUED, ImportStatus.RUNNING})
-
-
-class ImportStage(models.TextChoices):
-    WAITING = "waiting", _("等待處理")
-    READING = "reading", _("讀取檔案")
-    VALIDATING = "validating", _("逐列檢查")
-    COMPARING = "comparing", _("比對現有資料")
-    WRITING = "writing", _("寫入資料")
-    FINISHED = "finished", _("完成")
-
-
-class Severity(models.TextChoices):
-    ERROR = "error", _("錯誤")
-    WARNING = "warning", _("提醒")
 
 
 class ProblemCode(models.TextChoices):
@@ -45,31 +21,15 @@ class ProblemCode(models.TextChoices):
     FILE_NO_ROWS = "file.no_rows", _("檔案只有標題列，沒有人員資料。")
     FILE_TOO_MANY_ROWS = "file.too_many_rows", _("資料超過 %(max)s 列，請分檔匯入。")
     # Columns (reported on the header row).
-    COLUMN_MISSING = "column.missing", _("缺少必要欄位「%(column)s」。")
     COLUMN_UNKNOWN = "column.unknown", _("無法辨識的欄位，此欄內容不會匯入。")
     COLUMN_DUPLICATE = "column.duplicate", _("欄位重複：「%(column)s」已出現在 %(first)s 欄。")
     COLUMN_RATING_YEAR = "column.rating_year", _("考績年度不合理：須為民國 %(low)s 至 %(high)s 年。")
-    # Any cell.
-    CELL_UNDECODABLE = (
-        "cell.undecodable",
-        _("含有無法辨識的字元（可能是造字或編碼錯誤），請改用 UTF-8 匯出或修正該字。"),
-    )
-    VALUE_REQUIRED = "value.required", _("必填欄位未填寫。")
-    VALUE_TOO_LONG = "value.too_long", _("內容過長：最多 %(max)s 個字。")
-    TEXT_FORMULA_START = "text.formula_start", _("不能以「%(char)s」開頭：試算表會把它當成公式。")
-    TEXT_CHARACTER = "text.character", _("含有不可使用的字元 %(char)s：%(kind)s。")
+    # Any cell (besides the base codes).
     TEXT_NOT_BIG5 = (
         "text.not_big5",
         _("%(chars)s 無法寫入終身學習入口網站的 Big5 上傳檔：仍會匯入，上傳入口網前須改用通用字。"),
     )
     # People.
-    NATIONAL_ID_LENGTH = "national_id.length", _("身分證字號須為 10 碼。")
-    NATIONAL_ID_FORMAT = "national_id.format", _("身分證字號格式不符：須為 1 個英文字母、數字 1 或 2，再加 8 位數字。")
-    NATIONAL_ID_CHECKSUM = "national_id.checksum", _("身分證字號檢查碼不符，請核對是否輸入錯誤。")
-    NATIONAL_ID_CHARACTERS = (
-        "national_id.characters",
-        _("身分證字號只能有英文字母與數字 0 至 9，不能有 %(char)s。"),
-    )
     NAME_REPLACEMENT = "name.replacement_char", _("姓名含有「?」或無法顯示的字元，可能是匯出時無法轉碼的難字。")
     GENDER_INVALID = "gender.invalid", _("性別請填「男」或「女」（也可填 M/F 或 1/2）。")
     DATE_INVALID = "date.invalid", _("日期無法辨識：%(reason)s。")

@@ -5,24 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-ACCEPTED_SUFFIXES = (".xlsx", ".csv", ".txt")
+from peili.imports.forms import UploadForm, file_field, upload_megabytes
 
 
-def upload_megabytes() -> str:
-    """The upload limit (PEILI_IMPORT_MAX_BYTES) in whole MB, as the forms state it."""
-    return f"{settings.PEILI_IMPORT_MAX_BYTES / (1024 * 1024):,.0f}"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("名冊檔案"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
-    )
+class ImportForm(UploadForm):
+    file = file_field(_("名冊檔案"))
     validate_only = forms.BooleanField(
         label=_("只檢查不匯入"),
         required=False,
@@ -41,14 +31,3 @@ class ImportForm(forms.Form):
         self.fields["file"].help_text = _t(
             "人事系統匯出的 Excel（.xlsx）或 CSV（UTF-8 或 Big5）檔，最大 %(max)s MB。"
         ) % {"max": upload_megabytes()}
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if not name.endswith(ACCEPTED_SUFFIXES):
-            raise forms.ValidationError(_("請上傳 .xlsx 或 .csv 檔。"), code="suffix")
-        if upload.size is not None and upload.size > settings.PEILI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("檔案超過 %(max)s MB，請分檔上傳。"), code="size", params={"max": upload_megabytes()}
-            )
-        return upload

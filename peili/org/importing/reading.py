@@ -1,6 +1,6 @@
 """Read an uploaded staff list into a `RawTable`: bytes in, cells out, nothing interpreted yet.
 
-The bytes are read by `peili.core.tabular`, which both importers share: CSV as UTF-8 (with or
+The bytes are read by `peili.core.tabular`, which every importer shares: CSV as UTF-8 (with or
 without BOM), Big5 through `cp950` or UTF-16 with a BOM; .xlsx (first worksheet; cells that are
 real dates stay dates); every bound on size, rows, columns, cells and time, and every refusal with
 its code. Here the header row is found among the first rows and the rows are kept; text is
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from peili.core.tabular import REPLACEMENT, Cell, Limits, Opened, Refusal, decode, normalise, open_rows
+from peili.imports.reading import HEADER_SEARCH_ROWS, is_blank
 from peili.org.importing.columns import header_score
 from peili.org.importing.enums import ProblemCode
 from peili.org.importing.problems import Problem, problem, refused
@@ -22,8 +23,6 @@ __all__ = ["REPLACEMENT", "Cell", "RawRow", "RawTable", "decode", "read_table"]
 Progress = Callable[[int, int], None]
 
 MAX_ROWS = 200_000
-# The header row may sit below a title or a printed date: look this far down for it.
-HEADER_SEARCH_ROWS = 10
 # Progress is reported every this many rows read.
 PROGRESS_EVERY = 2000
 
@@ -48,10 +47,6 @@ class RawTable:
         return not self.problems and self.header_row > 0
 
 
-def _is_blank(cells: tuple[Cell, ...]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
 def _tabulate(table: RawTable, opened: Opened, progress: Progress | None) -> RawTable:
     for count, (number, raw) in enumerate(opened.rows, start=1):
         if progress is not None and count % PROGRESS_EVERY == 0:
@@ -63,7 +58,7 @@ def _tabulate(table: RawTable, opened: Opened, progress: Progress | None) -> Raw
             if header_score(cells) >= 2:
                 table.header_row, table.headers = number, cells
             continue
-        if _is_blank(cells):
+        if is_blank(cells):
             continue
         if len(table.rows) >= MAX_ROWS:
             table.problems.append(problem(number, "", "", ProblemCode.FILE_TOO_MANY_ROWS, max=f"{MAX_ROWS:,}"))

@@ -1,18 +1,18 @@
 """An import's outcome as plain data: JSON for `ImportJob.report` (the upload page), text for the
-`import-people` command, CSV for the problem list. Values are shown as people read them: ROC dates,
-是／否, Chinese labels, masked national IDs in change lists (the full ID only where a problem is
-about the ID itself, so the officer can find the row)."""
+`import-people` command; the problem list as CSV is every importer's (`peili.imports.report`).
+Values are shown as people read them: ROC dates, 是／否, Chinese labels, masked national IDs in
+change lists (the full ID only where a problem is about the ID itself, so the officer can find the
+row)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from peili.core import roc
-from peili.core.spreadsheets import csv_writer
+from peili.imports.report import ENCODING_LABELS, problem_lines, problems_csv
 from peili.org.enums import EducationLevel, Gender, PersonnelCategory
 from peili.org.importing.columns import COLUMN_BY_KEY
 from peili.org.importing.plan import RATING_PREFIX, PersonChange
@@ -21,19 +21,14 @@ from peili.org.rules import mask_national_id
 if TYPE_CHECKING:
     from peili.org.importing.services import ImportOutcome
 
+__all__ = ["outcome_report", "problems_csv", "report_text"]
+
 REPORT_VERSION = 1
 # The report keeps this many problems and changes for the page; counts are always complete and the
 # audit log holds every change.
 MAX_PROBLEMS = 20_000
 MAX_CHANGES = 2_000
 MAX_ABSENT = 2_000
-
-ENCODING_LABELS = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8（含 BOM）",
-    "utf-16": "UTF-16",
-    "cp950": "Big5（cp950）",
-}
 
 
 def field_label(name: str) -> str:
@@ -134,21 +129,6 @@ def outcome_report(outcome: ImportOutcome) -> dict[str, Any]:
     }
 
 
-def row_label(row: int) -> str:
-    return str(row) if row > 0 else _("整個檔案")
-
-
-def problems_csv(report: dict[str, Any]) -> str:
-    """The problem list as CSV text (write it with a BOM so Excel reads the Chinese)."""
-    out = io.StringIO()
-    writer = csv_writer(out)  # a cell's value as typed in the file may look like a formula
-    writer.writerow([_("列"), _("欄位"), _("內容"), _("代碼"), _("說明"), _("類別")])
-    for p in report.get("problems", []):
-        severity = _("提醒") if p["severity"] == "warning" else _("錯誤")
-        writer.writerow([row_label(p["row"]), p["column"], p["value"], p["code"], p["message"], severity])
-    return out.getvalue()
-
-
 def report_text(report: dict[str, Any], *, verbose: bool = False) -> str:
     """The report for a terminal, in Chinese."""
     lines: list[str] = []
@@ -166,22 +146,7 @@ def report_text(report: dict[str, Any], *, verbose: bool = False) -> str:
         )
     elif report["warning_count"]:
         lines.append(_("提醒 %(n)s 項（不影響匯入）：") % {"n": report["warning_count"]})
-    for p in report["problems"]:
-        value = f"「{p['value']}」" if p["value"] else ""
-        tag = _("提醒") if p["severity"] == "warning" else _("錯誤")
-        lines.append(
-            _("  第 %(row)s 列　%(column)s%(value)s：%(message)s〔%(tag)s %(code)s〕")
-            % {
-                "row": row_label(p["row"]),
-                "column": p["column"],
-                "value": value,
-                "message": p["message"],
-                "tag": tag,
-                "code": p["code"],
-            }
-        )
-    if report["problems_total"] > len(report["problems"]):
-        lines.append(_("  （僅列出前 %(n)s 項）") % {"n": f"{len(report['problems']):,}"})
+    lines.extend(problem_lines(report))
     if not report["ok"]:
         return "\n".join(lines)
     counts = report["counts"]

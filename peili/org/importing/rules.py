@@ -6,7 +6,6 @@ problem; rows without problems become `PersonRecord`s. No ORM, no request: the f
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +16,9 @@ from django.utils import translation
 from openpyxl.utils import get_column_letter
 
 from peili.core import roc
-from peili.core.text import Refusal, nfc, not_big5, refusal, shown_char
+from peili.core.text import not_big5, shown_char
+from peili.imports.cells import cell_date, code_text, plain_text, refusal_params, text_refusal
+from peili.imports.enums import BaseProblemCode
 from peili.org.enums import RANK_GRADES, EducationLevel, Gender, PersonnelCategory, Rating
 from peili.org.importing.columns import COLUMN_BY_KEY, COLUMNS, HeaderMap, match_headers
 from peili.org.importing.enums import ProblemCode
@@ -31,7 +32,6 @@ MAX_BIRTHS = 20
 UNIT_CODE_MAX = 20
 
 _AGENCY_CODE = re.compile(r"^[0-9A-Z]{10}$")
-_TRAILING_TIME = re.compile(r"^(.+?)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _BLANKS = frozenset({"", "-", "--", "—", "n/a", "na"})
 _TRUE = frozenset({"是", "y", "yes", "1", "true", "t", "v", "○"})
 _FALSE = frozenset({"否", "n", "no", "0", "false", "f"})
@@ -175,57 +175,10 @@ class Validation:
         return not any(p.is_error for p in self.problems)
 
 
-def code_text(value: Cell) -> str:
-    """A cell as compact text: NFKC (full-width → half-width), trimmed, integral floats as integers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.strip()
-
-
-def plain_text(value: Cell) -> str:
-    """Names and titles: NFC, trimmed, inner runs of whitespace made one space."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return nfc(" ".join(str(value).split()))
-
-
 def national_id_text(value: Cell) -> str:
     """A national ID cell, normalised (`org.rules.normalise_national_id`) but not NFKC-folded as
     `code_text` folds codes: ① or 𝟗 must be refused, not read as 1 and 9."""
     return normalise_national_id("" if value is None else str(value))
-
-
-def text_refusal(value: Cell, *, name: bool = False) -> Refusal | None:
-    """Why a text cell cannot be taken (`core.text.refusal`), judged on the cell as written with
-    only its ends trimmed: a line break or a tab inside a name is refused, not made a space."""
-    if not isinstance(value, str):
-        return None
-    return refusal(nfc(value.strip()), name=name)
-
-
-def refusal_params(found: Refusal) -> dict[str, object]:
-    """The `%(char)s` and `%(kind)s` of the text.* problem messages."""
-    return {"char": found.char if found.code == "text.formula_start" else found.shown, "kind": found.kind_label}
-
-
-def cell_date(value: Cell) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = code_text(value)
-    if m := _TRAILING_TIME.match(text):
-        text = m.group(1)
-    return roc.parse_date(text)
 
 
 def _age(birth: date, on: date) -> int:
@@ -254,13 +207,15 @@ class _RowChecker:
         self.labels = {key: headers.label(key) for key in COLUMN_BY_KEY}
 
     # -- helpers -----------------------------------------------------------------------------
-    def _report(self, row: int, key: str, value: object, code: ProblemCode, /, **params: object) -> None:
+    def _report(
+        self, row: int, key: str, value: object, code: ProblemCode | BaseProblemCode, /, **params: object
+    ) -> None:
         self.problems.append(problem(row, self.labels[key], value, code, **params))
 
     def _length_ok(self, row: int, key: str, raw: Cell, text: str) -> bool:
         limit = COLUMN_BY_KEY[key].max_length
         if limit is not None and len(text) > limit:
-            self._report(row, key, raw, ProblemCode.VALUE_TOO_LONG, max=limit)
+            self._report(row, key, raw, BaseProblemCode.VALUE_TOO_LONG, max=limit)
             return False
         return True
 
@@ -269,7 +224,7 @@ class _RowChecker:
         if text:
             return True
         if key in self.index:
-            self._report(row, key, raw, ProblemCode.VALUE_REQUIRED)
+            self._report(row, key, raw, BaseProblemCode.VALUE_REQUIRED)
         return False
 
     def _optional_date(self, row: int, key: str, raw: Cell) -> tuple[date | None, bool]:
@@ -329,7 +284,7 @@ class _RowChecker:
         unusable: set[str] = set()
         for key, value in values.items():
             if isinstance(value, str) and REPLACEMENT in value:
-                self._report(row, key, value, ProblemCode.CELL_UNDECODABLE)
+                self._report(row, key, value, BaseProblemCode.CELL_UNDECODABLE)
                 unusable.add(key)
         for key in unusable:
             values[key] = None
@@ -337,7 +292,9 @@ class _RowChecker:
             position = self.headers.ratings[year]
             value = cells[position] if position < width else None
             if isinstance(value, str) and REPLACEMENT in value:
-                self.problems.append(problem(row, self.headers.rating_label(year), value, ProblemCode.CELL_UNDECODABLE))
+                self.problems.append(
+                    problem(row, self.headers.rating_label(year), value, BaseProblemCode.CELL_UNDECODABLE)
+                )
         cell = values.get
 
         # 身分證字號
@@ -348,12 +305,12 @@ class _RowChecker:
             reason = national_id_problem(national_id)
             if reason == "national_id.characters":
                 bad = national_id_bad_character(national_id) or ""
-                self._report(row, "national_id", raw, ProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(bad))
+                self._report(row, "national_id", raw, BaseProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(bad))
             elif reason is not None:
                 code = {
-                    "national_id.length": ProblemCode.NATIONAL_ID_LENGTH,
-                    "national_id.format": ProblemCode.NATIONAL_ID_FORMAT,
-                }.get(reason, ProblemCode.NATIONAL_ID_CHECKSUM)
+                    "national_id.length": BaseProblemCode.NATIONAL_ID_LENGTH,
+                    "national_id.format": BaseProblemCode.NATIONAL_ID_FORMAT,
+                }.get(reason, BaseProblemCode.NATIONAL_ID_CHECKSUM)
                 self._report(row, "national_id", raw, code)
         elif "national_id" not in unusable:
             self._required(row, "national_id", raw, national_id)
@@ -377,7 +334,7 @@ class _RowChecker:
             if "?" in name or "？" in name:
                 self._report(row, "name", raw, ProblemCode.NAME_REPLACEMENT)
             elif refused is not None:
-                self._report(row, "name", raw, ProblemCode(refused.code), **refusal_params(refused))
+                self._report(row, "name", raw, BaseProblemCode(refused.code), **refusal_params(refused))
             elif unwritable := not_big5(name):  # a warning: the portal file needs them replaced
                 self._report(row, "name", raw, ProblemCode.TEXT_NOT_BIG5, chars="、".join(map(shown_char, unwritable)))
 
@@ -673,7 +630,9 @@ def header_problems(headers: HeaderMap, header_row: int, today: date) -> tuple[l
         problems.append(problem(header_row, headers.headers[position], "", ProblemCode.COLUMN_UNKNOWN))
     for column in COLUMNS:
         if column.required and column.key not in headers.index:
-            problems.append(problem(header_row, column.header, "", ProblemCode.COLUMN_MISSING, column=column.header))
+            problems.append(
+                problem(header_row, column.header, "", BaseProblemCode.COLUMN_MISSING, column=column.header)
+            )
     years: list[int] = []
     low, high = 1, roc.roc_year(today)
     for year in sorted(headers.ratings):
@@ -706,7 +665,7 @@ def validate(table: RawTable, facts: Facts, *, progress: Callable[[int, int], No
     problems.extend(checker.problems)
     if checker.grade_column_needed:
         grade = COLUMN_BY_KEY["grade"].header
-        problems.append(problem(table.header_row, grade, "", ProblemCode.COLUMN_MISSING, column=grade))
+        problems.append(problem(table.header_row, grade, "", BaseProblemCode.COLUMN_MISSING, column=grade))
     duplicates = checker.duplicates()
     problems.extend(duplicates)
     if duplicates:

@@ -2,43 +2,38 @@
 write a clean file all-or-nothing with bulk statements and one audit entry per person.
 
 `people_import` does the whole job for one file; `import_job_*` keep an uploaded file, its
-progress and its report for the upload page. The query count does not grow with the rows: people
-are found by national ID in one query (an array or JSON parameter, not one placeholder per ID),
-and every write is a bulk statement in batches.
+progress and its report for the upload page, through the import framework (`peili.imports`). The
+query count does not grow with the rows: people are found by national ID in one query (an array or
+JSON parameter, not one placeholder per ID), and every write is a bulk statement in batches.
 """
 
 from __future__ import annotations
 
-import gc
-import json
 import logging
-import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
-from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
-from peili.core.errors import Conflict
+from peili.core import audit
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
 from peili.core.tabular import Limits
+from peili.imports import bulk, registry
+from peili.imports import services as jobs
+from peili.imports.bulk import one_parameter
+from peili.imports.enums import ImportStage, ImportStatus
+from peili.imports.registry import StageCallback
+from peili.imports.services import collector_paused
 from peili.org.enums import RatingKind, Role
-from peili.org.importing import bulk
-from peili.org.importing.enums import ImportStage, ImportStatus
 from peili.org.importing.plan import PERSON_FIELDS, Absent, ExistingPerson, PersonChange, Plan, make_plan, rating_field
 from peili.org.importing.problems import Problem, sort_key
 from peili.org.importing.reading import read_table
-from peili.org.importing.report import outcome_report
 from peili.org.importing.rules import AgencyFact, Facts, Scope, Validation, validate
 from peili.org.models import Agency, AnnualRating, ImportJob, Person, Unit
 from peili.org.scopes import grants_for
@@ -48,8 +43,8 @@ logger = logging.getLogger(__name__)
 BATCH = 2000
 # Serialises imports on PostgreSQL (two loading at once could both create the same person).
 _ADVISORY_LOCK = 7_306_104  # arbitrary, constant: "peili import"
-
-StageCallback = Callable[[ImportStage, float], None]
+# This import's key in `peili.imports.registry` (declared in `importer.py`, registered by the app).
+IMPORTER = "people"
 
 
 @dataclass
@@ -125,16 +120,6 @@ def load_facts(scope: Scope, today: date) -> tuple[Facts, _Ids]:
         units[(agency_code, code)] = name
         unit_ids[(agency_code, code)] = pk
     return Facts(agencies=agencies, units=units, scope=scope, today=today), _Ids(agency_ids, unit_ids)
-
-
-def one_parameter(values: Sequence[str] | Sequence[int], sql_type: str) -> RawSQL | list[Any]:
-    """A subquery yielding `values` from a single bound parameter, so `IN` takes 100,000 national IDs
-    in one query without hitting a placeholder limit (65,535 on PostgreSQL; 999 as Django counts SQLite)."""
-    if connection.vendor == "postgresql":
-        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))  # noqa: S611 - sql_type is one of ours, values are bound
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(values)),))
-    return list(values)
 
 
 _STORED = [
@@ -447,20 +432,6 @@ def people_import(
         )
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: an import allocates a few million small, acyclic
-    objects (cells, records, rows), and the collector's repeated passes over them cost a third of the
-    time of a 100,000-row import. Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _people_import(
     *,
     data: bytes,
@@ -540,248 +511,62 @@ def _people_import(
     return outcome
 
 
-# -- jobs: the upload page's file, progress and report --------------------------------------------
+# -- jobs: the upload page's file, progress and report (peili.imports.services) --------------------
 
-
-def import_job_create(
-    *, data: bytes, filename: str, actor: Any, validate_only: bool, mark_missing_left: bool = False
-) -> ImportJob:
-    """Keep an uploaded file and queue it for checking (and loading, unless `validate_only`). A file
-    that cannot be read, or goes past an upload's bounds where that shows without reading it all
-    (`tabular.check`), is refused here with a `tabular.Refusal`, before anything is kept."""
-    from peili.org.tasks import run_import_job
-
-    tabular.check(data, filename, Limits.for_uploads())
-    job = ImportJob.objects.create(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        filename=filename[:200],
-        size=len(data),
-        content=data,
-        validate_only=validate_only,
-        mark_missing_left=mark_missing_left,
-    )
-    audit.record(
-        actor=actor,
-        action="import.upload",
-        target=job,
-        after={
-            "filename": job.filename,
-            "size": job.size,
-            "validate_only": validate_only,
-            "mark_missing_left": mark_missing_left,
-        },
-    )
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
-    return job
-
-
-@transaction.atomic
-def import_job_load(*, job: ImportJob, actor: Any) -> ImportJob:
-    """Queue a previewed job for loading: the file is checked again and then written."""
-    from peili.org.tasks import run_import_job
-
-    job = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
-    if job.status != ImportStatus.PREVIEW:
-        raise Conflict("import.not_loadable", _("這份檔案目前無法匯入：請重新上傳。"))
-    job.validate_only = False
-    job.status = ImportStatus.QUEUED
-    job.stage = ImportStage.WAITING
-    job.progress = 0
-    # The load runs with the scope of whoever pressed the button, and the audit names them.
-    job.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
-    job.save(update_fields=["validate_only", "status", "stage", "progress", "loaded_by", "updated_at"])
-    audit.record(actor=actor, action="import.load_requested", target=job, after={"filename": job.filename})
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
-    return job
-
-
-# How far through the whole job each stage starts, in percent.
-_STAGE_START = {
+# How far through the whole job each stage starts, in percent, and how much its own progress fills.
+STAGE_START = {
     ImportStage.READING: 0,
     ImportStage.VALIDATING: 40,
     ImportStage.COMPARING: 65,
     ImportStage.WRITING: 75,
     ImportStage.FINISHED: 100,
 }
-_STAGE_SPAN = {ImportStage.READING: 40, ImportStage.VALIDATING: 25}
+STAGE_SPAN = {ImportStage.READING: 40, ImportStage.VALIDATING: 25}
 
 
-def progress_writer(
-    model: Any, job_id: int, start: Mapping[ImportStage, int], span: Mapping[ImportStage, int]
-) -> StageCallback:
-    """A job's progress writer: each stage starts at `start` percent and spans `span` percent; a
-    write every 2 % at most. `model`: ImportJob or RecordImportJob (the same job fields)."""
-    last: dict[str, Any] = {"stage": None, "percent": -1}
-
-    def write(stage: ImportStage, fraction: float) -> None:
-        percent = start.get(stage, 0) + int(span.get(stage, 0) * min(fraction, 1.0))
-        if stage == last["stage"] and percent - last["percent"] < 2:
-            return
-        last.update(stage=stage, percent=percent)
-        model.objects.filter(pk=job_id).update(stage=stage, progress=percent, updated_at=timezone.now())
-
-    return write
-
-
-def job_run(
-    model: Any,
-    job_id: int,
-    *,
-    work: Callable[[Any, Any, StageCallback], Any],
-    status_of: Callable[[Any], ImportStatus],
-    report_of: Callable[[Any], dict[str, Any]],
-    on_stage: StageCallback,
-) -> None:
-    """Process a queued import job of `model` (ImportJob or RecordImportJob; the Celery tasks call
-    this). A job runs once per queueing; one still "running" long after its last progress write lost
-    its worker (the broker delivers the task again after a crash) and may be claimed again.
-    `work(job, actor, on_stage)` imports and returns the outcome. Whatever stops the work — an error,
-    the task's soft time limit, the process being stopped (a web server's worker timeout when tasks
-    run in the request) — leaves the job failed with a Chinese reason and nothing written; what
-    stops the process itself is raised again once the job is marked."""
-    stale = timezone.now() - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, updated_at__lt=stale)
-    claimed = model.objects.filter(claimable, pk=job_id).update(
-        status=ImportStatus.RUNNING, stage=ImportStage.READING, progress=0, updated_at=timezone.now()
+def import_job_create(
+    *, data: bytes, filename: str, actor: Any, validate_only: bool, mark_missing_left: bool = False
+) -> ImportJob:
+    """Keep an uploaded staff list and queue it for checking (and loading, unless `validate_only`).
+    A file refused by `tabular.check` raises its `tabular.Refusal` before anything is kept."""
+    options = {"validate_only": validate_only, "mark_missing_left": mark_missing_left}
+    job = jobs.job_create(
+        importer=registry.get(IMPORTER), data=data, filename=filename, actor=actor, options=options, audited=options
     )
-    if not claimed:
-        return
-    job = model.objects.select_related("created_by", "loaded_by").get(pk=job_id)
-    actor = job.loaded_by if not job.validate_only and job.loaded_by else job.created_by
-    if actor is None:
-        # Never fall back to a system import's full scope for an upload whose account is gone.
-        job_finish(job, ImportStatus.FAILED, {"error": _("上傳者的帳號已不存在，未匯入任何資料；請重新上傳。")})
-        return
-    label = model._meta.label
-    try:
-        outcome = work(job, actor, on_stage)
-    except IntegrityError:
-        logger.warning("%s %s: conflicting concurrent change", label, job_id, exc_info=True)
-        job_finish(
-            job, ImportStatus.FAILED, {"error": _("資料在檢查期間已被其他作業變更，未匯入任何資料；請重新上傳。")}
-        )
-        return
-    except (SoftTimeLimitExceeded, MemoryError) as stopped:
-        logger.warning("%s %s stopped: %r", label, job_id, stopped)
-        job_abandon(model, job_id, stopped)
-        return
-    except Exception:
-        logger.exception("%s %s failed", label, job_id)
-        job_finish(job, ImportStatus.FAILED, {"error": _("處理時發生錯誤，未匯入任何資料；請稍後再試或洽系統管理者。")})
-        return
-    except BaseException as stopping:  # the process is being stopped: mark the job while it still can
-        job_abandon(model, job_id, stopping)
-        raise
-    job_finish(job, status_of(outcome), report_of(outcome))
+    assert isinstance(job, ImportJob)
+    return job
 
 
-def abandoned_reason(exception: BaseException | None) -> str:
-    """Why a job stopped without finishing, in words for its uploader."""
-    if isinstance(exception, SoftTimeLimitExceeded | TimeLimitExceeded):
-        return _("處理超過時間上限（%(minutes)s 分鐘），已停止，未匯入任何資料；請分檔，或另存為 CSV 後重新上傳。") % {
-            "minutes": f"{math.ceil(settings.PEILI_IMPORT_TASK_SOFT_TIME_LIMIT / 60):,}"
-        }
-    if isinstance(exception, MemoryError):
-        return _("檔案過大，處理時記憶體不足，未匯入任何資料；請分檔後重新上傳。")
-    return _("處理程序意外中止，未匯入任何資料；請重新上傳，若再發生請分檔或洽系統管理者。")
+def import_job_load(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Queue a previewed job for loading: the file is checked again and then written."""
+    loaded = jobs.job_load(importer=registry.get(IMPORTER), job=job, actor=actor)
+    assert isinstance(loaded, ImportJob)
+    return loaded
 
 
-def job_abandon(model: Any, job_id: int, exception: BaseException | None) -> int:
-    """Fail a job that is still queued or running because its work stopped without finishing — a time
-    limit, memory, its process stopped or lost (Celery's failure signal: `org.tasks`,
-    `records.importing.tasks`). Writes nothing else; 1 when the job was marked, 0 when it had
-    already finished. Safe to call from another process than the one that ran the job."""
-    now = timezone.now()
-    fields = {
-        "status": ImportStatus.FAILED,
-        "stage": ImportStage.FINISHED,
-        "progress": 100,
-        "content": b"",
-        "finished_at": now,
-        "updated_at": now,
-        "report": {"error": abandoned_reason(exception)},
-    }
-    active = Q(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
-    for attempt in (1, 2):
-        try:
-            return int(model.objects.filter(active, pk=job_id).update(**fields))
-        except DatabaseError:
-            # The interrupted work may have left this connection unusable: once more on a new one.
-            if attempt == 2:
-                logger.exception("%s %s could not be marked failed", model._meta.label, job_id)
-                return 0
-            connection.close()
-    return 0
+def import_job_work(job: ImportJob, actor: Any, on_stage: StageCallback) -> ImportOutcome:
+    """The import of a job's file, as the job runner calls it."""
+    return people_import(
+        data=bytes(job.content),
+        filename=job.filename,
+        actor=actor,
+        dry_run=job.validate_only,
+        mark_missing_left=job.mark_missing_left,
+        on_stage=on_stage,
+        job=job,
+    )
+
+
+def import_job_status(outcome: ImportOutcome) -> ImportStatus:
+    if not outcome.ok:
+        return ImportStatus.INVALID
+    return ImportStatus.DONE if outcome.written else ImportStatus.PREVIEW
 
 
 def import_job_run(*, job_id: int) -> None:
-    """Process a queued staff-list job (see `job_run`)."""
-
-    def work(job: ImportJob, actor: Any, on_stage: StageCallback) -> ImportOutcome:
-        return people_import(
-            data=bytes(job.content),
-            filename=job.filename,
-            actor=actor,
-            dry_run=job.validate_only,
-            mark_missing_left=job.mark_missing_left,
-            on_stage=on_stage,
-            job=job,
-        )
-
-    def status_of(outcome: ImportOutcome) -> ImportStatus:
-        if not outcome.ok:
-            return ImportStatus.INVALID
-        return ImportStatus.DONE if outcome.written else ImportStatus.PREVIEW
-
-    job_run(
-        ImportJob,
-        job_id,
-        work=work,
-        status_of=status_of,
-        report_of=outcome_report,
-        on_stage=progress_writer(ImportJob, job_id, _STAGE_START, _STAGE_SPAN),
-    )
+    """Process a queued staff-list job (`peili.imports.services.job_run`)."""
+    jobs.job_process(registry.get(IMPORTER), job_id)
 
 
 def import_jobs_tidy() -> dict[str, int]:
-    return jobs_tidy(ImportJob)
-
-
-def jobs_tidy(model: Any) -> dict[str, int]:
-    """Periodic clean-up (Celery beat) of `model`'s import jobs: jobs whose worker died are failed,
-    and uploaded files (personal data) are not kept past PEILI_IMPORT_KEEP_DAYS, even for a preview
-    never loaded."""
-    now = timezone.now()
-    stale = now - timedelta(minutes=settings.PEILI_IMPORT_STALE_MINUTES)
-    failed = model.objects.filter(status=ImportStatus.RUNNING, updated_at__lt=stale).update(
-        status=ImportStatus.FAILED,
-        stage=ImportStage.FINISHED,
-        progress=100,
-        content=b"",
-        finished_at=now,
-        updated_at=now,
-        report={"error": _("處理逾時中斷，未匯入任何資料；請重新上傳。")},
-    )
-    expired = now - timedelta(days=settings.PEILI_IMPORT_KEEP_DAYS)
-    cleared = (
-        model.objects.filter(created_at__lt=expired)
-        .exclude(content=b"")
-        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
-        .update(
-            content=b"", status=ImportStatus.FAILED, report={"error": _("預覽已逾保存期限，檔案已刪除；請重新上傳。")}
-        )
-    )
-    return {"failed": failed, "cleared": cleared}
-
-
-def job_finish(job: Any, status: ImportStatus, report: dict[str, Any]) -> None:
-    job.status = status
-    job.stage = ImportStage.FINISHED
-    job.progress = 100
-    job.report = report
-    job.finished_at = timezone.now()
-    fields = ["status", "stage", "progress", "report", "finished_at", "updated_at"]
-    if status != ImportStatus.PREVIEW:
-        job.content = b""  # the file (personal data) is kept only while a preview waits to be loaded
-        fields.append("content")
-    job.save(update_fields=fields)
+    return jobs.jobs_tidy(ImportJob)

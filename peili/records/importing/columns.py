@@ -6,8 +6,8 @@
 - **Peili's template** (`Layout.TEMPLATE`): one row per record (or per record and category code),
   downloadable from the upload page. Recognised by 「認證時數」.
 
-Headers are matched as the HR import matches them (`peili.org.importing.columns.normalise_header`:
-NFKC, whitespace and `*` dropped, Latin letters folded), a trailing bracketed hint is dropped
+Headers are matched as every importer matches them (`peili.imports.columns.Headers`: NFKC,
+whitespace and `*` dropped, Latin letters folded), a trailing bracketed hint is dropped
 (`學習性質(數位/實體/混成)` → `學習性質`), and the template accepts a few aliases. Pure: no ORM.
 """
 
@@ -17,28 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from peili.org.importing.columns import normalise_header
+from peili.imports.columns import Column, Headers
 from peili.records import portal
 from peili.records.importing.enums import Layout
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    accepted: Promise | str = ""
-    example: str = ""
-    aliases: tuple[str, ...] = ()
-    max_length: int | None = None
-
-    @property
-    def template_header(self) -> str:
-        return f"{self.header}*" if self.required else self.header
-
+__all__ = ["COLUMNS", "PORTAL_COLUMNS", "TEMPLATE_COLUMNS", "Column", "HeaderMap", "detect_layout", "match_headers"]
 
 DATE_HINT = _("民國 111-02-07、111/02/07、1110207，或西元 2022-02-07；Excel 日期格式亦可")
 HOURS_HINT = _("數字，最多一位小數，例如 3 或 1.5")
@@ -132,23 +117,15 @@ MIN_HEADER_MATCHES = 3
 _BRACKETED_HINT = re.compile(r"[(（][^()（）]*[)）]$")
 
 
-def _lookup(columns: Sequence[Column]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for column in columns:
-        for spelling in (column.header, *column.aliases):
-            table[normalise_header(spelling)] = column.key
-    return table
+def _strip_hint(value: str) -> str:
+    return _BRACKETED_HINT.sub("", value)
 
 
-_LOOKUPS = {layout: _lookup(columns) for layout, columns in COLUMNS.items()}
+_HEADERS = {layout: Headers(columns, strip_hint=_strip_hint) for layout, columns in COLUMNS.items()}
 
 
 def column_key(layout: Layout, header: object) -> str | None:
-    value = normalise_header(header)
-    if not value:
-        return None
-    table = _LOOKUPS[layout]
-    return table.get(value) or table.get(_BRACKETED_HINT.sub("", value))
+    return _HEADERS[layout].key(header)
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""The layouts a learning-records file may have and the problem codes of the records import.
+"""The layouts a learning-records file may have and the problem codes of the records import,
+besides the base codes every importer shares (`peili.imports.enums.BaseProblemCode`: columns
+missing, cells undecodable, required, too long, text, national IDs).
 
 A problem code's label is the Chinese message shown to the user; some carry `%(name)s`
 placeholders filled in by `problems.problem`. Codes are stable: the problems CSV, the command's
-output and docs/rules/records-import.md name them. Job states and stages are the HR import's
-(`peili.org.importing.enums`), shared so both upload pages read alike.
+output and docs/rules/records-import.md name them. Job states and stages are every importer's
+(`peili.imports.enums`).
 """
 
 from __future__ import annotations
@@ -30,25 +32,8 @@ class ProblemCode(models.TextChoices):
     )
     FILE_NO_ROWS = "file.no_rows", _("檔案只有標題列，沒有學習紀錄。")
     # Columns (reported on the header row).
-    COLUMN_MISSING = "column.missing", _("缺少必要欄位「%(column)s」。")
     COLUMN_DUPLICATE = "column.duplicate", _("欄位重複：「%(column)s」已出現在第 %(first)s 欄。")
-    # Any cell.
-    CELL_UNDECODABLE = (
-        "cell.undecodable",
-        _("含有無法辨識的字元（可能是造字或編碼錯誤），請改用 UTF-8 匯出或修正該字。"),
-    )
-    VALUE_REQUIRED = "value.required", _("必填欄位未填寫。")
-    VALUE_TOO_LONG = "value.too_long", _("內容過長：最多 %(max)s 個字。")
-    TEXT_FORMULA_START = "text.formula_start", _("不能以「%(char)s」開頭：試算表會把它當成公式。")
-    TEXT_CHARACTER = "text.character", _("含有不可使用的字元 %(char)s：%(kind)s。")
-    # The person.
-    NATIONAL_ID_LENGTH = "national_id.length", _("身分證字號須為 10 碼。")
-    NATIONAL_ID_FORMAT = "national_id.format", _("身分證字號格式不符：須為 1 個英文字母、數字 1 或 2，再加 8 位數字。")
-    NATIONAL_ID_CHECKSUM = "national_id.checksum", _("身分證字號檢查碼不符，請核對是否輸入錯誤。")
-    NATIONAL_ID_CHARACTERS = (
-        "national_id.characters",
-        _("身分證字號只能有英文字母與數字 0 至 9，不能有 %(char)s。"),
-    )
+    # The person (besides the base codes).
     PERSON_UNKNOWN = "person.unknown", _("查無此身分證字號的人員：請先以「人員匯入」建立人員資料。")
     PERSON_OUTSIDE_SCOPE = (
         "person.outside_scope",

@@ -5,21 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from peili.core.errors import PeiliError
-from peili.org.importing.forms import ACCEPTED_SUFFIXES, upload_megabytes
+from peili.imports.forms import UploadForm, file_field, upload_megabytes
 from peili.records.importing.services import SOURCE_SYSTEM_MAX, clean_source_system
 
 
-class RecordsImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("學習紀錄檔案"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
-    )
+class RecordsImportForm(UploadForm):
+    file = file_field(_("學習紀錄檔案"))
+    too_large = _("檔案超過 %(max)s MB，請分檔上傳，或請系統管理者以指令匯入。")
     source_system = forms.CharField(
         label=_("來源系統"),
         required=False,
@@ -42,19 +38,6 @@ class RecordsImportForm(forms.Form):
             "終身學習入口網站或其他學習平臺匯出的檔案，或依範本填寫的檔案："
             "Excel（.xlsx）或 CSV（UTF-8 或 Big5），最大 %(max)s MB。"
         ) % {"max": upload_megabytes()}
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if not name.endswith(ACCEPTED_SUFFIXES):
-            raise forms.ValidationError(_("請上傳 .xlsx 或 .csv 檔。"), code="suffix")
-        if upload.size is not None and upload.size > settings.PEILI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("檔案超過 %(max)s MB，請分檔上傳，或請系統管理者以指令匯入。"),
-                code="size",
-                params={"max": upload_megabytes()},
-            )
-        return upload
 
     def clean_source_system(self) -> str:
         try:

@@ -1,17 +1,11 @@
-"""One problem found in a learning-records file, as the HR import reports them (the same `Problem`:
-row, column, value, stable code, Chinese message, severity), built from this import's codes."""
+"""One problem found in a learning-records file (`peili.imports.problems.Problem`: row, column,
+value, stable code, Chinese message, severity), built from this import's codes and the base codes."""
 
 from __future__ import annotations
 
-from peili.org.importing.enums import Severity
-from peili.org.importing.problems import Problem, shown, sort_key
-from peili.records.importing.enums import WARNINGS, ProblemCode
+from peili.imports.problems import Problem, problem_maker, refused, sort_key
+from peili.records.importing.enums import WARNINGS
 
-__all__ = ["Problem", "problem", "sort_key"]
+__all__ = ["Problem", "problem", "refused", "sort_key"]
 
-
-def problem(row: int, column: str, value: object, code: ProblemCode, /, **params: object) -> Problem:
-    template = str(code.label)
-    message = template % params if params else template
-    severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
-    return Problem(row, column, shown(value), str(code), message, str(severity))
+problem = problem_maker(WARNINGS)

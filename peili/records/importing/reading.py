@@ -1,6 +1,6 @@
 """Read an uploaded learning-records file: bytes in, the header and a stream of rows out.
 
-The bytes are read by `peili.core.tabular`, shared with the HR import: CSV as UTF-8 (with or
+The bytes are read by `peili.core.tabular`, shared by every importer: CSV as UTF-8 (with or
 without BOM) when it strictly is, else Big5 through `cp950`, UTF-16 with a BOM too — a few
 undecodable Big5 造字 are carried as U+FFFD and reported cell by cell; .xlsx (first worksheet; real
 date cells stay dates); every bound on size, rows, columns, cells and time, and every refusal with
@@ -18,11 +18,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from peili.core.tabular import REPLACEMENT, Cell, Limits, Opened, Refusal, Row, open_rows
-from peili.org.importing.problems import refused
-from peili.org.importing.reading import HEADER_SEARCH_ROWS
+from peili.imports.reading import HEADER_SEARCH_ROWS
 from peili.records.importing.columns import HeaderMap, detect_layout, match_headers
 from peili.records.importing.enums import Layout, ProblemCode
-from peili.records.importing.problems import Problem, problem
+from peili.records.importing.problems import Problem, problem, refused
 
 __all__ = ["REPLACEMENT", "Cell", "Chunk", "Table", "read_table"]
 

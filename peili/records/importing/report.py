@@ -1,7 +1,7 @@
 """An import's outcome as plain data: JSON for `RecordImportJob.report` (the upload page), text for
-the `import-records` command; the problem list as CSV is the HR import's (`problems_csv`, same
-columns). National IDs of skipped records are masked; a problem about an ID shows it in full so the
-importer can find the row."""
+the `import-records` command; the problem list as CSV is every importer's (`peili.imports.report`).
+National IDs of skipped records are masked; a problem about an ID shows it in full so the importer
+can find the row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from peili.core import roc
-from peili.org.importing.report import ENCODING_LABELS, problems_csv, row_label
+from peili.imports.report import ENCODING_LABELS, problem_lines, problems_csv
 from peili.org.rules import mask_national_id
 from peili.records.importing.enums import Layout
 from peili.records.rules import hours_text
@@ -95,22 +95,7 @@ def report_text(report: dict[str, Any]) -> str:
             )
     elif report["warning_count"]:
         lines.append(_("提醒 %(n)s 項（不影響匯入）：") % {"n": f"{report['warning_count']:,}"})
-    for p in report["problems"]:
-        value = f"「{p['value']}」" if p["value"] else ""
-        tag = _("提醒") if p["severity"] == "warning" else _("錯誤")
-        lines.append(
-            _("  第 %(row)s 列　%(column)s%(value)s：%(message)s〔%(tag)s %(code)s〕")
-            % {
-                "row": row_label(p["row"]),
-                "column": p["column"],
-                "value": value,
-                "message": p["message"],
-                "tag": tag,
-                "code": p["code"],
-            }
-        )
-    if report["problems_total"] > len(report["problems"]):
-        lines.append(_("  （僅列出前 %(n)s 項）") % {"n": f"{len(report['problems']):,}"})
+    lines.extend(problem_lines(report))
     if not report["loadable"]:
         return "\n".join(lines)
     counts = report["counts"]

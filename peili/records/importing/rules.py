@@ -25,17 +25,11 @@ from typing import Any, NamedTuple, cast
 from django.utils import translation
 
 from peili.core import roc
+from peili.core.tabular import REPLACEMENT, Cell
 from peili.core.text import FORMULA_START, Refusal, shown_char
-from peili.org.importing.reading import REPLACEMENT, Cell
-from peili.org.importing.rules import (
-    Scope,
-    cell_date,
-    code_text,
-    national_id_text,
-    plain_text,
-    refusal_params,
-    text_refusal,
-)
+from peili.imports.cells import cell_date, code_text, plain_text, refusal_params, text_refusal
+from peili.imports.enums import BaseProblemCode
+from peili.org.importing.rules import Scope, national_id_text
 from peili.org.rules import national_id_bad_character, national_id_problem
 from peili.records import rules as ledger
 from peili.records.enums import LearningMode
@@ -58,10 +52,10 @@ _PAIR_SEPARATORS = re.compile(r"[;；,，、\s]+")
 _PAIR = re.compile(r"^([0-9A-Za-z]{1,10})[:：=](.+)$")
 _PAIR_MARK = re.compile(r"[:：=]")
 _ID_PROBLEMS = {
-    "national_id.missing": ProblemCode.VALUE_REQUIRED,
-    "national_id.length": ProblemCode.NATIONAL_ID_LENGTH,
-    "national_id.format": ProblemCode.NATIONAL_ID_FORMAT,
-    "national_id.checksum": ProblemCode.NATIONAL_ID_CHECKSUM,
+    "national_id.missing": BaseProblemCode.VALUE_REQUIRED,
+    "national_id.length": BaseProblemCode.NATIONAL_ID_LENGTH,
+    "national_id.format": BaseProblemCode.NATIONAL_ID_FORMAT,
+    "national_id.checksum": BaseProblemCode.NATIONAL_ID_CHECKSUM,
 }
 # Files are written in Chinese whatever language the importer reads: the labels are taken in zh-hant.
 with translation.override("zh-hant"):
@@ -214,12 +208,12 @@ class _Bad:
 
     __slots__ = ("code", "params")
 
-    def __init__(self, code: ProblemCode, /, **params: object) -> None:
+    def __init__(self, code: ProblemCode | BaseProblemCode, /, **params: object) -> None:
         self.code = code
         self.params = params
 
 
-_REQUIRED = _Bad(ProblemCode.VALUE_REQUIRED)
+_REQUIRED = _Bad(BaseProblemCode.VALUE_REQUIRED)
 
 
 def _blank(raw: Cell) -> bool:
@@ -230,12 +224,12 @@ def national_id_value(raw: Cell) -> str | _Bad:
     text = national_id_text(raw)
     reason = national_id_problem(text)
     if reason == "national_id.characters":
-        return _Bad(ProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(national_id_bad_character(text) or ""))
+        return _Bad(BaseProblemCode.NATIONAL_ID_CHARACTERS, char=shown_char(national_id_bad_character(text) or ""))
     return text if reason is None else _Bad(_ID_PROBLEMS[reason])
 
 
 def _refused(found: Refusal) -> _Bad:
-    return _Bad(ProblemCode(found.code), **refusal_params(found))
+    return _Bad(BaseProblemCode(found.code), **refusal_params(found))
 
 
 def date_value(raw: Cell) -> date | _Bad:
@@ -278,12 +272,12 @@ def text_value(raw: Cell, max_length: int | None, *, required: bool = True, titl
     if not text:
         return _REQUIRED if required else ""
     if REPLACEMENT in text:
-        return _Bad(ProblemCode.CELL_UNDECODABLE)
+        return _Bad(BaseProblemCode.CELL_UNDECODABLE)
     refused = text_refusal(raw)
     if refused is not None and (title or refused.code != FORMULA_START):
         return _refused(refused)
     if max_length is not None and len(text) > max_length:
-        return _Bad(ProblemCode.VALUE_TOO_LONG, max=max_length)
+        return _Bad(BaseProblemCode.VALUE_TOO_LONG, max=max_length)
     return text
 
 
@@ -297,7 +291,7 @@ def name_value(raw: Cell) -> str | _Bad:
     refused = text_refusal(raw.replace(REPLACEMENT, "") if isinstance(raw, str) else raw, name=True)
     if refused is not None:
         return _refused(refused)
-    return text if len(text) <= 60 else _Bad(ProblemCode.VALUE_TOO_LONG, max=60)
+    return text if len(text) <= 60 else _Bad(BaseProblemCode.VALUE_TOO_LONG, max=60)
 
 
 def code_value(raw: Cell) -> str | _Bad:
@@ -430,7 +424,7 @@ class _Checker:
     def parsers(self) -> dict[str, Callable[[Cell], object]]:
         raise NotImplementedError
 
-    def report(self, row: int, key: str, raw: object, code: ProblemCode, /, **params: object) -> None:
+    def report(self, row: int, key: str, raw: object, code: ProblemCode | BaseProblemCode, /, **params: object) -> None:
         self.problems.add(problem(row, self.labels.get(key, key), raw, code, **params))
 
     def columns(
@@ -871,7 +865,7 @@ def parse(
     parsed.labels = {c.key: headers.label(c.key) for c in COLUMNS[headers.layout]}
     for column in headers.missing():
         parsed.problems.add(
-            problem(table.header_row, column.header, "", ProblemCode.COLUMN_MISSING, column=column.header)
+            problem(table.header_row, column.header, "", BaseProblemCode.COLUMN_MISSING, column=column.header)
         )
     for position, first in headers.duplicates:
         text = headers.headers[position]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,20 +26,17 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
-from peili.core.errors import Conflict, PeiliError
+from peili.core import audit
+from peili.core.errors import PeiliError
 from peili.core.tabular import Limits
-from peili.org.importing import bulk
-from peili.org.importing.enums import ImportStage, ImportStatus
+from peili.imports import bulk, registry
+from peili.imports import services as jobs
+from peili.imports.bulk import one_parameter
+from peili.imports.enums import ImportStage, ImportStatus
+from peili.imports.registry import StageCallback
+from peili.imports.services import collector_paused
 from peili.org.importing.rules import Scope
-from peili.org.importing.services import (
-    collector_paused,
-    import_scope,
-    job_run,
-    jobs_tidy,
-    one_parameter,
-    progress_writer,
-)
+from peili.org.importing.services import import_scope
 from peili.org.models import Agency, Person
 from peili.policy.selectors import effective_pack, national_default
 from peili.records import services as ledger_services
@@ -47,7 +44,6 @@ from peili.records.enums import RecordSource
 from peili.records.importing import rules
 from peili.records.importing.problems import Problem
 from peili.records.importing.reading import read_table
-from peili.records.importing.report import outcome_report
 from peili.records.models import LearningRecord, RecordHours, RecordImportJob
 
 logger = logging.getLogger(__name__)
@@ -57,8 +53,8 @@ BATCH = 5_000  # rows per bulk_create (SQLite)
 SOURCE_SYSTEM_MAX = 20
 # Serialises record imports on PostgreSQL: two loads at once could both find a key new.
 _ADVISORY_LOCK = 7_306_105  # arbitrary, constant: "peili records import"
-
-StageCallback = Callable[[ImportStage, float], None]
+# This import's key in `peili.imports.registry` (declared in `importer.py`, registered by the app).
+IMPORTER = "records"
 
 
 @dataclass
@@ -716,7 +712,7 @@ def _audit_only(outcome: RecordsImportOutcome, *, actor: Any, job: RecordImportJ
     )
 
 
-# -- jobs: the upload page's file, progress and report --------------------------------------------
+# -- jobs: the upload page's file, progress and report (peili.imports.services) --------------------
 
 
 def import_job_create(
@@ -724,88 +720,61 @@ def import_job_create(
 ) -> RecordImportJob:
     """Keep an uploaded file and queue it for checking (a preview: nothing is loaded yet). A file
     refused by `tabular.check` raises its `tabular.Refusal` before anything is kept."""
-    from peili.records.importing.tasks import run_records_import_job
-
-    tabular.check(data, filename, Limits.for_uploads())
-    job = RecordImportJob.objects.create(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        filename=filename[:200],
-        size=len(data),
-        content=data,
-        source_system=clean_source_system(source_system),
-        skip_bad=skip_bad,
-        validate_only=True,
-    )
-    audit.record(
+    source_system = clean_source_system(source_system)
+    job = jobs.job_create(
+        importer=registry.get(IMPORTER),
+        data=data,
+        filename=filename,
         actor=actor,
-        action="records.import_upload",
-        target=job,
-        after={"filename": job.filename, "size": job.size, "source_system": job.source_system, "skip_bad": skip_bad},
+        options={"source_system": source_system, "skip_bad": skip_bad, "validate_only": True},
+        audited={"source_system": source_system, "skip_bad": skip_bad},
     )
-    transaction.on_commit(lambda: run_records_import_job.delay(job.pk))
+    assert isinstance(job, RecordImportJob)
     return job
 
 
-@transaction.atomic
 def import_job_load(*, job: RecordImportJob, actor: Any) -> RecordImportJob:
     """Queue a previewed job for loading: the file is checked again, then written."""
-    from peili.records.importing.tasks import run_records_import_job
-
-    job = RecordImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
-    if job.status != ImportStatus.PREVIEW:
-        raise Conflict("records_import.not_loadable", _("這份檔案目前無法匯入：請重新上傳。"))
-    job.validate_only = False
-    job.status = ImportStatus.QUEUED
-    job.stage = ImportStage.WAITING
-    job.progress = 0
-    # The load runs with the scope of whoever pressed the button, and the audit names them.
-    job.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
-    job.save(update_fields=["validate_only", "status", "stage", "progress", "loaded_by", "updated_at"])
-    audit.record(actor=actor, action="records.import_load_requested", target=job, after={"filename": job.filename})
-    transaction.on_commit(lambda: run_records_import_job.delay(job.pk))
-    return job
+    loaded = jobs.job_load(importer=registry.get(IMPORTER), job=job, actor=actor)
+    assert isinstance(loaded, RecordImportJob)
+    return loaded
 
 
-# How far through the whole job each stage starts, in percent.
-_STAGE_START = {
+# How far through the whole job each stage starts, in percent, and how much its own progress fills.
+STAGE_START = {
     ImportStage.READING: 0,
     ImportStage.VALIDATING: 5,
     ImportStage.COMPARING: 60,
     ImportStage.WRITING: 70,
     ImportStage.FINISHED: 100,
 }
-_STAGE_SPAN = {ImportStage.VALIDATING: 55}
+STAGE_SPAN = {ImportStage.VALIDATING: 55}
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Process a queued records job (see `org.importing.services.job_run`)."""
-
-    def work(job: RecordImportJob, actor: Any, on_stage: StageCallback) -> RecordsImportOutcome:
-        return records_import(
-            bytes(job.content),
-            actor=actor,
-            filename=job.filename,
-            dry_run=job.validate_only,
-            source_system=job.source_system,
-            skip_bad=job.skip_bad,
-            on_stage=on_stage,
-            job=job,
-        )
-
-    def status_of(outcome: RecordsImportOutcome) -> ImportStatus:
-        if outcome.written:
-            return ImportStatus.DONE
-        return ImportStatus.PREVIEW if outcome.loadable else ImportStatus.INVALID
-
-    job_run(
-        RecordImportJob,
-        job_id,
-        work=work,
-        status_of=status_of,
-        report_of=outcome_report,
-        on_stage=progress_writer(RecordImportJob, job_id, _STAGE_START, _STAGE_SPAN),
+def import_job_work(job: RecordImportJob, actor: Any, on_stage: StageCallback) -> RecordsImportOutcome:
+    """The import of a job's file, as the job runner calls it."""
+    return records_import(
+        bytes(job.content),
+        actor=actor,
+        filename=job.filename,
+        dry_run=job.validate_only,
+        source_system=job.source_system,
+        skip_bad=job.skip_bad,
+        on_stage=on_stage,
+        job=job,
     )
 
 
+def import_job_status(outcome: RecordsImportOutcome) -> ImportStatus:
+    if outcome.written:
+        return ImportStatus.DONE
+    return ImportStatus.PREVIEW if outcome.loadable else ImportStatus.INVALID
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Process a queued records job (`peili.imports.services.job_run`)."""
+    jobs.job_process(registry.get(IMPORTER), job_id)
+
+
 def import_jobs_tidy() -> dict[str, int]:
-    return jobs_tidy(RecordImportJob)
+    return jobs.jobs_tidy(RecordImportJob)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from peili.core.permissions import allowed
 from peili.core.tabular import Limits
+from peili.imports.commands import actor_named, read_file
 from peili.org.importing.report import outcome_report, report_text
 from peili.org.importing.services import people_import
 
@@ -34,21 +33,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         limits = Limits.for_commands()
-        try:
-            with path.open("rb") as handle:
-                # One byte past the bound is enough to refuse it (file.too_large), without reading it all.
-                data = handle.read(limits.max_bytes + 1)
-        except OSError as error:
-            raise CommandError(
-                _("無法讀取檔案 %(file)s：%(error)s") % {"file": path, "error": error.strerror}
-            ) from None
-        actor = None
-        if options["username"]:
-            actor = get_user_model().objects.filter(username=options["username"]).first()
-            if actor is None:
-                raise CommandError(_("找不到帳號 %(name)s。") % {"name": options["username"]})
-            if not allowed(actor, "org.import_people"):
-                raise CommandError(_("帳號 %(name)s 沒有匯入人員的權限。") % {"name": options["username"]})
+        data = read_file(path, limits)
+        actor = actor_named(options["username"], "org.import_people", _("帳號 %(name)s 沒有匯入人員的權限。"))
         outcome = people_import(
             data=data,
             filename=path.name,

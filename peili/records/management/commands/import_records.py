@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
-from peili.core.permissions import allowed
 from peili.core.tabular import Limits
+from peili.imports.commands import actor_named, read_file
 from peili.records.importing.report import outcome_report, report_text
 from peili.records.importing.services import records_import
 
@@ -43,21 +42,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         limits = Limits.for_commands()
-        try:
-            with path.open("rb") as handle:
-                # One byte past the bound is enough to refuse it (file.too_large), without reading it all.
-                data = handle.read(limits.max_bytes + 1)
-        except OSError as error:
-            raise CommandError(
-                _("無法讀取檔案 %(file)s：%(error)s") % {"file": path, "error": error.strerror}
-            ) from None
-        actor = None
-        if options["username"]:
-            actor = get_user_model().objects.filter(username=options["username"]).first()
-            if actor is None:
-                raise CommandError(_("找不到帳號 %(name)s。") % {"name": options["username"]})
-            if not allowed(actor, "records.import_records"):
-                raise CommandError(_("帳號 %(name)s 沒有匯入學習紀錄的權限。") % {"name": options["username"]})
+        data = read_file(path, limits)
+        actor = actor_named(options["username"], "records.import_records", _("帳號 %(name)s 沒有匯入學習紀錄的權限。"))
         try:
             outcome = records_import(
                 data,
