@@ -19,6 +19,7 @@ from peili.core import roc
 from peili.core.errors import PeiliError
 from peili.enrolment.enums import NotificationKind, RegistrationStatus
 from peili.enrolment.models import Registration
+from peili.enrolment.selectors import policy_for_class
 from peili.notifications import ics
 from peili.notifications.services import deliver, recipient
 from peili.org.selectors import approvers_for
@@ -151,7 +152,6 @@ def consent_requests(registration: Registration) -> None:
 def class_reminders(today: Any = None) -> int:
     """Remind the confirmed of each class starting in exactly N days (N from each class's pack).
     Idempotent: the key is per registration, so a second run the same day sends nothing."""
-    from peili.enrolment.selectors import policy_for_class
 
     today = today or timezone.localdate()
     sent = 0

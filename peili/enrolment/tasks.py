@@ -7,11 +7,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
+from peili.enrolment.notifications import class_reminders, registration_notice
+
 
 @shared_task(name="enrolment.notify_registration", ignore_result=True)
 def notify_registration(registration_id: int, kind: str) -> None:
     """Email and in-app notice about one registration (confirmed, waitlisted, promoted, consent…)."""
-    from peili.enrolment.notifications import registration_notice
 
     # In the site's language, not whichever the triggering request had (tasks run eagerly in the
     # request when no broker is configured): a supervisor's notice must not come out in English
@@ -25,7 +26,6 @@ def send_class_reminders() -> int:
     """Remind the confirmed of classes starting in the pack's number of days. Call it daily (Celery
     beat or cron: `peili shell -c "from peili.enrolment.tasks import send_class_reminders as t; t()"`);
     running it twice a day sends nothing twice."""
-    from peili.enrolment.notifications import class_reminders
 
     with translation.override(settings.LANGUAGE_CODE):
         return class_reminders()

@@ -8,11 +8,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
+from peili.surveys import notifications, services
+
 
 @shared_task(name="surveys.open_due", ignore_result=True)
 def open_due() -> int:
     """Attach default templates to ended classes, ask their attendees, and notify them."""
-    from peili.surveys import notifications, services
 
     with translation.override(settings.LANGUAGE_CODE):
         return notifications.survey_invitations(services.surveys_open_due())
@@ -20,8 +21,6 @@ def open_due() -> int:
 
 @shared_task(name="surveys.send_reminders", ignore_result=True)
 def send_reminders() -> int:
-    from peili.surveys import notifications, services
-
     with translation.override(settings.LANGUAGE_CODE):
         return notifications.survey_reminders(services.reminders_due())
 
@@ -29,14 +28,11 @@ def send_reminders() -> int:
 @shared_task(name="surveys.flush_pools", ignore_result=True)
 def flush_pools() -> int:
     """Write every anonymous survey's waiting answers whose batch is due (`services.pools_flush`)."""
-    from peili.surveys import services
 
     return services.pools_flush()
 
 
 @shared_task(name="surveys.notify_reflection", ignore_result=True)
 def notify_reflection(reflection_id: int) -> None:
-    from peili.surveys import notifications
-
     with translation.override(settings.LANGUAGE_CODE):
         notifications.reflection_reviewed(reflection_id)

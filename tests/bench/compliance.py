@@ -17,7 +17,7 @@ category splits (20,000,000 records), written with COPY. Then, timed:
      one agency of 5,000 people;
   c. one person's transcript over the API (`/api/v1/records/mine?year=Y`), signed in as learners
      linked to people with about 10 records that year;
-  d. `peili.records.importing.records_import` on 1,000,000 records (a portal-layout Big5 file made
+  d. `peili.records.importing.services.records_import` on 1,000,000 records (a portal-layout Big5 file made
      beforehand, outside the timing) — skipped with a message while the importer does not exist;
   e. the ledger grows by another year (this year, by COPY, with the indexes in place), and a–c are
      measured again for that year.
@@ -368,10 +368,10 @@ def _measure(
 
 def _importer() -> Any:
     try:
-        from peili.records import importing
+        from peili.records.importing import services
     except ImportError:
         return None
-    return getattr(importing, "records_import", None)
+    return getattr(services, "records_import", None)
 
 
 def _portal_file(count: int, year: int, until: date, rng: random.Random) -> tuple[bytes, dict[str, Any]]:
@@ -445,7 +445,7 @@ def _portal_file(count: int, year: int, until: date, rng: random.Random) -> tupl
 def _import(args: argparse.Namespace, shape: gen.Shape, year: int, until: date) -> dict[str, Any]:
     records_import = _importer()
     if records_import is None:
-        message = "skipped: peili.records.importing.records_import does not exist yet"
+        message = "skipped: peili.records.importing.services.records_import does not exist yet"
         web.say(f"import: {message}")
         return {"skipped": message}
     count = args.import_records or max(1000, round(1_000_000 * shape.scale))

@@ -19,7 +19,8 @@ from peili.core.models import AuditEntry
 from peili.imports.enums import ImportStatus
 from peili.records import services as ledger
 from peili.records.enums import RecordSource
-from peili.records.importing import records_import, services
+from peili.records.importing import services
+from peili.records.importing.services import records_import
 from peili.records.models import LearningRecord, RecordHours, RecordImportJob, YearStanding
 from tests.factories import PersonFactory, UserFactory, grant
 from tests.records.conftest import data

@@ -19,18 +19,6 @@ by national ID within the importer's scope and de-duplicated by key; only a clea
 Jobs, progress, the pages, the problems CSV and the base problem codes are the import framework's
 (`peili.imports`).
 
-`records_import(source, *, actor, filename, dry_run=False, source_system="")` is the entry point
-(re-exported here, loaded on first use). The rules in words: docs/rules/records-import.md.
+`services.records_import(source, *, actor, filename, dry_run=False, source_system="")` is the
+entry point. The rules in words: docs/rules/records-import.md.
 """
-
-from __future__ import annotations
-
-from typing import Any
-
-
-def __getattr__(name: str) -> Any:
-    if name == "records_import":
-        from peili.records.importing.services import records_import
-
-        return records_import
-    raise AttributeError(name)
