@@ -30,7 +30,7 @@ from peili.catalog.models import (
     class_label,
 )
 from peili.core import versions
-from peili.core.errors import PeiliError
+from peili.core.errors import NotFound, PeiliError
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
@@ -674,6 +674,15 @@ def organizing_bodies_for_user(user: Any) -> QuerySet[Agency]:
     return qs.filter(condition).order_by("path")
 
 
+def organizing_body_for_user(user: Any, code: str) -> Agency:
+    """One of the training bodies the user may run classes for, by code: `agency.not_found` for
+    another body, like one that does not exist."""
+    found = organizing_bodies_for_user(user).filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
+    return found
+
+
 def classes_for_manager(user: Any) -> QuerySet[CourseClass]:
     qs = CourseClass.objects.select_related("course__organizer").order_by("-status", "start_date", "pk")
     condition = organizer_condition(user, "course__organizer")
@@ -686,10 +695,28 @@ def courses_for_manager(user: Any) -> QuerySet[Course]:
     return qs if condition is None else qs.filter(condition)
 
 
-def plans_for_user(user: Any) -> QuerySet[TrainingPlan]:
+def plans_for_user(user: Any, year: int | None = None) -> QuerySet[TrainingPlan]:
     qs = TrainingPlan.objects.select_related("organizer", "decided_by").order_by("-year", "organizer__path")
+    if year is not None:
+        qs = qs.filter(year=year)
     condition = organizer_condition(user, "organizer")
     return qs if condition is None else qs.filter(condition)
+
+
+def plan_for_user(user: Any, plan_id: int) -> TrainingPlan:
+    """One of the plans the user may see: `plan.not_found` otherwise, whether it exists or not."""
+    found = plans_for_user(user).filter(pk=plan_id).first()
+    if found is None:
+        raise NotFound("plan.not_found", _("找不到此年度計畫。"))
+    return found
+
+
+def catalog_agency(code: str) -> Agency:
+    """The agency a catalog search is filtered for (classes open to it): `agency.not_found`."""
+    found = Agency.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": code})
+    return found
 
 
 def venues_active() -> QuerySet[Venue]:

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peili.core.errors import NotFound
+from peili.core.permissions import visible_to
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.rules import normalise_national_id
@@ -65,6 +67,24 @@ def people_search(
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("agency__path", "name", "pk")
+
+
+def people_in_agency_for_user(
+    user: Any, *, q: str = "", agency_code: str | None = None, active: bool | None = True
+) -> QuerySet[Person]:
+    """`people_search` within the subtree of an agency named by code: none at all when the user
+    may not see that agency (or it does not exist)."""
+    within = agencies_for_user(user).filter(code=agency_code).first() if agency_code else None
+    if agency_code and within is None:
+        return Person.objects.none()
+    return people_search(user, q=q, agency=within, active=active)
+
+
+def person_for_user(user: Any, person_id: int) -> Person:
+    """A person the user may view (`org.view_person`): `person.not_found` when there is none,
+    `permission.denied` when outside the user's scope (the answer the API publishes)."""
+    found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
+    return visible_to(user, "org.view_person", found, NotFound("person.not_found", _("找不到此人員。")))
 
 
 def home_summary(user: Any) -> dict[str, Any]:

@@ -34,10 +34,20 @@ def jurisdictions_with_packs() -> QuerySet[Jurisdiction]:
     )
 
 
-def packs_for_choice() -> QuerySet[PolicyPack]:
-    return PolicyPack.objects.select_related("jurisdiction").order_by(
+def packs_for_choice(jurisdiction_code: str | None = None) -> QuerySet[PolicyPack]:
+    """Every pack (those of one jurisdiction, by code), the national default's first."""
+    qs = PolicyPack.objects.select_related("jurisdiction").order_by(
         "-jurisdiction__is_national_default", "jurisdiction__code", "-year"
     )
+    return qs.filter(jurisdiction__code=jurisdiction_code) if jurisdiction_code else qs
+
+
+def pack_by_id(pack_id: int) -> PolicyPack:
+    """A pack (anyone who may view packs sees them all): `policy.pack_not_found` when there is none."""
+    pack = PolicyPack.objects.select_related("jurisdiction").filter(pk=pack_id).first()
+    if pack is None:
+        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+    return pack
 
 
 def pack_revisions(pack: PolicyPack) -> QuerySet[PolicyPackRevision]:
