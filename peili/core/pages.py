@@ -15,11 +15,11 @@ from peili.core.errors import NotFound, PeiliError, PermissionDenied
 T = TypeVar("T")
 
 
-def read_for_page(read: Callable[..., T], *args: Any) -> T:
+def read_for_page(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """A `*_for_user` selector called from a page: its not-found error is the 404 page, its
     refusal the 403 page (as `get_object_or_404` and `check_page` answer)."""
     try:
-        return read(*args)
+        return read(*args, **kwargs)
     except NotFound as error:
         raise Http404(error.message) from error
     except PermissionDenied as error:

@@ -26,6 +26,18 @@ def jurisdiction_by_code(code: str) -> Jurisdiction:
     return found
 
 
+def jurisdictions() -> QuerySet[Jurisdiction]:
+    """Every jurisdiction, the national default first."""
+    return Jurisdiction.objects.order_by("-is_national_default", "code")
+
+
+def jurisdiction_shown(code: str) -> Jurisdiction | None:
+    """The jurisdiction a page shows: the one named, or without a name the national default; when
+    neither is found, the first by code (None when there are no jurisdictions)."""
+    found = Jurisdiction.objects.filter(code=code).first() if code else national_default()
+    return found or Jurisdiction.objects.order_by("code").first()
+
+
 def jurisdictions_with_packs() -> QuerySet[Jurisdiction]:
     """Every jurisdiction with its packs (newest year first) in two queries."""
     packs = PolicyPack.objects.select_related("updated_by").order_by("-year")
@@ -48,6 +60,22 @@ def pack_by_id(pack_id: int) -> PolicyPack:
     if pack is None:
         raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
     return pack
+
+
+def pack_for_page(pack_id: int) -> PolicyPack:
+    """A pack with its jurisdiction and last editor: `policy.pack_not_found`."""
+    pack = PolicyPack.objects.select_related("jurisdiction", "updated_by").filter(pk=pack_id).first()
+    if pack is None:
+        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+    return pack
+
+
+def pack_revision(pack: PolicyPack, number: int) -> PolicyPackRevision:
+    """One revision of the pack, by number: not found when it has none by that number."""
+    found = pack.revisions.select_related("created_by").filter(number=number).first()
+    if found is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    return found
 
 
 def pack_revisions(pack: PolicyPack) -> QuerySet[PolicyPackRevision]:

@@ -375,6 +375,18 @@ def compliance_agency_for_user(user: Any, code: str) -> Agency:
     return agency
 
 
+def dashboard_agency_for_user(user: Any, code: str) -> Agency:
+    """The agency subtree the compliance dashboard shows: the one named by `code`, else the user's
+    default (`default_agency`); not found when there is none, `permission.denied` outside the
+    user's compliance scope."""
+    agency = Agency.objects.select_related("jurisdiction").filter(code=code).first() if code else default_agency(user)
+    if agency is None:
+        raise NotFound("agency.not_found", _("找不到機關。"))
+    if not in_scope(user, agency.path):
+        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+    return agency
+
+
 def default_agency(user: Any) -> Agency | None:
     """Where the dashboard opens: a personnel officer's own top agency (the first of their
     subtrees), an administrator's own agency's root, else the first root agency."""
