@@ -24,8 +24,9 @@ run: install
 	$(BIN)/peili runserver $(HOST)
 
 # Branch coverage of peili (settings in pyproject's [tool.coverage]); the suite fails when it falls
-# under the figure it reaches. Only this target measures: e2e and the fuzz runs do not.
-COV_FAIL_UNDER ?= 0
+# under the figure the full suite reached (92.96 % on SQLite, 2026-12-07: rounded down; never lower it).
+# Only this target measures: e2e and the fuzz runs load no coverage plugin (-p no:cov).
+COV_FAIL_UNDER ?= 92
 test: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=peili --cov-branch --cov-report=term:skip-covered \
 		--cov-fail-under=$(COV_FAIL_UNDER)
