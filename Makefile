@@ -23,8 +23,13 @@ run: install
 	$(BIN)/peili demo --if-empty
 	$(BIN)/peili runserver $(HOST)
 
+# Branch coverage of peili (settings in pyproject's [tool.coverage]); the suite fails when it falls
+# under the figure the full suite reached (92.96 % on SQLite, 2026-12-07: rounded down; never lower it).
+# Only this target measures: e2e and the fuzz runs load no coverage plugin (-p no:cov).
+COV_FAIL_UNDER ?= 92
 test: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --cov=peili --cov-branch --cov-report=term:skip-covered \
+		--cov-fail-under=$(COV_FAIL_UNDER)
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,7 +53,7 @@ messages: install
 
 e2e: install
 	bash tests/e2e/ensure_browser.sh
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e -p no:xdist -o addopts="-q -p no:cacheprovider"
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e -p no:xdist -o addopts="-q -p no:cacheprovider -p no:cov"
 
 # The long schemathesis run over the whole API as a learner, an officer and an administrator, with
 # the coverage phase for each (`make test` runs a short one). FUZZ_EXAMPLES per operation and role;
@@ -56,7 +61,7 @@ e2e: install
 FUZZ_EXAMPLES ?= 300
 fuzz-api: install
 	PEILI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PEILI_FUZZ_COVERAGE_ROLES=learner,officer,admin \
-		$(BIN)/pytest tests/api/test_fuzz.py -n $(PYTEST_WORKERS) -o addopts="-q -p no:cacheprovider"
+		$(BIN)/pytest tests/api/test_fuzz.py -n $(PYTEST_WORKERS) -o addopts="-q -p no:cacheprovider -p no:cov"
 
 bench: install
 	$(BIN)/python -m tests.bench.run
@@ -64,7 +69,7 @@ bench: install
 # The corpus of malformed import files (tests/importing_corpus.py, generated) through both importers,
 # each file held to its time and memory bound; the normal suite runs its quick cases only.
 fuzz-imports: install
-	IMPORT_CORPUS=full $(BIN)/pytest tests/test_importing_corpus.py -p no:xdist -o addopts="-q -p no:cacheprovider"
+	IMPORT_CORPUS=full $(BIN)/pytest tests/test_importing_corpus.py -p no:xdist -o addopts="-q -p no:cacheprovider -p no:cov"
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -5,20 +5,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.accounts import services
+from peili.accounts import selectors, services
 from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
-from peili.accounts.models import User
 from peili.core import audit
-from peili.core.pages import perform, submit
+from peili.core.pages import perform, read_for_page, submit
 from peili.core.permissions import PUBLIC, requires
-from peili.org.models import Person, RoleAssignment
 
 login = requires(PUBLIC)(
     auth_views.LoginView.as_view(
@@ -52,7 +49,7 @@ def password_changed(request: HttpRequest) -> HttpResponse:
 @require_POST
 @requires("accounts.manage_users")
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
+    account = read_for_page(selectors.account_by_id, pk)
     if account.pk == request.user.pk:
         messages.error(request, _("不能停用自己的帳號。"))
     else:
@@ -63,12 +60,8 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage_users")
 def users(request: HttpRequest) -> HttpResponse:
-    qs = User.objects.order_by("username").prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("agency"))
-    )
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    qs = selectors.users_search(q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/users.html", {"page": page, "q": q})
 
@@ -91,7 +84,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @requires("accounts.manage_users")
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
+    account = read_for_page(selectors.account_by_id, pk)
     link_form = LinkPersonForm()
     form = RoleAssignForm(request.POST if "role" in request.POST else None)
     if "national_id" in request.POST:
@@ -122,8 +115,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if assigned is not None:
             return redirect("accounts:user_detail", pk=pk)
-    assignments = account.role_assignments.select_related("agency")
-    person = Person.objects.filter(user=account).select_related("agency").first()
+    assignments = selectors.account_assignments(account)
+    person = selectors.account_person(account)
     return render(
         request,
         "accounts/user_detail.html",

@@ -21,7 +21,6 @@ from peili.catalog.enums import DeliveryMode, RegistrationWindow
 from peili.catalog.models import TrainingPlan
 from peili.core.errors import NotFound, PeiliError
 from peili.core.permissions import api_requires
-from peili.org.models import Agency
 
 router = Router(tags=["課程與班期"])
 
@@ -195,9 +194,7 @@ def class_list(
     (classes open to it)."""
     open_to = None
     if agency:
-        open_to = Agency.objects.filter(code=agency).first()
-        if open_to is None:
-            raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": agency})
+        open_to = selectors.catalog_agency(agency)
     if mode and mode not in DeliveryMode.values:
         raise PeiliError("catalog.bad_mode", _("學習方式須為 classroom、digital 或 blended。"))
     filters = selectors.CatalogFilters(
@@ -297,10 +294,7 @@ def _plan_fields(plan: TrainingPlan) -> dict[str, Any]:
 @api_requires("catalog.view_plans")
 @paginate(PageNumberPagination, page_size=50)
 def plan_list(request: HttpRequest, year: Year | None = None) -> list[PlanOut]:
-    qs = selectors.plans_for_user(request.user)
-    if year is not None:
-        qs = qs.filter(year=year)
-    return [PlanOut(**_plan_fields(plan)) for plan in qs]
+    return [PlanOut(**_plan_fields(plan)) for plan in selectors.plans_for_user(request.user, year)]
 
 
 def _track_total_out(total: selectors.TrackTotal) -> TrackTotalOut:
@@ -318,9 +312,7 @@ def _track_total_out(total: selectors.TrackTotal) -> TrackTotalOut:
 @api_requires("catalog.view_plans")
 @api_errors(errors.PLAN_NOT_FOUND)
 def plan_detail(request: HttpRequest, plan_id: Id) -> PlanDetailOut:
-    plan = selectors.plans_for_user(request.user).filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound("plan.not_found", _("找不到此年度計畫。"))
+    plan = selectors.plan_for_user(request.user, plan_id)
     totals, grand = selectors.plan_totals(plan)
     items = [
         PlanItemOut(

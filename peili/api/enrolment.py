@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -24,7 +23,6 @@ from peili.enrolment.enums import ErrorCode, Meal
 from peili.enrolment.models import Registration
 from peili.org.models import Person
 from peili.org.scopes import grants_for
-from peili.org.selectors import people_for_user
 
 router = Router(tags=["報名"])
 
@@ -127,10 +125,7 @@ def _me(request: HttpRequest) -> Person:
 
 
 def _visible(request: HttpRequest, registration_id: int, permission: str) -> Registration:
-    found = selectors.registrations_for_user(request.user).filter(pk=registration_id).first()
-    if found is None or not allowed(request.user, permission, found):
-        raise NotFound(ErrorCode.NOT_FOUND, _("找不到此報名。"))
-    return found
+    return selectors.registration_for_user(request.user, registration_id, permission)
 
 
 def _class(class_id: int) -> CourseClass:
@@ -141,19 +136,12 @@ def _class(class_id: int) -> CourseClass:
 
 
 def _reload(registration: Registration) -> Registration:
-    return Registration.objects.select_related("course_class__course", "person", "deputy", "substitute_of__person").get(
-        pk=registration.pk
-    )
+    return selectors.registration_loaded(registration.pk)
 
 
 def _deputy(person: Person, deputy_person_id: int | None) -> Person | None:
     """The named deputy: a colleague of the same agency (None when only a name, or none, is given)."""
-    if deputy_person_id is None:
-        return None
-    deputy = Person.objects.filter(pk=deputy_person_id, agency_id=person.agency_id).first()
-    if deputy is None:
-        raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
-    return deputy
+    return selectors.deputy_for(person, deputy_person_id)
 
 
 @router.post("", response={201: RegisteredOut}, summary="報名班期", operation_id="registration_create")
@@ -231,8 +219,7 @@ def decline(request: HttpRequest, registration_id: Id, payload: NoteIn | None = 
 @api_errors(ErrorCode.CLASS_NOT_FOUND)
 def nominate(request: HttpRequest, payload: NominateIn) -> list[NominationOut]:
     course_class = _class(payload.class_id)
-    in_scope: QuerySet[Person] = people_for_user(request.user).filter(pk__in=payload.person_ids)
-    found = {p.pk: p for p in in_scope}
+    found = selectors.people_for_user_by_id(request.user, payload.person_ids)
     out: list[NominationOut] = []
     people = [found[pk] for pk in dict.fromkeys(payload.person_ids) if pk in found]
     for result in services.registrations_nominate(
@@ -282,9 +269,7 @@ def nominate(request: HttpRequest, payload: NominateIn) -> list[NominationOut]:
 )
 def substitute(request: HttpRequest, registration_id: Id, payload: SubstituteIn) -> RegistrationOut:
     registration = _visible(request, registration_id, "enrolment.substitute")
-    person = people_for_user(request.user).filter(pk=payload.person_id).first()
-    if person is None:
-        raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
+    person = selectors.substitute_for_user(request.user, payload.person_id)
     deputy = _deputy(person, payload.deputy_person_id)
     replacement = services.registration_substitute(
         registration=registration,

@@ -5,13 +5,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from peili.api.errors import PERSON_NOT_FOUND, api_errors
 from peili.api.schemas import Id, PageNumberPagination, paginate
-from peili.core.errors import NotFound
-from peili.core.permissions import allowed, api_requires, check
+from peili.core.permissions import allowed, api_requires
 from peili.org import selectors
 from peili.org.models import Agency, Person
 from peili.org.rules import mask_national_id
@@ -102,19 +100,13 @@ def people(
     request: HttpRequest, q: str = "", agency: str | None = None, active: bool | None = True
 ) -> QuerySet[Person]:
     """`agency` is an agency code and includes its subtree, as on the people page."""
-    within = selectors.agencies_for_user(request.user).filter(code=agency).first() if agency else None
-    if agency and within is None:
-        return Person.objects.none()
-    return selectors.people_search(request.user, q=q, agency=within, active=active)
+    return selectors.people_in_agency_for_user(request.user, q=q, agency_code=agency, active=active)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人員資料（有權限者可見完整身分證字號）")
 @api_requires("org.view_people")
 @api_errors(PERSON_NOT_FOUND)
 def person(request: HttpRequest, person_id: Id) -> Person:
-    found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
-    if found is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
-    check(request.user, "org.view_person", found)
+    found = selectors.person_for_user(request.user, person_id)
     request.peili_full_national_id = allowed(request.user, "org.view_full_national_id", found)  # type: ignore[attr-defined]
     return found

@@ -2,14 +2,12 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from peili.api import errors
 from peili.api.errors import api_errors
 from peili.api.schemas import Id, InSchema, Year
-from peili.core.errors import NotFound
 from peili.core.permissions import api_requires
 from peili.policy import loader, selectors, services
 from peili.policy.enums import Section
@@ -103,10 +101,7 @@ def _pack_out(pack: PolicyPack) -> PackOut:
 
 
 def _get_pack(pack_id: int) -> PolicyPack:
-    pack = PolicyPack.objects.select_related("jurisdiction").filter(pk=pack_id).first()
-    if pack is None:
-        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
-    return pack
+    return selectors.pack_by_id(pack_id)
 
 
 @router.get("/jurisdictions", response=list[JurisdictionOut], summary="轄區一覽")
@@ -126,10 +121,7 @@ def jurisdictions(request: HttpRequest) -> list[JurisdictionOut]:
 @router.get("/packs", response=list[PackSummaryOut], summary="政策參數包一覽")
 @api_requires("policy.view_packs")
 def packs(request: HttpRequest, jurisdiction: str | None = None) -> list[dict[str, Any]]:
-    qs = selectors.packs_for_choice()
-    if jurisdiction:
-        qs = qs.filter(jurisdiction__code=jurisdiction)
-    return [_summary(p) for p in qs]
+    return [_summary(p) for p in selectors.packs_for_choice(jurisdiction)]
 
 
 @router.get("/packs/{pack_id}", response=PackOut, summary="政策參數包（驗證後內容、YAML 原文與版次）")

@@ -18,7 +18,7 @@ from peili.api.schemas import Id, PageNumberPagination, Year, paginate
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import api_requires
 from peili.core.roc import ROC_OFFSET
-from peili.org.models import Agency, Person
+from peili.org.models import Person
 from peili.org.scopes import grants_for
 from peili.records import selectors
 
@@ -198,11 +198,7 @@ def mine(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
 def person_transcript(request: HttpRequest, person_id: Id, year: Year | None = None) -> dict[str, Any]:
     """A person in your subtree (personnel officers) or anyone (administrators); `year` default
     this year."""
-    person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
-    if person is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
-    if not selectors.in_scope(request.user, person.agency.path):
-        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+    person = selectors.transcript_person_for_user(request.user, person_id)
     return _transcript(person, year or timezone.localdate().year)
 
 
@@ -214,9 +210,7 @@ def agency_summary(request: HttpRequest, agency_code: str, year: Year | None = N
     the yearly rule, are short, have no learning at all; hours in all and on average; the share of
     hours held by the top 10 % (`top_fraction`) and the distribution of hours per person; how many
     are short of each requirement. Read from the stored standings."""
-    agency = Agency.objects.select_related("jurisdiction").filter(code=agency_code).first()
-    if agency is None or not selectors.in_scope(request.user, agency.path):
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency_code})
+    agency = selectors.compliance_agency_for_user(request.user, agency_code)
     summary = selectors.compliance_summary(agency, year or timezone.localdate().year)
     return {
         "agency_code": agency.code,
@@ -247,8 +241,5 @@ def agency_summary(request: HttpRequest, agency_code: str, year: Year | None = N
 def compliance(request: HttpRequest, agency: str, year: Year | None = None) -> selectors.ComplianceRows:
     """`agency`: an agency code within your scope (its subtree is listed); `year` default this year.
     Reads the stored standings (`peili compliance --recompute` brings a whole year up to date)."""
-    # In the user's compliance scope — not `agencies_for_user`, which gives an organizer every agency.
-    found = Agency.objects.filter(code=agency).first()
-    if found is None or not selectors.in_scope(request.user, found.path):
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency})
+    found = selectors.compliance_agency_for_user(request.user, agency)
     return selectors.compliance_rows(year or timezone.localdate().year, agency=found)

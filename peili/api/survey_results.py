@@ -17,13 +17,10 @@ from ninja import Router, Schema
 from peili.api import errors
 from peili.api.errors import api_errors
 from peili.api.schemas import Id, Year
-from peili.catalog.models import Course, CourseClass, Instructor
-from peili.catalog.selectors import classes_for_manager
 from peili.core.errors import NotFound, PeiliError
-from peili.core.permissions import api_requires, check
-from peili.org.models import Agency
+from peili.core.permissions import api_requires
 from peili.surveys import results as res
-from peili.surveys.models import Survey
+from peili.surveys import selectors
 
 router = Router(tags=["問卷結果"])
 
@@ -232,11 +229,8 @@ def _out(results: res.Results) -> dict[str, Any]:
 def class_results(request: HttpRequest, class_id: Id) -> dict[str, Any]:
     """A class you organize: response rate, satisfaction index, each question (per instructor in
     instructor sections) and each instructor."""
-    course_class = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
-    if course_class is None:
-        raise NotFound("class.not_found", _("找不到此班期。"))
-    check(request.user, "surveys.manage_object", course_class)
-    if not Survey.objects.filter(course_class=course_class).exists():
+    course_class = selectors.managed_class_for_user(request.user, class_id)
+    if not selectors.has_survey(course_class):
         raise NotFound("survey.not_found", _("本班期沒有問卷。"))
     return _out(res.class_results(course_class))
 
@@ -247,10 +241,7 @@ def class_results(request: HttpRequest, class_id: Id) -> dict[str, Any]:
 def course_results(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     """A course you organize across all its classes and years: questions grouped by their stable
     key across template versions, each class, each instructor, and the trend by year."""
-    course = Course.objects.select_related("organizer").filter(pk=course_id).first()
-    if course is None:
-        raise NotFound("course.not_found", _("找不到此課程。"))
-    check(request.user, "surveys.manage_object", course)
+    course = selectors.managed_course_for_user(request.user, course_id)
     return _out(res.course_results(course))
 
 
@@ -260,10 +251,7 @@ def course_results(request: HttpRequest, course_id: Id) -> dict[str, Any]:
 def instructor_results(request: HttpRequest, instructor_id: Id) -> dict[str, Any]:
     """An instructor's answers in the classes you organize (all classes, for an administrator):
     the instructor sections' questions, each class and the index class by class (`trend`)."""
-    instructor = Instructor.objects.filter(pk=instructor_id).first()
-    results = res.instructor_results(instructor, classes_for_manager(request.user)) if instructor else None
-    if results is None or not results.summary.classes:
-        raise NotFound("instructor.not_found", _("您主辦的班期中沒有這位講座的問卷結果。"))
+    _instructor, results = res.instructor_results_for_user(request.user, instructor_id)
     return _out(results)
 
 
@@ -276,10 +264,7 @@ def body_results(
     """An organizing body and the bodies under it: the classes that ended from `year_from` to
     `year_to` (Gregorian; default the last five years to this one), per question, per course and
     the trend by year."""
-    agency = Agency.objects.filter(code=agency_code).first()
-    if agency is None:
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": agency_code})
-    check(request.user, "surveys.view_body_results", agency)
+    agency = selectors.results_body_for_user(request.user, agency_code)
     last = year_to or timezone.localdate().year
     first = year_from or last - 4
     if first > last or last - first >= MAX_SPAN:

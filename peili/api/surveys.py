@@ -25,13 +25,13 @@ from peili.api import errors
 from peili.api.errors import api_errors
 from peili.api.schemas import Id, InSchema, PageNumberPagination, paginate
 from peili.catalog.models import CourseClass
-from peili.catalog.selectors import organizing_bodies_for_user
+from peili.catalog.selectors import organizing_body_for_user
 from peili.core.errors import NotFound, PermissionDenied
-from peili.core.permissions import allowed, api_requires, check
+from peili.core.permissions import api_requires
 from peili.org.scopes import grants_for
 from peili.surveys import selectors, services
 from peili.surveys.enums import ErrorCode, QuestionKind, ScalePoint, SectionKind
-from peili.surveys.models import Invitation, Survey, SurveyTemplate
+from peili.surveys.models import Invitation, SurveyTemplate
 
 router = Router(tags=["課後問卷"])
 
@@ -209,11 +209,7 @@ class SubmittedOut(Schema):
 
 
 def _template(request: HttpRequest, template_id: int) -> SurveyTemplate:
-    found = SurveyTemplate.objects.select_related("organizer").filter(pk=template_id).first()
-    if found is None:
-        raise NotFound("survey.template_not_found", _("找不到此問卷範本。"))
-    check(request.user, "surveys.manage_object", found)
-    return found
+    return selectors.template_for_user(request.user, template_id)
 
 
 def _template_out(template: SurveyTemplate) -> TemplateOut:
@@ -250,15 +246,11 @@ def _template_out(template: SurveyTemplate) -> TemplateOut:
 
 
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
-    found = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
-    if found is None:
-        raise NotFound("class.not_found", _("找不到此班期。"))
-    check(request.user, "surveys.manage_object", found)
-    return found
+    return selectors.managed_class_for_user(request.user, class_id)
 
 
 def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
-    survey = Survey.objects.select_related("version__template").filter(course_class=course_class).first()
+    survey = selectors.class_survey(course_class)
     if survey is None:
         raise NotFound("survey.not_attached", _("本班期尚未設定課後問卷。"))
     state = selectors.survey_state(survey)
@@ -288,15 +280,7 @@ def _person_id(request: HttpRequest) -> int:
 def _invitation(request: HttpRequest, survey_id: int) -> Invitation:
     """The caller's invitation to the survey. A survey that does not exist and one the caller is
     not asked to answer are refused alike, so ids tell nothing."""
-    refused = NotFound(ErrorCode.NOT_INVITED, _("找不到此問卷，或您不在填答名單中。"))
-    survey = Survey.objects.select_related("course_class__course", "version__template").filter(pk=survey_id).first()
-    if survey is None:
-        raise refused
-    invitation = selectors.invitation_for(survey, _person_id(request))
-    if invitation is None or not allowed(request.user, "surveys.answer_object", invitation):
-        raise refused
-    invitation.survey = survey  # keep the class and template loaded above
-    return invitation
+    return selectors.invitation_for_user(request.user, survey_id)
 
 
 def _data(answers: Mapping[str, Sequence[str | int]]) -> dict[str, list[str]]:
@@ -341,12 +325,7 @@ def template_detail(request: HttpRequest, template_id: Id) -> TemplateOut:
 def template_create(request: HttpRequest, payload: TemplateIn) -> Status:
     """`organizer_code`: an organizing body the caller organizes for. Sections and questions are
     in order; single and multiple choice questions need at least two distinct options."""
-    organizer = organizing_bodies_for_user(request.user).filter(code=payload.organizer_code).first()
-    if organizer is None:
-        raise NotFound(
-            "agency.not_found",
-            _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": payload.organizer_code},
-        )
+    organizer = organizing_body_for_user(request.user, payload.organizer_code)
     template = services.template_create(
         organizer=organizer,
         name=payload.name,
@@ -399,9 +378,7 @@ def class_survey_attach(request: HttpRequest, class_id: Id, payload: ClassSurvey
     (`survey.already_opened`), for another body's template (`survey.template_foreign`) or an empty
     one (`survey.template_empty`)."""
     course_class = _class(request, class_id)
-    template = selectors.templates_for_user(request.user).filter(pk=payload.template_id).first()
-    if template is None:
-        raise NotFound("survey.template_not_found", _("找不到此問卷範本。"))
+    template = selectors.own_template_for_user(request.user, payload.template_id)
     services.survey_attach(
         course_class=course_class, template=template, anonymous=payload.anonymous, actor=request.user
     )

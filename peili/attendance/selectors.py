@@ -17,8 +17,9 @@ from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import class_rule, class_split, classes_for_manager
-from peili.core.errors import Conflict
+from peili.core.errors import Conflict, NotFound
 from peili.core.models import AuditEntry
+from peili.core.permissions import check, visible_to
 from peili.core.selectors import working_calendar
 from peili.core.workdays import WorkingCalendar
 from peili.enrolment.enums import RegistrationStatus
@@ -82,6 +83,66 @@ def session_for_manager(user: Any, session_id: int) -> ClassSession | None:
         .filter(pk=session_id, course_class__in=classes_for_manager(user))
         .first()
     )
+
+
+def managed_class_for_user(user: Any, class_id: int) -> CourseClass:
+    """A class whose attendance the user takes (sessions and venues loaded), for the pages:
+    `attendance.class_not_found`, or `permission.denied` when another body's."""
+    found = (
+        CourseClass.objects.select_related("course__organizer__jurisdiction")
+        .prefetch_related("sessions__venue")
+        .filter(pk=class_id)
+        .first()
+    )
+    return visible_to(user, "attendance.manage_object", found, _class_not_found())
+
+
+def managed_session_for_user(user: Any, session_id: int) -> ClassSession:
+    """A session whose attendance the user takes, for the pages: `attendance.session_not_found`,
+    or `permission.denied` when its class is another body's."""
+    session = (
+        ClassSession.objects.select_related("course_class__course__organizer", "venue").filter(pk=session_id).first()
+    )
+    if session is None:
+        raise _session_not_found()
+    check(user, "attendance.manage_object", session.course_class)
+    return session
+
+
+def completion_for_user(user: Any, completion_id: int) -> Completion:
+    """A completion result to correct: not found, or `permission.denied` when its class is another
+    body's."""
+    completion = (
+        Completion.objects.select_related("closing__course_class__course__organizer", "registration__person")
+        .filter(pk=completion_id)
+        .first()
+    )
+    if completion is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    check(user, "attendance.manage_object", completion.closing.course_class)
+    return completion
+
+
+def ticket_session(session_id: int) -> ClassSession:
+    """The session a valid sign-in ticket names (the ticket is the permission)."""
+    session = ClassSession.objects.select_related("course_class__course", "venue").filter(pk=session_id).first()
+    if session is None:
+        raise _session_not_found()
+    return session
+
+
+def person_signing(user: Any) -> Person | None:
+    """The user's own person record with their agency (None without one)."""
+    person_id = grants_for(user).person_id
+    return Person.objects.select_related("agency").filter(pk=person_id).first() if person_id else None
+
+
+def _class_not_found() -> NotFound:
+    return NotFound("attendance.class_not_found", _("找不到此班期。"))
+
+
+def _session_not_found() -> NotFound:
+    return NotFound("attendance.session_not_found", _("找不到這個節次。"))
 
 
 def confirmed(course_class: CourseClass, *, name: str = "") -> QuerySet[Registration]:
@@ -283,7 +344,10 @@ def closing_preview(course_class: CourseClass) -> CompletionPreview:
     return completion_preview(course_class)
 
 
-def completions(course_class: CourseClass) -> QuerySet[Completion]:
+def completions(course_class: CourseClass, *, closed: bool = True) -> QuerySet[Completion]:
+    """The class's completion results (none, without a query, before the class is closed)."""
+    if not closed:
+        return Completion.objects.none()
     return (
         Completion.objects.filter(closing__course_class=course_class)
         .select_related("registration__person__agency", "record")

@@ -17,7 +17,7 @@ import segno
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -27,15 +27,13 @@ from django.views.decorators.http import require_POST
 from peili.attendance import rules, selectors, services
 from peili.attendance.enums import Kind, Reason
 from peili.attendance.forms import PAGE_SIZE, CloseForm, CodeForm, CorrectForm, RosterForm, UploadedForm, row_ids
-from peili.attendance.models import Completion
 from peili.attendance.services import Correction
 from peili.catalog.models import ClassSession, CourseClass
 from peili.core.errors import PeiliError
-from peili.core.pages import perform, submit
-from peili.core.permissions import PUBLIC, check_page, requires
+from peili.core.pages import perform, read_for_page, submit
+from peili.core.permissions import PUBLIC, requires
 from peili.core.selectors import working_calendar
 from peili.org.models import Person
-from peili.org.scopes import grants_for
 from peili.policy.selectors import effective_pack
 from peili.records import portal
 
@@ -43,19 +41,11 @@ CRLF = b"\r\n"
 
 
 def _class(request: HttpRequest, pk: int) -> CourseClass:
-    course_class = get_object_or_404(
-        CourseClass.objects.select_related("course__organizer__jurisdiction").prefetch_related("sessions__venue"), pk=pk
-    )
-    check_page(request.user, "attendance.manage_object", course_class)
-    return course_class
+    return read_for_page(selectors.managed_class_for_user, request.user, pk)
 
 
 def _session(request: HttpRequest, session_id: int) -> ClassSession:
-    session = get_object_or_404(
-        ClassSession.objects.select_related("course_class__course__organizer", "venue"), pk=session_id
-    )
-    check_page(request.user, "attendance.manage_object", session.course_class)
-    return session
+    return read_for_page(selectors.managed_session_for_user, request.user, session_id)
 
 
 def _kind(kind: str) -> str:
@@ -187,7 +177,7 @@ def class_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     closing = getattr(course_class, "closing", None) if hasattr(course_class, "closing") else None
     sessions = list(course_class.sessions.all())
     counts = selectors.signed_counts(course_class.pk, Kind.SIGN_IN)
-    listed = selectors.completions(course_class) if closing else Completion.objects.none()
+    listed = selectors.completions(course_class, closed=closing is not None)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -392,12 +382,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("attendance.manage")
 def correct(request: HttpRequest, completion_id: int) -> HttpResponse:
-    completion = get_object_or_404(
-        Completion.objects.select_related("closing__course_class__course__organizer", "registration__person"),
-        pk=completion_id,
-    )
+    completion = read_for_page(selectors.completion_for_user, request.user, completion_id)
     course_class = completion.closing.course_class
-    check_page(request.user, "attendance.manage_object", course_class)
     form = CorrectForm(request.POST or None, initial={"completes": "0" if completion.completes else "1"})
     if request.method == "POST" and form.is_valid():
         done = submit(
@@ -422,8 +408,7 @@ def correct(request: HttpRequest, completion_id: int) -> HttpResponse:
 
 
 def _my_person(request: HttpRequest) -> Person:
-    person_id = grants_for(request.user).person_id
-    person = Person.objects.select_related("agency").filter(pk=person_id).first() if person_id else None
+    person = selectors.person_signing(request.user)
     if person is None:
         raise Http404("no person")
     return person
@@ -465,9 +450,7 @@ def check(request: HttpRequest, ticket: str) -> HttpResponse:
         )
     except PeiliError as refusal:
         return _scan_error(request, refusal)
-    session = get_object_or_404(
-        ClassSession.objects.select_related("course_class__course", "venue"), pk=held.session_id
-    )
+    session = read_for_page(selectors.ticket_session, held.session_id)
     signed = None
     if request.method == "POST":
         person = _my_person(request)

@@ -20,6 +20,7 @@ from peili.catalog import rules
 from peili.catalog.enums import ClassStatus, DeliveryMode, RegistrationWindow
 from peili.catalog.models import (
     ClassCategoryHours,
+    ClassMaterial,
     ClassSession,
     Course,
     CourseClass,
@@ -30,7 +31,8 @@ from peili.catalog.models import (
     class_label,
 )
 from peili.core import versions
-from peili.core.errors import PeiliError
+from peili.core.errors import NotFound, PeiliError
+from peili.core.permissions import visible_to
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
@@ -674,8 +676,19 @@ def organizing_bodies_for_user(user: Any) -> QuerySet[Agency]:
     return qs.filter(condition).order_by("path")
 
 
-def classes_for_manager(user: Any) -> QuerySet[CourseClass]:
+def organizing_body_for_user(user: Any, code: str) -> Agency:
+    """One of the training bodies the user may run classes for, by code: `agency.not_found` for
+    another body, like one that does not exist."""
+    found = organizing_bodies_for_user(user).filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
+    return found
+
+
+def classes_for_manager(user: Any, status: str = "") -> QuerySet[CourseClass]:
     qs = CourseClass.objects.select_related("course__organizer").order_by("-status", "start_date", "pk")
+    if status:
+        qs = qs.filter(status=status)
     condition = organizer_condition(user, "course__organizer")
     return qs if condition is None else qs.filter(condition)
 
@@ -686,10 +699,28 @@ def courses_for_manager(user: Any) -> QuerySet[Course]:
     return qs if condition is None else qs.filter(condition)
 
 
-def plans_for_user(user: Any) -> QuerySet[TrainingPlan]:
+def plans_for_user(user: Any, year: int | None = None) -> QuerySet[TrainingPlan]:
     qs = TrainingPlan.objects.select_related("organizer", "decided_by").order_by("-year", "organizer__path")
+    if year is not None:
+        qs = qs.filter(year=year)
     condition = organizer_condition(user, "organizer")
     return qs if condition is None else qs.filter(condition)
+
+
+def plan_for_user(user: Any, plan_id: int) -> TrainingPlan:
+    """One of the plans the user may see: `plan.not_found` otherwise, whether it exists or not."""
+    found = plans_for_user(user).filter(pk=plan_id).first()
+    if found is None:
+        raise NotFound("plan.not_found", _("找不到此年度計畫。"))
+    return found
+
+
+def catalog_agency(code: str) -> Agency:
+    """The agency a catalog search is filtered for (classes open to it): `agency.not_found`."""
+    found = Agency.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": code})
+    return found
 
 
 def venues_active() -> QuerySet[Venue]:
@@ -774,6 +805,49 @@ def plan_totals(plan: TrainingPlan) -> tuple[list[TrackTotal], TrackTotal]:
         budget=sum((t.budget for t in totals), Decimal(0)),
     )
     return totals, grand
+
+
+def plan_item_for_publishing(user: Any, item_id: str) -> PlanItem | None:
+    """An item of an approved plan the user may open a course from (None otherwise)."""
+    return plan_items_for_publishing(user).filter(pk=item_id).first()
+
+
+def plan_item(plan: TrainingPlan, item_id: int) -> PlanItem:
+    """An item of the plan: not found when the plan has no such item."""
+    found = PlanItem.objects.filter(pk=item_id, plan=plan).first()
+    if found is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    return found
+
+
+def managed_course_for_user(user: Any, course_id: int) -> Course:
+    """A course whose classes the user sets up: `course.not_found`, or `permission.denied` when
+    another body's."""
+    found = Course.objects.select_related("organizer").filter(pk=course_id).first()
+    return visible_to(user, "catalog.manage_object", found, NotFound("course.not_found", _("找不到此課程。")))
+
+
+def managed_class_for_user(user: Any, class_id: int) -> CourseClass:
+    """A class the user sets up: `class.not_found`, or `permission.denied` when another body's."""
+    found = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
+    return visible_to(user, "catalog.manage_object", found, NotFound("class.not_found", _("找不到此班期。")))
+
+
+def class_session(course_class: CourseClass, session_id: int, *, with_instructors: bool = False) -> ClassSession:
+    """One of the class's sessions: not found when the class has no such session."""
+    qs = ClassSession.objects.prefetch_related("instructors") if with_instructors else ClassSession.objects.all()
+    found = qs.filter(pk=session_id, course_class=course_class).first()
+    if found is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    return found
+
+
+def class_material(course_class: CourseClass, material_id: int) -> ClassMaterial:
+    """One of the class's materials: not found when the class has no such material."""
+    found = ClassMaterial.objects.filter(pk=material_id, course_class=course_class).first()
+    if found is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    return found
 
 
 def plan_items_for_publishing(user: Any) -> QuerySet[PlanItem]:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,10 +31,10 @@ from peili.catalog.forms import (
     PlanItemForm,
     SessionForm,
 )
-from peili.catalog.models import ClassMaterial, ClassSession, Course, CourseClass, PlanItem, TrainingPlan
+from peili.catalog.models import Course, CourseClass, PlanItem, TrainingPlan
 from peili.core import roc, versions
 from peili.core.errors import PeiliError
-from peili.core.pages import perform, submit
+from peili.core.pages import perform, read_for_page, submit
 from peili.core.permissions import allowed, check_page, requires
 
 # --- the catalog ----------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def material_download(request: HttpRequest, pk: int, material_id: int) -> FileRe
     course_class = selectors.class_for_user(request.user, pk)
     if course_class is None:
         raise Http404
-    material = get_object_or_404(ClassMaterial, pk=material_id, course_class=course_class)
+    material = read_for_page(selectors.class_material, course_class, material_id)
     try:
         handle = material.file.open("rb")
     except FileNotFoundError:
@@ -177,10 +177,8 @@ def material_download(request: HttpRequest, pk: int, material_id: int) -> FileRe
 
 @requires("catalog.manage")
 def manage(request: HttpRequest) -> HttpResponse:
-    classes = selectors.classes_for_manager(request.user)
     status = request.GET.get("status", "")
-    if status in ClassStatus.values:
-        classes = classes.filter(status=status)
+    classes = selectors.classes_for_manager(request.user, status if status in ClassStatus.values else "")
     page = Paginator(classes, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -206,7 +204,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     bodies = selectors.organizing_bodies_for_user(request.user)
     plan_item: PlanItem | None = None
     if item_id := request.GET.get("plan_item") or request.POST.get("plan_item"):
-        plan_item = selectors.plan_items_for_publishing(request.user).filter(pk=str(item_id)).first()
+        plan_item = selectors.plan_item_for_publishing(request.user, str(item_id))
     initial: dict[str, Any] = {}
     if plan_item is not None:
         initial = {"organizer": plan_item.plan.organizer, "title": plan_item.title, "track": plan_item.track}
@@ -233,15 +231,11 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_course(request: HttpRequest, course_id: int) -> Course:
-    course = get_object_or_404(Course.objects.select_related("organizer"), pk=course_id)
-    check_page(request.user, "catalog.manage_object", course)
-    return course
+    return read_for_page(selectors.managed_course_for_user, request.user, course_id)
 
 
 def _managed_class(request: HttpRequest, pk: int) -> CourseClass:
-    course_class = get_object_or_404(CourseClass.objects.select_related("course__organizer"), pk=pk)
-    check_page(request.user, "catalog.manage_object", course_class)
-    return course_class
+    return read_for_page(selectors.managed_class_for_user, request.user, pk)
 
 
 @requires("catalog.manage")
@@ -357,9 +351,7 @@ def session_edit(request: HttpRequest, pk: int, session_id: int) -> HttpResponse
     """Change one session's date, times, venue, instructors, topic or hours (clashes refused, naming
     the other session; the class's dates follow its sessions)."""
     course_class = _managed_class(request, pk)
-    session = get_object_or_404(
-        ClassSession.objects.prefetch_related("instructors"), pk=session_id, course_class=course_class
-    )
+    session = read_for_page(selectors.class_session, course_class, session_id, with_instructors=True)
     if request.method == "POST":
         form = _session_form(request, request.POST)
         if form.is_valid():
@@ -385,7 +377,7 @@ def session_edit(request: HttpRequest, pk: int, session_id: int) -> HttpResponse
 @require_POST
 def session_delete(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
-    session = get_object_or_404(ClassSession, pk=session_id, course_class=course_class)
+    session = read_for_page(selectors.class_session, course_class, session_id)
     perform(request, lambda: services.session_delete(session=session, actor=request.user), _("已刪除節次。"))
     return redirect("catalog:class_setup", pk=pk)
 
@@ -436,7 +428,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def material_delete(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
     course_class = _managed_class(request, pk)
-    material = get_object_or_404(ClassMaterial, pk=material_id, course_class=course_class)
+    material = read_for_page(selectors.class_material, course_class, material_id)
     services.material_delete(material=material, actor=request.user)
     messages.success(request, _("已刪除課程資料。"))
     return redirect("catalog:class_setup", pk=pk)
@@ -508,7 +500,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, pk: int) -> TrainingPlan:
-    return get_object_or_404(selectors.plans_for_user(request.user), pk=pk)
+    return read_for_page(selectors.plan_for_user, request.user, pk)
 
 
 def _plan_page(
@@ -562,7 +554,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     plan = _plan(request, pk)
     check_page(request.user, "catalog.manage_object", plan)
-    item = get_object_or_404(PlanItem, pk=item_id, plan=plan)
+    item = read_for_page(selectors.plan_item, plan, item_id)
     perform(request, lambda: services.plan_item_delete(item=item, actor=request.user), _("已刪除計畫項目。"))
     return redirect("catalog:plan_detail", pk=pk)
 

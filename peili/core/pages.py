@@ -7,11 +7,23 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest
 
-from peili.core.errors import PeiliError
+from peili.core.errors import NotFound, PeiliError, PermissionDenied
 
 T = TypeVar("T")
+
+
+def read_for_page(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A `*_for_user` selector called from a page: its not-found error is the 404 page, its
+    refusal the 403 page (as `get_object_or_404` and `check_page` answer)."""
+    try:
+        return read(*args, **kwargs)
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.code) from error
 
 
 def perform(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:

@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from peili.core.errors import PermissionDenied
+from peili.core.errors import PeiliError, PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 PUBLIC = "public"
 
@@ -32,6 +33,16 @@ def check(user: Any, permission: str, obj: Any = None) -> None:
     """Raise `PermissionDenied` (code `permission.denied`) unless the predicate holds."""
     if not allowed(user, permission, obj):
         raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+
+
+def visible_to(user: Any, permission: str, found: T | None, missing: PeiliError) -> T:
+    """The object a `*_for_user` read found, for this user: `missing` (the app's not-found error)
+    when there is none, `permission.denied` (403) when it exists and the named predicate refuses
+    it — the answer the API and the pages have always given for these objects."""
+    if found is None:
+        raise missing
+    check(user, permission, found)
+    return found
 
 
 def check_page(user: Any, permission: str, obj: Any = None) -> None:

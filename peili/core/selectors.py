@@ -5,7 +5,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 
 from peili.core.enums import CalendarOverrideKind
-from peili.core.models import CalendarOverride
+from peili.core.models import AuditEntry, CalendarOverride
 from peili.core.workdays import WorkingCalendar
 
 
@@ -26,3 +26,18 @@ def single(queryset: QuerySet[M]) -> M | None:
     adds: ordering a wide `select_related` query costs Django a hash of every selected column,
     which on the hot paths (every request's account, a registration's class) was a third of the query."""
     return next(iter(queryset.order_by()[:1]), None)
+
+
+def audit_entries(action: str = "", object_text: str = "") -> QuerySet[AuditEntry]:
+    """The audit log, newest first: actions starting with `action`, objects whose description
+    holds `object_text`."""
+    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if object_text:
+        entries = entries.filter(object_repr__icontains=object_text)
+    return entries
+
+
+def calendar_overrides(limit: int = 200) -> list[CalendarOverride]:
+    return list(CalendarOverride.objects.all()[:limit])

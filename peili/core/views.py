@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.core import services
+from peili.core import selectors, services
 from peili.core.forms import CalendarOverrideForm
-from peili.core.models import AuditEntry, CalendarOverride
 from peili.core.pages import perform
 from peili.core.permissions import requires
 from peili.core.selectors import working_calendar
@@ -20,13 +19,9 @@ from peili.core.selectors import working_calendar
 
 @requires("core.view_audit")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
     obj = request.GET.get("object", "").strip()
-    if obj:
-        entries = entries.filter(object_repr__icontains=obj)
+    entries = selectors.audit_entries(action, obj)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page, "action": action, "object": obj})
 
@@ -52,7 +47,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "core/calendar.html",
         {
             "form": form,
-            "overrides": CalendarOverride.objects.all()[:200],
+            "overrides": selectors.calendar_overrides(),
             "days": days,
             "next_working_day": cal.nth_working_day_after(today, 1),
             "today": today,

@@ -3,9 +3,10 @@ each role sees (filtered for the user in the same step), rosters and hours so fa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +15,15 @@ from peili.catalog import selectors as catalog_selectors
 from peili.catalog.models import ClassSession, CourseClass, class_label
 from peili.catalog.rules import Eligibility, SessionSlot, eligibility
 from peili.core import versions
-from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
+from peili.core.errors import NotFound
+from peili.core.permissions import allowed, visible_to
+from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.enrolment.rules import RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
 from peili.org.scopes import grants_for
+from peili.org.selectors import people_for_user
 from peili.policy.models import Jurisdiction
 from peili.policy.selectors import effective_pack
 
@@ -222,3 +226,142 @@ def classes_open_for_nomination() -> QuerySet[CourseClass]:
         .select_related("course__organizer")
         .order_by("start_date", "course__title", "term")
     )
+
+
+# --- one object, for a user -------------------------------------------------------------------------
+
+
+def registration_for_user(user: Any, registration_id: int, permission: str) -> Registration:
+    """A registration the user may see and act on with `permission` (cancel, consent, substitute):
+    `registration.not_found` otherwise, whether it exists or not."""
+    found = registrations_for_user(user).filter(pk=registration_id).first()
+    if found is None or not allowed(user, permission, found):
+        raise NotFound(ErrorCode.NOT_FOUND, _("找不到此報名。"))
+    return found
+
+
+def registration_loaded(registration_id: int) -> Registration:
+    """A registration as the API answers it (class, course, person, deputy, the one it replaced)."""
+    return Registration.objects.select_related("course_class__course", "person", "deputy", "substitute_of__person").get(
+        pk=registration_id
+    )
+
+
+def registration_for_approver(registration_id: int, approver_id: int) -> tuple[Registration, Any] | None:
+    """The registration a consent link names and the approver it was sent to, while that approver
+    is active and may still decide on it (None otherwise: the link is no longer valid)."""
+    registration = (
+        Registration.objects.select_related("person__agency", "person__unit", "course_class__course", "deputy")
+        .filter(pk=registration_id)
+        .first()
+    )
+    approver = get_user_model().objects.filter(pk=approver_id, is_active=True).first()
+    if registration is None or approver is None or not allowed(approver, "enrolment.consent", registration):
+        return None
+    return registration, approver
+
+
+def enrolment_class(class_id: int) -> CourseClass:
+    """A class to register for (its sessions and venues loaded): anyone signed in may look at it.
+    Raises `registration.class_not_found`."""
+    found = _optional_class(class_id)
+    if found is None:
+        raise _class_not_found()
+    return found
+
+
+def roster_class_for_user(user: Any, class_id: int) -> CourseClass:
+    """A class whose roster the user reads: not found, or `permission.denied` when it is not theirs."""
+    return visible_to(user, "enrolment.view_roster", _optional_class(class_id), _class_not_found())
+
+
+def _optional_class(class_id: int) -> CourseClass | None:
+    return (
+        CourseClass.objects.select_related("course__organizer")
+        .prefetch_related("sessions__venue")
+        .filter(pk=class_id)
+        .first()
+    )
+
+
+def _class_not_found() -> NotFound:
+    return NotFound(ErrorCode.CLASS_NOT_FOUND, _("找不到此班期。"))
+
+
+def person_registering(user: Any) -> Person | None:
+    """The user's own person record with agency and unit (None without one)."""
+    person_id = grants_for(user).person_id
+    if person_id is None:
+        return None
+    return Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
+
+
+def colleagues_of(person: Person) -> QuerySet[Person]:
+    """The person's active colleagues in the same agency (deputies to choose from)."""
+    return (
+        Person.objects.filter(agency_id=person.agency_id, is_active=True)
+        .exclude(pk=person.pk)
+        .select_related("unit")
+        .order_by("unit__code", "name")
+    )
+
+
+def agency_people(agency_id: int) -> QuerySet[Person]:
+    """An agency's active people, by unit and name."""
+    return (
+        Person.objects.filter(agency_id=agency_id, is_active=True).select_related("unit").order_by("unit__code", "name")
+    )
+
+
+def active_registration(course_class: CourseClass, person: Person) -> Registration | None:
+    return course_class.registrations.filter(person=person, status__in=ACTIVE_STATUSES).first()
+
+
+def active_registrations_by_person(course_class: CourseClass, people: Sequence[Person]) -> dict[int, Registration]:
+    """Person id → their active registration in the class, for the people given."""
+    return {
+        r.person_id: r
+        for r in Registration.objects.filter(course_class=course_class, person__in=people, status__in=ACTIVE_STATUSES)
+    }
+
+
+def nominees_for_user(user: Any, query: str = "", limit: int = 200) -> list[Person]:
+    """Active staff in the user's scope (by agency, unit and name), whose name contains `query`."""
+    people = people_for_user(user).filter(is_active=True).order_by("agency__path", "unit__code", "name")
+    if query:
+        people = people.filter(name__contains=query)
+    return list(people[:limit])
+
+
+def people_for_user_by_id(user: Any, person_ids: Iterable[int]) -> dict[int, Person]:
+    """Person id → person, for those of `person_ids` in the user's scope (the others are left out)."""
+    return {p.pk: p for p in people_for_user(user).filter(pk__in=list(person_ids))}
+
+
+def substitute_for_user(user: Any, person_id: int) -> Person:
+    """A substitute in the user's scope: `registration.person_not_found` otherwise."""
+    found = people_for_user(user).filter(pk=person_id).first()
+    if found is None:
+        raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
+    return found
+
+
+def substitutes_for_user(user: Any, registration: Registration) -> QuerySet[Person]:
+    """Who in the user's scope may take the registration's place: the person's active colleagues."""
+    return (
+        people_for_user(user)
+        .filter(agency_id=registration.person.agency_id, is_active=True)
+        .exclude(pk=registration.person_id)
+        .order_by("unit__code", "name")
+    )
+
+
+def deputy_for(person: Person, deputy_person_id: int | None) -> Person | None:
+    """The named deputy: a colleague of the same agency (None when only a name, or none, is given).
+    Raises `registration.deputy_not_found`."""
+    if deputy_person_id is None:
+        return None
+    deputy = Person.objects.filter(pk=deputy_person_id, agency_id=person.agency_id).first()
+    if deputy is None:
+        raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+    return deputy

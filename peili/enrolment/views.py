@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,41 +18,28 @@ from openpyxl import Workbook
 from peili.catalog import selectors as catalog_selectors
 from peili.catalog.models import CourseClass
 from peili.core import roc
-from peili.core.errors import PeiliError
-from peili.core.permissions import PUBLIC, allowed, check_page, requires
+from peili.core.errors import NotFound, PeiliError
+from peili.core.pages import read_for_page
+from peili.core.permissions import PUBLIC, allowed, requires
 from peili.core.spreadsheets import workbook_bytes
 from peili.enrolment import notifications as notices
 from peili.enrolment import rules, selectors, services
-from peili.enrolment.enums import ACTIVE_STATUSES, Meal, RegistrationStatus
+from peili.enrolment.enums import Meal, RegistrationStatus
 from peili.enrolment.forms import DecisionForm, NominateClassForm, RegisterForm, SubstituteForm
 from peili.enrolment.models import Registration
 from peili.org.models import Person
-from peili.org.scopes import grants_for
-from peili.org.selectors import people_for_user
 from peili.records import selectors as record_selectors
 
 
 def _my_person(request: HttpRequest) -> Person:
-    person_id = grants_for(request.user).person_id
-    person = Person.objects.select_related("agency", "unit").filter(pk=person_id).first() if person_id else None
+    person = selectors.person_registering(request.user)
     if person is None:
         raise PermissionDenied("enrolment.register")
     return person
 
 
 def _class(class_id: int) -> CourseClass:
-    return get_object_or_404(
-        CourseClass.objects.select_related("course__organizer").prefetch_related("sessions__venue"), pk=class_id
-    )
-
-
-def _colleagues(person: Person) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(agency_id=person.agency_id, is_active=True)
-        .exclude(pk=person.pk)
-        .select_related("unit")
-        .order_by("unit__code", "name")
-    )
+    return read_for_page(selectors.enrolment_class, class_id)
 
 
 def _fail(request: HttpRequest, error: PeiliError) -> None:
@@ -82,10 +67,10 @@ def register(request: HttpRequest, class_id: int) -> HttpResponse:
         now,
     )
     verdict = selectors.eligibility_of(person, course_class, policy)
-    existing = course_class.registrations.filter(person=person, status__in=ACTIVE_STATUSES).first()
+    existing = selectors.active_registration(course_class, person)
     form = RegisterForm(
         request.POST or None,
-        colleagues=_colleagues(person),
+        colleagues=selectors.colleagues_of(person),
         meals=course_class.meals_provided,
         deputy_required=policy.deputy_required,
     )
@@ -145,10 +130,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @requires("enrolment.cancel")
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = selectors.registrations_for_user(request.user).filter(pk=pk).first()
     back = request.POST.get("next") or ""
     target = back if back.startswith("/") and not back.startswith("//") else None
-    if registration is None or not allowed(request.user, "enrolment.cancel", registration):
+    try:
+        registration = selectors.registration_for_user(request.user, pk, "enrolment.cancel")
+    except NotFound:
         messages.error(request, _("找不到此報名，或您沒有權限取消。"))
         return redirect(target or "enrolment:mine")
     try:
@@ -187,9 +173,12 @@ def _decide(request: HttpRequest, registration: Registration, actor: Any, decisi
 @requires("enrolment.consent")
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = selectors.registrations_for_user(request.user).filter(pk=pk).first()
+    try:
+        registration: Registration | None = selectors.registration_for_user(request.user, pk, "enrolment.consent")
+    except NotFound:
+        registration = None
     decision = request.POST.get("decision", "")
-    if registration is None or not allowed(request.user, "enrolment.consent", registration):
+    if registration is None:
         messages.error(request, _("找不到此報名，或您沒有權限決定。"))
     elif decision not in {"consent", "decline"}:
         messages.error(request, _("請選擇同意或不同意。"))
@@ -206,16 +195,10 @@ def consent_link(request: HttpRequest, token: str) -> HttpResponse:
     link prefetchers follow links); the decision is a POST from the button on this page. The signed
     token names the supervisor it was sent to; they must still hold the right to decide."""
     read = notices.consent_token_read(token)
-    registration = approver = None
-    if read is not None:
-        registration = (
-            Registration.objects.select_related("person__agency", "person__unit", "course_class__course", "deputy")
-            .filter(pk=read[0])
-            .first()
-        )
-        approver = get_user_model().objects.filter(pk=read[1], is_active=True).first()
-    if registration is None or approver is None or not allowed(approver, "enrolment.consent", registration):
+    found = selectors.registration_for_approver(read[0], read[1]) if read is not None else None
+    if found is None:
         return render(request, "enrolment/consent_link.html", {"invalid": True}, status=400 if read is None else 200)
+    registration, approver = found
     decision = request.GET.get("decision", "")
     if request.method == "POST":
         decision = request.POST.get("decision", "")
@@ -241,14 +224,10 @@ def nominate(request: HttpRequest) -> HttpResponse:
     staff: list[dict[str, Any]] = []
     registered: dict[int, Registration] = {}
     if course_class is not None:
-        people = people_for_user(request.user).filter(is_active=True).order_by("agency__path", "unit__code", "name")
-        q = request.GET.get("q", "").strip()
-        if q:
-            people = people.filter(name__contains=q)
-        people_list = list(people[:200])
+        people_list = selectors.nominees_for_user(request.user, request.GET.get("q", "").strip())
         if request.method == "POST":
             ids = {int(v) for v in request.POST.getlist("person") if v.isdigit()}
-            chosen = list(people_for_user(request.user).filter(pk__in=ids))
+            chosen = list(selectors.people_for_user_by_id(request.user, ids).values())
             if not chosen:
                 messages.error(request, _("請勾選至少一位同仁。"))
             else:
@@ -258,12 +237,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
                     request, _("薦送完成：成功 %(ok)d 人，未成功 %(bad)d 人。") % {"ok": ok, "bad": len(results) - ok}
                 )
         hours = record_selectors.hours_this_year([p.pk for p in people_list], selectors.class_year(course_class))
-        registered = {
-            r.person_id: r
-            for r in Registration.objects.filter(
-                course_class=course_class, person__in=people_list, status__in=ACTIVE_STATUSES
-            )
-        }
+        registered = selectors.active_registrations_by_person(course_class, people_list)
         staff = [{"person": p, "hours": hours[p.pk], "registration": registered.get(p.pk)} for p in people_list]
         staff.sort(key=lambda row: (row["hours"], row["person"].name))
     return render(
@@ -281,15 +255,11 @@ def nominate(request: HttpRequest) -> HttpResponse:
 
 @requires("enrolment.substitute")
 def substitute(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = selectors.registrations_for_user(request.user).filter(pk=pk).first()
-    if registration is None or not allowed(request.user, "enrolment.substitute", registration):
-        raise PermissionDenied("enrolment.substitute")
-    colleagues = (
-        people_for_user(request.user)
-        .filter(agency_id=registration.person.agency_id, is_active=True)
-        .exclude(pk=registration.person_id)
-        .order_by("unit__code", "name")
-    )
+    try:
+        registration = selectors.registration_for_user(request.user, pk, "enrolment.substitute")
+    except NotFound:
+        raise PermissionDenied("enrolment.substitute") from None
+    colleagues = selectors.substitutes_for_user(request.user, registration)
     try:
         deputy_required = selectors.policy_for_class(registration.course_class).deputy_required
     except PeiliError as error:
@@ -297,9 +267,7 @@ def substitute(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubstituteForm(
         request.POST or None,
         colleagues=colleagues,
-        deputies=Person.objects.filter(agency_id=registration.person.agency_id, is_active=True)
-        .select_related("unit")
-        .order_by("unit__code", "name"),
+        deputies=selectors.agency_people(registration.person.agency_id),
         deputy_required=deputy_required,
     )
     if request.method == "POST" and form.is_valid():
@@ -330,9 +298,7 @@ def _nominate_url() -> str:
 
 
 def _roster_class(request: HttpRequest, class_id: int) -> CourseClass:
-    course_class = _class(class_id)
-    check_page(request.user, "enrolment.view_roster", course_class)
-    return course_class
+    return read_for_page(selectors.roster_class_for_user, request.user, class_id)
 
 
 @requires("enrolment.view_roster")

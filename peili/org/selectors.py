@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peili.core.errors import NotFound
+from peili.core.permissions import visible_to
 from peili.org.enums import Role
-from peili.org.models import Agency, Person
+from peili.org.models import Agency, AgencyHeadcount, Person
 from peili.org.rules import normalise_national_id
 from peili.org.scopes import grants_for
 
@@ -81,6 +83,61 @@ def people_search(
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("agency__path", "name", "pk")
+
+
+def people_in_agency_for_user(
+    user: Any, *, q: str = "", agency_code: str | None = None, active: bool | None = True
+) -> QuerySet[Person]:
+    """`people_search` within the subtree of an agency named by code: none at all when the user
+    may not see that agency (or it does not exist)."""
+    within = agencies_for_user(user).filter(code=agency_code).first() if agency_code else None
+    if agency_code and within is None:
+        return Person.objects.none()
+    return people_search(user, q=q, agency=within, active=active)
+
+
+def agencies_with_headcounts_for_user(user: Any, year: int) -> list[dict[str, Any]]:
+    """The agencies the user may see (by path), each with its active people (`active_people`) and
+    the year's budgeted headcount (None when not set)."""
+    qs = agencies_for_user(user).annotate(active_people=Count("people", filter=Q(people__is_active=True)))
+    headcounts = {h.agency_id: h.budgeted_headcount for h in AgencyHeadcount.objects.filter(year=year, agency__in=qs)}
+    return [{"agency": a, "headcount": headcounts.get(a.pk)} for a in qs.order_by("path")]
+
+
+def agency_for_user(user: Any, code: str) -> Agency:
+    """An agency the user may see, by code: `agency.not_found` otherwise, whether it exists or not."""
+    found = agencies_for_user(user).filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到此機關，或不在您的權限範圍內。"))
+    return found
+
+
+def agency_by_code(code: str) -> Agency:
+    """Any agency, by code (for administrators): `agency.not_found`."""
+    found = Agency.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound("agency.not_found", _("找不到此機關，或不在您的權限範圍內。"))
+    return found
+
+
+def active_people_count(agency: Agency) -> int:
+    return agency.people.filter(is_active=True).count()
+
+
+def own_person_for_user(user: Any) -> Person:
+    """The user's own person record (agency and unit loaded): `person.not_found` without one."""
+    person_id = grants_for(user).person_id
+    found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first() if person_id else None
+    if found is None:
+        raise NotFound("person.not_found", _("找不到此人員。"))
+    return found
+
+
+def person_for_user(user: Any, person_id: int) -> Person:
+    """A person the user may view (`org.view_person`): `person.not_found` when there is none,
+    `permission.denied` when outside the user's scope (the answer the API publishes)."""
+    found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
+    return visible_to(user, "org.view_person", found, NotFound("person.not_found", _("找不到此人員。")))
 
 
 def home_summary(user: Any) -> dict[str, Any]:

@@ -5,29 +5,24 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core import roc
-from peili.core.pages import submit
-from peili.core.permissions import allowed, check_page, requires
+from peili.core.pages import read_for_page, submit
+from peili.core.permissions import allowed, requires
 from peili.org import selectors, services
 from peili.org.forms import AgencyForm, HeadcountForm, PeopleFilterForm
-from peili.org.models import Agency, AgencyHeadcount, Person
+from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
 
 
 @requires("org.view_agencies")
 def agencies(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
-    qs = selectors.agencies_for_user(request.user).annotate(
-        active_people=Count("people", filter=Q(people__is_active=True))
-    )
-    headcounts = {h.agency_id: h.budgeted_headcount for h in AgencyHeadcount.objects.filter(year=year, agency__in=qs)}
-    rows = [{"agency": a, "headcount": headcounts.get(a.pk)} for a in qs.order_by("path")]
+    rows = selectors.agencies_with_headcounts_for_user(request.user, year)
     return render(
         request,
         "org/agencies.html",
@@ -37,7 +32,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 @requires("org.view_agencies")
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(selectors.agencies_for_user(request.user), code=code)
+    agency = read_for_page(selectors.agency_for_user, request.user, code)
     can_manage = allowed(request.user, "org.manage_agencies")
     form = HeadcountForm(request.POST or None)
     if request.method == "POST":
@@ -62,7 +57,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             "headcounts": agency.headcounts.all(),
             "form": form,
             "can_manage": can_manage,
-            "people_count": agency.people.filter(is_active=True).count(),
+            "people_count": selectors.active_people_count(agency),
         },
     )
 
@@ -102,7 +97,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 @requires("org.manage_agencies")
 def agency_edit(request: HttpRequest, code: str) -> HttpResponse:
-    return _agency_form_view(request, get_object_or_404(Agency, code=code))
+    return _agency_form_view(request, read_for_page(selectors.agency_by_code, code))
 
 
 @requires("org.view_people")
@@ -124,14 +119,13 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @requires("org.view_people")
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person.objects.select_related("agency", "unit"), pk=pk)
-    check_page(request.user, "org.view_person", person)
+    person = read_for_page(selectors.person_for_user, request.user, pk)
     return _render_person(request, person)
 
 
 @requires("org.view_own_record")
 def my_record(request: HttpRequest) -> HttpResponse:
-    person = get_object_or_404(Person.objects.select_related("agency", "unit"), pk=grants_for(request.user).person_id)
+    person = read_for_page(selectors.own_person_for_user, request.user)
     return _render_person(request, person)
 
 

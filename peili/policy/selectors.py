@@ -26,6 +26,18 @@ def jurisdiction_by_code(code: str) -> Jurisdiction:
     return found
 
 
+def jurisdictions() -> QuerySet[Jurisdiction]:
+    """Every jurisdiction, the national default first."""
+    return Jurisdiction.objects.order_by("-is_national_default", "code")
+
+
+def jurisdiction_shown(code: str) -> Jurisdiction | None:
+    """The jurisdiction a page shows: the one named, or without a name the national default; when
+    neither is found, the first by code (None when there are no jurisdictions)."""
+    found = Jurisdiction.objects.filter(code=code).first() if code else national_default()
+    return found or Jurisdiction.objects.order_by("code").first()
+
+
 def jurisdictions_with_packs() -> QuerySet[Jurisdiction]:
     """Every jurisdiction with its packs (newest year first) in two queries."""
     packs = PolicyPack.objects.select_related("updated_by").order_by("-year")
@@ -34,10 +46,36 @@ def jurisdictions_with_packs() -> QuerySet[Jurisdiction]:
     )
 
 
-def packs_for_choice() -> QuerySet[PolicyPack]:
-    return PolicyPack.objects.select_related("jurisdiction").order_by(
+def packs_for_choice(jurisdiction_code: str | None = None) -> QuerySet[PolicyPack]:
+    """Every pack (those of one jurisdiction, by code), the national default's first."""
+    qs = PolicyPack.objects.select_related("jurisdiction").order_by(
         "-jurisdiction__is_national_default", "jurisdiction__code", "-year"
     )
+    return qs.filter(jurisdiction__code=jurisdiction_code) if jurisdiction_code else qs
+
+
+def pack_by_id(pack_id: int) -> PolicyPack:
+    """A pack (anyone who may view packs sees them all): `policy.pack_not_found` when there is none."""
+    pack = PolicyPack.objects.select_related("jurisdiction").filter(pk=pack_id).first()
+    if pack is None:
+        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+    return pack
+
+
+def pack_for_page(pack_id: int) -> PolicyPack:
+    """A pack with its jurisdiction and last editor: `policy.pack_not_found`."""
+    pack = PolicyPack.objects.select_related("jurisdiction", "updated_by").filter(pk=pack_id).first()
+    if pack is None:
+        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+    return pack
+
+
+def pack_revision(pack: PolicyPack, number: int) -> PolicyPackRevision:
+    """One revision of the pack, by number: not found when it has none by that number."""
+    found = pack.revisions.select_related("created_by").filter(number=number).first()
+    if found is None:
+        raise NotFound("not_found", _("找不到此資源。"))
+    return found
 
 
 def pack_revisions(pack: PolicyPack) -> QuerySet[PolicyPackRevision]:

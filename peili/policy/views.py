@@ -4,12 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
-from peili.core.pages import submit
+from peili.core.pages import read_for_page, submit
 from peili.core.permissions import allowed, requires
 from peili.core.roc import ROC_OFFSET
 from peili.policy import display, loader, selectors, services
@@ -31,7 +31,7 @@ def _source_lines(source: str, problems: list[Problem]) -> list[dict[str, Any]]:
 
 
 def _pack(pk: int) -> PolicyPack:
-    return get_object_or_404(PolicyPack.objects.select_related("jurisdiction", "updated_by"), pk=pk)
+    return read_for_page(selectors.pack_for_page, pk)
 
 
 @requires("policy.view_packs")
@@ -183,7 +183,7 @@ def pack_history(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("policy.view_packs")
 def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     pack = _pack(pk)
-    revision = get_object_or_404(pack.revisions.select_related("created_by"), number=number)
+    revision = read_for_page(selectors.pack_revision, pack, number)
     result = loader.validate(revision.source, complete=pack.jurisdiction.is_national_default)
     sections = []
     if result.document is not None:
@@ -251,7 +251,7 @@ def jurisdiction_create(request: HttpRequest) -> HttpResponse:
 
 @requires("policy.manage_packs")
 def jurisdiction_edit(request: HttpRequest, code: str) -> HttpResponse:
-    return _jurisdiction_form_view(request, get_object_or_404(Jurisdiction, code=code))
+    return _jurisdiction_form_view(request, read_for_page(selectors.jurisdiction_by_code, code))
 
 
 @requires("policy.view_packs")
@@ -261,9 +261,7 @@ def categories(request: HttpRequest) -> HttpResponse:
     administrator, a form to fill the codes in (no YAML)."""
     year = timezone.localdate().year
     code = request.GET.get("jurisdiction") or request.POST.get("jurisdiction") or ""
-    jurisdiction = Jurisdiction.objects.filter(code=code).first() if code else selectors.national_default()
-    if jurisdiction is None:
-        jurisdiction = Jurisdiction.objects.order_by("code").first()
+    jurisdiction = selectors.jurisdiction_shown(code)
     view = selectors.category_view(jurisdiction, year) if jurisdiction is not None else None
     can_manage = allowed(request.user, "policy.manage_packs")
     form = None
@@ -286,7 +284,7 @@ def categories(request: HttpRequest) -> HttpResponse:
         request,
         "policy/categories.html",
         {
-            "jurisdictions": Jurisdiction.objects.order_by("-is_national_default", "code"),
+            "jurisdictions": selectors.jurisdictions(),
             "jurisdiction": jurisdiction,
             "view": view,
             "form": form,

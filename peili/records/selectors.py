@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import allowed
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
@@ -352,6 +353,38 @@ def in_scope(user: Any, agency_path: str) -> bool:
     `agency_in_officer_scope` / `person_in_officer_scope`: a prefix test on the path, no query
     (the named predicate `records.view_compliance_of`)."""
     return allowed(user, "records.view_compliance_of", agency_path)
+
+
+def transcript_person_for_user(user: Any, person_id: int) -> Person:
+    """A person whose transcript the user reads: `person.not_found` when there is none,
+    `permission.denied` when outside the user's compliance scope (the API's published answer)."""
+    person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("person.not_found", _("找不到此人員。"))
+    if not in_scope(user, person.agency.path):
+        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+    return person
+
+
+def compliance_agency_for_user(user: Any, code: str) -> Agency:
+    """An agency subtree in the user's compliance scope (not `agencies_for_user`, which gives an
+    organizer every agency): `agency.not_found` otherwise, whether it exists or not."""
+    agency = Agency.objects.select_related("jurisdiction").filter(code=code).first()
+    if agency is None or not in_scope(user, agency.path):
+        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
+    return agency
+
+
+def dashboard_agency_for_user(user: Any, code: str) -> Agency:
+    """The agency subtree the compliance dashboard shows: the one named by `code`, else the user's
+    default (`default_agency`); not found when there is none, `permission.denied` outside the
+    user's compliance scope."""
+    agency = Agency.objects.select_related("jurisdiction").filter(code=code).first() if code else default_agency(user)
+    if agency is None:
+        raise NotFound("agency.not_found", _("找不到機關。"))
+    if not in_scope(user, agency.path):
+        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+    return agency
 
 
 def default_agency(user: Any) -> Agency | None:

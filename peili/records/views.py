@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core import roc
+from peili.core.pages import read_for_page
 from peili.core.permissions import requires
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
@@ -57,10 +58,7 @@ def _own_person(request: HttpRequest) -> Person:
 
 
 def _scoped_person(request: HttpRequest, person_id: int) -> Person:
-    person = get_object_or_404(Person.objects.select_related("agency"), pk=person_id)
-    if not selectors.in_scope(request.user, person.agency.path):
-        raise PermissionDenied("records.view_compliance")
-    return person
+    return read_for_page(selectors.transcript_person_for_user, request.user, person_id)
 
 
 def _transcript_page(request: HttpRequest, person: Person, *, own: bool) -> HttpResponse:
@@ -151,16 +149,7 @@ class Scope:
 
 def _scope(request: HttpRequest, params: Any) -> Scope:
     code = params.get("agency", "").strip()
-    if code:
-        agency = Agency.objects.select_related("jurisdiction").filter(code=code).first()
-        if agency is None:
-            raise Http404(_("找不到機關。"))
-    else:
-        agency = selectors.default_agency(request.user)
-        if agency is None:
-            raise Http404(_("找不到機關。"))
-    if not selectors.in_scope(request.user, agency.path):
-        raise PermissionDenied("records.view_compliance")
+    agency = read_for_page(selectors.dashboard_agency_for_user, request.user, code)
     year = _year(params.get("year"), timezone.localdate().year) or timezone.localdate().year
     rule = selectors.hours_rule(agency.jurisdiction, year)
     status = params.get("status", selectors.ALL)

@@ -41,6 +41,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog.models import Course, CourseClass, Instructor
+from peili.catalog.selectors import classes_for_manager
+from peili.core.errors import NotFound
 from peili.core.roc import ROC_OFFSET
 from peili.org.models import Agency
 from peili.policy.selectors import effective_pack
@@ -730,6 +732,16 @@ def course_results(course: Course) -> Results:
         classes=_class_rows(surveys, per_survey, built.points),
         trend=_year_trend(surveys, built.index_parts, built.points),
     )
+
+
+def instructor_results_for_user(user: Any, instructor_id: int) -> tuple[Instructor, Results]:
+    """An instructor's results in the classes the user manages (all, for an administrator):
+    `instructor.not_found` when the instructor does not exist or taught none of them, alike."""
+    instructor = Instructor.objects.filter(pk=instructor_id).first()
+    results = instructor_results(instructor, classes_for_manager(user)) if instructor else None
+    if instructor is None or results is None or not results.summary.classes:
+        raise NotFound("instructor.not_found", _("您主辦的班期中沒有這位講座的問卷結果。"))
+    return instructor, results
 
 
 def instructor_results(instructor: Instructor, classes: QuerySet[CourseClass]) -> Results:

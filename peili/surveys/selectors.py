@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,16 +20,19 @@ from django.utils.translation import gettext as _
 from peili.attendance.conditions import REFLECTION, ConditionState
 from peili.attendance.enums import Reason
 from peili.attendance.models import Attendance, Completion
-from peili.catalog.models import CourseClass, Instructor
-from peili.catalog.selectors import organizer_condition
+from peili.catalog.models import Course, CourseClass, Instructor
+from peili.catalog.selectors import classes_for_manager, organizer_condition
 from peili.core import roc
+from peili.core.errors import NotFound, PermissionDenied
+from peili.core.permissions import allowed, check, visible_to
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
+from peili.org.models import Agency
 from peili.org.scopes import grants_for
 from peili.policy.schema import SurveyRule
 from peili.policy.selectors import effective_pack
 from peili.surveys import rules, sealing
-from peili.surveys.enums import QuestionKind, ReflectionStatus, SectionKind, SurveyState
+from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SectionKind, SurveyState
 from peili.surveys.models import (
     Invitation,
     Question,
@@ -36,6 +40,7 @@ from peili.surveys.models import (
     ReflectionAssignment,
     Survey,
     SurveyTemplate,
+    TemplateDefault,
     TemplateSection,
     TemplateVersion,
 )
@@ -55,6 +60,136 @@ def templates_for_user(user: Any) -> QuerySet[SurveyTemplate]:
     queryset = SurveyTemplate.objects.select_related("organizer").order_by("organizer__path", "name")
     condition = organizer_condition(user, "organizer")
     return queryset if condition is None else queryset.filter(condition)
+
+
+def template_for_user(user: Any, template_id: int) -> SurveyTemplate:
+    """A template to read or build: `survey.template_not_found` when there is none,
+    `permission.denied` when another body's (the answer the API and the builder publish)."""
+    found = SurveyTemplate.objects.select_related("organizer").filter(pk=template_id).first()
+    return visible_to(user, "surveys.manage_object", found, _template_not_found())
+
+
+def own_template_for_user(user: Any, template_id: int) -> SurveyTemplate:
+    """One of the templates of the bodies the user organizes for (a class's survey is chosen among
+    them): another body's template is not found, like one that does not exist."""
+    found = templates_for_user(user).filter(pk=template_id).first()
+    if found is None:
+        raise _template_not_found()
+    return found
+
+
+def _template_not_found() -> NotFound:
+    return NotFound("survey.template_not_found", gettext("找不到此問卷範本。"))
+
+
+def active_templates_of(organizer_id: int) -> QuerySet[SurveyTemplate]:
+    return SurveyTemplate.objects.filter(organizer_id=organizer_id, is_active=True).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class DefaultsFacts:
+    templates: dict[int, list[SurveyTemplate]]  # organizer id → its templates, by name
+    current: dict[tuple[int, str], SurveyTemplate]  # (organizer id, track) → the default template
+    used_tracks: dict[int, set[str]]  # organizer id → the tracks its courses use
+
+
+def defaults_facts(organizer_ids: list[int]) -> DefaultsFacts:
+    """The bodies' templates, default templates and the tracks their courses use (three queries)."""
+    templates: dict[int, list[SurveyTemplate]] = {}
+    for template in SurveyTemplate.objects.filter(organizer_id__in=organizer_ids).order_by("name", "pk"):
+        templates.setdefault(template.organizer_id, []).append(template)
+    current = {
+        (d.organizer_id, d.track): d.template
+        for d in TemplateDefault.objects.filter(organizer_id__in=organizer_ids).select_related("template")
+    }
+    used: dict[int, set[str]] = {}
+    courses = Course.objects.filter(organizer_id__in=organizer_ids).exclude(track="").order_by()
+    for organizer_id, track in courses.values_list("organizer_id", "track").distinct():
+        used.setdefault(organizer_id, set()).add(track)
+    return DefaultsFacts(templates, current, used)
+
+
+def has_section(template: SurveyTemplate, key: str) -> bool:
+    """The template's newest version has a section with this key."""
+    return latest_version(template).sections.filter(key=key).exists()
+
+
+def has_question(template: SurveyTemplate, key: str) -> bool:
+    """The template's newest version has a question with this key."""
+    return Question.objects.filter(section__version=latest_version(template), key=key).exists()
+
+
+# --- classes, courses, bodies and instructors to manage ----------------------------------------------
+
+
+def managed_class_for_user(user: Any, class_id: int) -> CourseClass:
+    """A class whose survey and reflections the user manages: `class.not_found` when there is
+    none, `permission.denied` when another body's."""
+    found = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
+    return visible_to(user, "surveys.manage_object", found, NotFound("class.not_found", gettext("找不到此班期。")))
+
+
+def reflection_class_for_user(user: Any, class_id: int) -> CourseClass:
+    """A class the user writes a reflection on: `class.not_found` when there is none,
+    `permission.denied` unless the user is confirmed in it."""
+    found = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
+    if found is None:
+        raise NotFound("class.not_found", gettext("找不到此班期。"))
+    person_id = grants_for(user).person_id
+    if person_id is None or not confirmed_in(found, person_id):
+        raise PermissionDenied("permission.denied", gettext("您沒有權限執行此操作。"), status=403)
+    return found
+
+
+def managed_course_for_user(user: Any, course_id: int) -> Course:
+    """A course whose results the user reads: `course.not_found` / `permission.denied`."""
+    found = Course.objects.select_related("organizer").filter(pk=course_id).first()
+    return visible_to(user, "surveys.manage_object", found, NotFound("course.not_found", gettext("找不到此課程。")))
+
+
+def results_body_for_user(user: Any, code: str) -> Agency:
+    """An organizing body whose results (with the bodies under it) the user reads:
+    `agency.not_found` / `permission.denied`."""
+    found = Agency.objects.filter(code=code).first()
+    missing = NotFound("agency.not_found", gettext("找不到機關「%(code)s」。") % {"code": code})
+    return visible_to(user, "surveys.view_body_results", found, missing)
+
+
+def surveyed_classes_for_user(user: Any, year: int | None = None) -> QuerySet[CourseClass]:
+    """The classes with a survey that the user manages, newest first; with `year`, those that ended
+    (or, without an end date, started) that year."""
+    classes = classes_for_manager(user).filter(survey__isnull=False).order_by("-end_date", "-pk")
+    if year is not None:
+        classes = classes.annotate(ended=Coalesce("end_date", "start_date")).filter(ended__year=year)
+    return classes
+
+
+def class_survey(course_class: CourseClass) -> Survey | None:
+    return Survey.objects.filter(course_class=course_class).select_related("version__template").first()
+
+
+def has_survey(course_class: CourseClass) -> bool:
+    return Survey.objects.filter(course_class=course_class).exists()
+
+
+def reflection_assignment(course_class: CourseClass) -> ReflectionAssignment | None:
+    return ReflectionAssignment.objects.filter(course_class=course_class).first()
+
+
+def reflection_for_user(user: Any, reflection_id: int) -> Reflection:
+    """A reflection to review: not found when there is none, `permission.denied` when its class is
+    another body's."""
+    found = (
+        Reflection.objects.select_related(
+            "assignment__course_class__course__organizer", "person__agency", "reviewed_by"
+        )
+        .filter(pk=reflection_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound("not_found", gettext("找不到此資源。"))
+    check(user, "surveys.manage_object", found.assignment.course_class)
+    return found
 
 
 def latest_version(template: SurveyTemplate) -> TemplateVersion:
@@ -199,6 +334,34 @@ def pending_for_person(person_id: int, now: datetime | None = None) -> list[Pend
 
 def invitation_for(survey: Survey, person_id: int) -> Invitation | None:
     return Invitation.objects.filter(survey=survey, person_id=person_id).first()
+
+
+def invitation_for_user(user: Any, survey_id: int) -> Invitation:
+    """The user's own invitation to a survey (its survey, class, course and template loaded). A
+    survey that does not exist and one the user is not asked to answer are refused alike
+    (`survey.not_invited`), so ids tell nothing; a user without a person record is told so
+    (`survey.no_person`, 403) once the survey exists."""
+    refused = NotFound(ErrorCode.NOT_INVITED, gettext("找不到此問卷，或您不在填答名單中。"))
+    survey = Survey.objects.select_related("course_class__course", "version__template").filter(pk=survey_id).first()
+    if survey is None:
+        raise refused
+    person_id = grants_for(user).person_id
+    if person_id is None:
+        raise PermissionDenied("survey.no_person", gettext("帳號未對應人員資料，無法填答問卷。"), status=403)
+    invitation = invitation_for(survey, person_id)
+    if invitation is None or not allowed(user, "surveys.answer_object", invitation):
+        raise refused
+    invitation.survey = survey  # keep the class and template loaded above
+    return invitation
+
+
+def answered_by(person_id: int, limit: int = 10) -> QuerySet[Invitation]:
+    """The person's answered invitations, newest first."""
+    return (
+        Invitation.objects.filter(person_id=person_id, responded_at__isnull=False)
+        .select_related("survey__course_class__course")
+        .order_by("-responded_at")[:limit]
+    )
 
 
 # An anonymous survey's draft is kept sealed under this key of `Invitation.draft`.

@@ -11,16 +11,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.core.errors import PeiliError
-from peili.core.permissions import check_page, requires
+from peili.core.pages import read_for_page
+from peili.core.permissions import requires
 from peili.org.scopes import grants_for
 from peili.surveys import rules, selectors, services
 from peili.surveys.enums import ErrorCode, QuestionKind, ScalePoint, SurveyState
-from peili.surveys.models import Invitation, Survey
 
 
 def _person_id(request: HttpRequest) -> int:
@@ -34,11 +34,7 @@ def _person_id(request: HttpRequest) -> int:
 def mine(request: HttpRequest) -> HttpResponse:
     person_id = _person_id(request)
     now = timezone.now()
-    answered = (
-        Invitation.objects.filter(person_id=person_id, responded_at__isnull=False)
-        .select_related("survey__course_class__course")
-        .order_by("-responded_at")[:10]
-    )
+    answered = selectors.answered_by(person_id)
     reflections = selectors.reflections_for_person(person_id)
     return render(
         request,
@@ -95,11 +91,9 @@ def _posted(request: HttpRequest) -> dict[str, list[str]]:
 
 @requires("surveys.answer")
 def answer(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = get_object_or_404(Survey.objects.select_related("course_class__course", "version"), pk=survey_id)
-    invitation = selectors.invitation_for(survey, _person_id(request))
-    if invitation is None:
-        raise Http404
-    check_page(request.user, "surveys.answer_object", invitation)
+    _person_id(request)  # a page answers "not found" to a user without a person record, too
+    invitation = read_for_page(selectors.invitation_for_user, request.user, survey_id)
+    survey = invitation.survey
     state = selectors.survey_state(survey)
     data: dict[str, list[str]] = selectors.draft_values(invitation)
     errors: dict[str, str] = {}

@@ -10,7 +10,6 @@ page says so before and after.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,16 +19,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.catalog.models import Course, CourseClass
+from peili.catalog.models import CourseClass
 from peili.catalog.selectors import organizing_bodies_for_user, track_choices
 from peili.core.errors import PeiliError
-from peili.core.pages import perform, submit
+from peili.core.pages import perform, read_for_page, submit
 from peili.core.permissions import check_page, requires
 from peili.org.models import Agency
 from peili.surveys import selectors, services
@@ -46,10 +45,7 @@ from peili.surveys.forms.builder import (
 )
 from peili.surveys.models import (
     Question,
-    ReflectionAssignment,
-    Survey,
     SurveyTemplate,
-    TemplateDefault,
     TemplateSection,
 )
 
@@ -63,9 +59,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _template(request: HttpRequest, pk: int) -> SurveyTemplate:
-    template = get_object_or_404(SurveyTemplate.objects.select_related("organizer"), pk=pk)
-    check_page(request.user, "surveys.manage_object", template)
-    return template
+    return read_for_page(selectors.template_for_user, request.user, pk)
 
 
 def _section_id(key: str) -> str:
@@ -279,14 +273,6 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _after(request, template, bound=Bound("section_add", "", form))
 
 
-def _has_section(template: SurveyTemplate, key: str) -> bool:
-    return selectors.latest_version(template).sections.filter(key=key).exists()
-
-
-def _has_question(template: SurveyTemplate, key: str) -> bool:
-    return Question.objects.filter(section__version=selectors.latest_version(template), key=key).exists()
-
-
 @requires("surveys.manage")
 @require_POST
 def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
@@ -295,7 +281,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     action = request.POST.get("action", "update")
     if action not in ACTIONS:
         return HttpResponseBadRequest(_("不明的操作。"))
-    if not _has_section(template, key):
+    if not selectors.has_section(template, key):
         messages.error(request, _("找不到這個題組，可能已被刪除。"))
         return _after(request, template)
     before = _version_number(template)
@@ -335,7 +321,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     template = _template(request, pk)
     section_key = request.POST.get("section", "")[:32]
-    if not _has_section(template, section_key):
+    if not selectors.has_section(template, section_key):
         messages.error(request, _("找不到這個題組，可能已被刪除。"))
         return _after(request, template)
     form = QuestionAddForm(request.POST, auto_id=_question_add_id(section_key))
@@ -363,7 +349,7 @@ def question_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     action = request.POST.get("action", "update")
     if action not in ACTIONS:
         return HttpResponseBadRequest(_("不明的操作。"))
-    if not _has_question(template, key):
+    if not selectors.has_question(template, key):
         messages.error(request, _("找不到這個題目，可能已被刪除。"))
         return _after(request, template)
     before = _version_number(template)
@@ -421,28 +407,18 @@ class BodyDefaults:
 def _body_defaults(bodies: list[Agency]) -> list[BodyDefaults]:
     """For each body: its templates, and a row for all its classes then one per track — the tracks
     of its policy pack's categories, then any other its courses use or a default names."""
-    ids = [body.pk for body in bodies]
-    templates: dict[int, list[SurveyTemplate]] = defaultdict(list)
-    for template in SurveyTemplate.objects.filter(organizer_id__in=ids).order_by("name", "pk"):
-        templates[template.organizer_id].append(template)
-    current: dict[tuple[int, str], SurveyTemplate] = {
-        (d.organizer_id, d.track): d.template
-        for d in TemplateDefault.objects.filter(organizer_id__in=ids).select_related("template")
-    }
-    used: dict[int, set[str]] = defaultdict(set)
-    courses = Course.objects.filter(organizer_id__in=ids).exclude(track="").order_by()
-    for organizer_id, track in courses.values_list("organizer_id", "track").distinct():
-        used[organizer_id].add(track)
+    facts = selectors.defaults_facts([body.pk for body in bodies])
+    current = facts.current
     year = timezone.localdate().year
     out = []
     for body in bodies:
         pack = track_choices(body.jurisdiction_id, year)
         names = dict(pack)
         named = {track for organizer_id, track in current if organizer_id == body.pk and track}
-        keys = [key for key, _name in pack] + sorted((used[body.pk] | named) - names.keys())
+        keys = [key for key, _name in pack] + sorted((facts.used_tracks.get(body.pk, set()) | named) - names.keys())
         rows = [DefaultRow("", _("所有班期（未指定類別者）"), current.get((body.pk, "")))]
         rows += [DefaultRow(key, names.get(key, key), current.get((body.pk, key))) for key in keys]
-        out.append(BodyDefaults(body, templates[body.pk], rows))
+        out.append(BodyDefaults(body, facts.templates.get(body.pk, []), rows))
     return out
 
 
@@ -462,8 +438,7 @@ def defaults(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("surveys.manage_object")
         template = None
         if request.POST.get("action") != "clear" and data["template"]:
-            template = get_object_or_404(SurveyTemplate.objects.select_related("organizer"), pk=data["template"])
-            check_page(request.user, "surveys.manage_object", template)
+            template = read_for_page(selectors.template_for_user, request.user, data["template"])
         track = data["track"] or ""
         listed = _body_defaults([body])[0]
         if track not in listed.tracks:
@@ -493,9 +468,7 @@ def defaults(request: HttpRequest) -> HttpResponse:
 
 
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
-    course_class = get_object_or_404(CourseClass.objects.select_related("course__organizer__jurisdiction"), pk=class_id)
-    check_page(request.user, "surveys.manage_object", course_class)
-    return course_class
+    return read_for_page(selectors.managed_class_for_user, request.user, class_id)
 
 
 @dataclass(frozen=True)
@@ -519,11 +492,9 @@ def class_setup(request: HttpRequest, class_id: int) -> HttpResponse:
     """A class's survey (which template, anonymous or not — until it has opened) and its written
     reflection requirement. POST with action=attach, detach or reflection."""
     course_class = _class(request, class_id)
-    survey = Survey.objects.filter(course_class=course_class).select_related("version__template").first()
-    assignment = ReflectionAssignment.objects.filter(course_class=course_class).first()
-    templates = SurveyTemplate.objects.filter(organizer_id=course_class.course.organizer_id, is_active=True).order_by(
-        "name", "pk"
-    )
+    survey = selectors.class_survey(course_class)
+    assignment = selectors.reflection_assignment(course_class)
+    templates = selectors.active_templates_of(course_class.course.organizer_id)
     survey_form = ClassSurveyForm(
         initial=(
             {"template": survey.version.template_id, "anonymous": "1" if survey.anonymous else "0"} if survey else {}

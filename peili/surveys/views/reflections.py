@@ -12,20 +12,19 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import CourseClass
 from peili.core.errors import PeiliError
-from peili.core.pages import submit
+from peili.core.pages import read_for_page, submit
 from peili.core.permissions import check_page, requires
 from peili.org.scopes import grants_for
 from peili.policy.schema import SurveyRule
 from peili.surveys import rules, selectors, services
 from peili.surveys.enums import ErrorCode, ReflectionStatus
 from peili.surveys.forms.reflections import ReflectionForm, ReviewForm
-from peili.surveys.models import Reflection, ReflectionAssignment
 
 EDITABLE = (ReflectionStatus.DRAFT, ReflectionStatus.RETURNED)
 NOT_STARTED = "none"  # the filter's key for those who have not started a reflection
@@ -37,14 +36,6 @@ STATUS_FILTERS = (
     ReflectionStatus.DRAFT,
     NOT_STARTED,
 )
-
-
-def _class(class_id: int) -> CourseClass:
-    return get_object_or_404(CourseClass.objects.select_related("course__organizer__jurisdiction"), pk=class_id)
-
-
-def _assignment(course_class: CourseClass) -> ReflectionAssignment | None:
-    return ReflectionAssignment.objects.filter(course_class=course_class).first()
 
 
 def _survey_rule(course_class: CourseClass) -> SurveyRule | None:
@@ -62,11 +53,11 @@ def _survey_rule(course_class: CourseClass) -> SurveyRule | None:
 def write(request: HttpRequest, class_id: int) -> HttpResponse:
     """Write, keep (暫存) and submit (送出) one's reflection on a class; read-only once it is
     submitted or accepted, or when the deadline has passed."""
-    course_class = _class(class_id)
+    course_class = read_for_page(selectors.reflection_class_for_user, request.user, class_id)
     person = grants_for(request.user).person
-    if person is None or not selectors.confirmed_in(course_class, person.pk):
+    if person is None:  # the read above already refused a user without a person record
         raise DjangoPermissionDenied("surveys.answer_object")
-    assignment = _assignment(course_class)
+    assignment = selectors.reflection_assignment(course_class)
     if assignment is None:
         raise Http404("no reflection required")
     reflection = selectors.reflection_of(assignment, person.pk)
@@ -115,9 +106,8 @@ def write(request: HttpRequest, class_id: int) -> HttpResponse:
 @requires("surveys.manage")
 def review_list(request: HttpRequest, class_id: int) -> HttpResponse:
     """A class's confirmed people with their reflection's status, length and time of submission."""
-    course_class = _class(class_id)
-    check_page(request.user, "surveys.manage_object", course_class)
-    assignment = _assignment(course_class)
+    course_class = read_for_page(selectors.managed_class_for_user, request.user, class_id)
+    assignment = selectors.reflection_assignment(course_class)
     lines = selectors.reflection_roster(assignment) if assignment is not None else []
     counts = Counter(line.status or NOT_STARTED for line in lines)
     filters = [("", _("全部"), len(lines))] + [
@@ -148,15 +138,9 @@ def review_list(request: HttpRequest, class_id: int) -> HttpResponse:
 @requires("surveys.manage")
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """Read one reflection; accept it, or return it with a comment for the writer to revise."""
-    reflection = get_object_or_404(
-        Reflection.objects.select_related(
-            "assignment__course_class__course__organizer", "person__agency", "reviewed_by"
-        ),
-        pk=pk,
-    )
+    reflection = read_for_page(selectors.reflection_for_user, request.user, pk)
     assignment = reflection.assignment
     course_class = assignment.course_class
-    check_page(request.user, "surveys.manage_object", course_class)
     closed = course_class.status == ClassStatus.CLOSED
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

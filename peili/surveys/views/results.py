@@ -15,22 +15,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.catalog.models import Course, CourseClass, Instructor
-from peili.catalog.selectors import classes_for_manager, organizing_bodies_for_user
+from peili.catalog.selectors import organizing_bodies_for_user
 from peili.core import roc
-from peili.core.permissions import check_page, requires
-from peili.org.models import Agency
-from peili.surveys import exports, services
+from peili.core.pages import read_for_page
+from peili.core.permissions import requires
+from peili.surveys import exports, selectors, services
 from peili.surveys import results as res
 from peili.surveys.enums import QuestionKind
-from peili.surveys.models import Survey
 
 PAGE_SIZE = 50
 FIRST_YEAR = 1912  # ROC 1
@@ -327,9 +324,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The classes with a survey that the user organizes, newest first, with their response rate
     and index; filtered by the year the class ended."""
     year = _year(request.GET.get("year"))
-    classes = classes_for_manager(request.user).filter(survey__isnull=False).order_by("-end_date", "-pk")
-    if year is not None:
-        classes = classes.annotate(ended=Coalesce("end_date", "start_date")).filter(ended__year=year)
+    classes = selectors.surveyed_classes_for_user(request.user, year)
     page = Paginator(classes, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(
@@ -347,9 +342,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @requires("surveys.manage")
 def class_results(request: HttpRequest, class_id: int) -> HttpResponse:
-    course_class = get_object_or_404(CourseClass.objects.select_related("course__organizer"), pk=class_id)
-    check_page(request.user, "surveys.manage_object", course_class)
-    if not Survey.objects.filter(course_class=course_class).exists():
+    course_class = read_for_page(selectors.managed_class_for_user, request.user, class_id)
+    if not selectors.has_survey(course_class):
         raise Http404(_("本班期沒有問卷。"))
     results = res.class_results(course_class)
     course = course_class.course
@@ -372,8 +366,7 @@ def class_results(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @requires("surveys.manage")
 def course_results(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_object_or_404(Course.objects.select_related("organizer"), pk=course_id)
-    check_page(request.user, "surveys.manage_object", course)
+    course = read_for_page(selectors.managed_course_for_user, request.user, course_id)
     results = res.course_results(course)
     return _page(
         request,
@@ -390,10 +383,7 @@ def course_results(request: HttpRequest, course_id: int) -> HttpResponse:
 def instructor_results(request: HttpRequest, instructor_id: int) -> HttpResponse:
     """An instructor's results in the classes the user organizes (all, for an administrator); 404
     when the user organizes none of the classes with a survey that the instructor taught."""
-    instructor = get_object_or_404(Instructor, pk=instructor_id)
-    results = res.instructor_results(instructor, classes_for_manager(request.user))
-    if not results.summary.classes:
-        raise Http404(_("您主辦的班期中沒有這位講座的問卷結果。"))
+    instructor, results = read_for_page(res.instructor_results_for_user, request.user, instructor_id)
     return _page(
         request,
         results,
@@ -407,8 +397,7 @@ def instructor_results(request: HttpRequest, instructor_id: int) -> HttpResponse
 
 @requires("surveys.manage")
 def body_results(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, code=code)
-    check_page(request.user, "surveys.view_body_results", agency)
+    agency = read_for_page(selectors.results_body_for_user, request.user, code)
     today = timezone.localdate()
     last = _year(request.GET.get("to")) or today.year
     first = _year(request.GET.get("from")) or last - BODY_YEARS + 1
