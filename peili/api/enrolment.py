@@ -152,7 +152,7 @@ def _deputy(person: Person, deputy_person_id: int | None) -> Person | None:
         return None
     deputy = Person.objects.filter(pk=deputy_person_id, agency_id=person.agency_id).first()
     if deputy is None:
-        raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+        raise NotFound(errors.REGISTRATION_DEPUTY_NOT_FOUND, _("找不到此職務代理人（須為同機關人員）。"))
     return deputy
 
 
@@ -284,7 +284,7 @@ def substitute(request: HttpRequest, registration_id: Id, payload: SubstituteIn)
     registration = _visible(request, registration_id, "enrolment.substitute")
     person = people_for_user(request.user).filter(pk=payload.person_id).first()
     if person is None:
-        raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
+        raise NotFound(errors.REGISTRATION_PERSON_NOT_FOUND, _("找不到此人員，或不在您的權限範圍內。"))
     deputy = _deputy(person, payload.deputy_person_id)
     replacement = services.registration_substitute(
         registration=registration,

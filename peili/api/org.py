@@ -114,7 +114,7 @@ def people(
 def person(request: HttpRequest, person_id: Id) -> Person:
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
     if found is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
+        raise NotFound(PERSON_NOT_FOUND, _("找不到此人員。"))
     check(request.user, "org.view_person", found)
     request.peili_full_national_id = allowed(request.user, "org.view_full_national_id", found)  # type: ignore[attr-defined]
     return found

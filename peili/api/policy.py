@@ -105,7 +105,7 @@ def _pack_out(pack: PolicyPack) -> PackOut:
 def _get_pack(pack_id: int) -> PolicyPack:
     pack = PolicyPack.objects.select_related("jurisdiction").filter(pk=pack_id).first()
     if pack is None:
-        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+        raise NotFound(errors.POLICY_PACK_NOT_FOUND, _("找不到此政策參數包。"))
     return pack
 
 

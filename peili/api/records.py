@@ -129,7 +129,7 @@ def _transcript(person: Person, year: int) -> dict[str, Any]:
     found = selectors.person_transcript(person, year=year, list_years=False).years[0]
     standing = found.standing
     if standing is None:
-        raise NotFound("records.no_rule", _("%(year)s 年沒有適用的學習時數規定。") % {"year": year - ROC_OFFSET})
+        raise NotFound(errors.RECORDS_NO_RULE, _("%(year)s 年沒有適用的學習時數規定。") % {"year": year - ROC_OFFSET})
     return {
         "person_id": person.pk,
         "year": year,
@@ -188,7 +188,7 @@ def mine(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     """`year`: the learning year (default this year); the records listed are that year's."""
     person = grants_for(request.user).person
     if person is None:
-        raise PermissionDenied("records.no_person", _("帳號未對應人員資料。"), status=403)
+        raise PermissionDenied(errors.RECORDS_NO_PERSON, _("帳號未對應人員資料。"), status=403)
     return _transcript(person, year or timezone.localdate().year)
 
 
@@ -200,9 +200,9 @@ def person_transcript(request: HttpRequest, person_id: Id, year: Year | None = N
     this year."""
     person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
     if person is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
+        raise NotFound(errors.PERSON_NOT_FOUND, _("找不到此人員。"))
     if not selectors.in_scope(request.user, person.agency.path):
-        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+        raise PermissionDenied(errors.PERMISSION_DENIED, _("您沒有權限執行此操作。"), status=403)
     return _transcript(person, year or timezone.localdate().year)
 
 
@@ -216,7 +216,9 @@ def agency_summary(request: HttpRequest, agency_code: str, year: Year | None = N
     are short of each requirement. Read from the stored standings."""
     agency = Agency.objects.select_related("jurisdiction").filter(code=agency_code).first()
     if agency is None or not selectors.in_scope(request.user, agency.path):
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency_code})
+        raise NotFound(
+            errors.AGENCY_NOT_FOUND, _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency_code}
+        )
     summary = selectors.compliance_summary(agency, year or timezone.localdate().year)
     return {
         "agency_code": agency.code,
@@ -250,5 +252,5 @@ def compliance(request: HttpRequest, agency: str, year: Year | None = None) -> s
     # In the user's compliance scope — not `agencies_for_user`, which gives an organizer every agency.
     found = Agency.objects.filter(code=agency).first()
     if found is None or not selectors.in_scope(request.user, found.path):
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency})
+        raise NotFound(errors.AGENCY_NOT_FOUND, _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": agency})
     return selectors.compliance_rows(year or timezone.localdate().year, agency=found)

@@ -234,10 +234,10 @@ def class_results(request: HttpRequest, class_id: Id) -> dict[str, Any]:
     instructor sections) and each instructor."""
     course_class = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
     if course_class is None:
-        raise NotFound("class.not_found", _("找不到此班期。"))
+        raise NotFound(errors.CLASS_NOT_FOUND, _("找不到此班期。"))
     check(request.user, "surveys.manage_object", course_class)
     if not Survey.objects.filter(course_class=course_class).exists():
-        raise NotFound("survey.not_found", _("本班期沒有問卷。"))
+        raise NotFound(errors.SURVEY_NOT_FOUND, _("本班期沒有問卷。"))
     return _out(res.class_results(course_class))
 
 
@@ -249,7 +249,7 @@ def course_results(request: HttpRequest, course_id: Id) -> dict[str, Any]:
     key across template versions, each class, each instructor, and the trend by year."""
     course = Course.objects.select_related("organizer").filter(pk=course_id).first()
     if course is None:
-        raise NotFound("course.not_found", _("找不到此課程。"))
+        raise NotFound(errors.COURSE_NOT_FOUND, _("找不到此課程。"))
     check(request.user, "surveys.manage_object", course)
     return _out(res.course_results(course))
 
@@ -263,7 +263,7 @@ def instructor_results(request: HttpRequest, instructor_id: Id) -> dict[str, Any
     instructor = Instructor.objects.filter(pk=instructor_id).first()
     results = res.instructor_results(instructor, classes_for_manager(request.user)) if instructor else None
     if results is None or not results.summary.classes:
-        raise NotFound("instructor.not_found", _("您主辦的班期中沒有這位講座的問卷結果。"))
+        raise NotFound(errors.INSTRUCTOR_NOT_FOUND, _("您主辦的班期中沒有這位講座的問卷結果。"))
     return _out(results)
 
 
@@ -278,12 +278,12 @@ def body_results(
     the trend by year."""
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": agency_code})
+        raise NotFound(errors.AGENCY_NOT_FOUND, _("找不到機關「%(code)s」。") % {"code": agency_code})
     check(request.user, "surveys.view_body_results", agency)
     last = year_to or timezone.localdate().year
     first = year_from or last - 4
     if first > last or last - first >= MAX_SPAN:
         raise PeiliError(
-            "survey.year_range", _("年度範圍不正確（起年不可晚於迄年，最多 %(n)s 年）。") % {"n": MAX_SPAN}
+            errors.SURVEY_YEAR_RANGE, _("年度範圍不正確（起年不可晚於迄年，最多 %(n)s 年）。") % {"n": MAX_SPAN}
         )
     return _out(res.body_results(agency, first, last))

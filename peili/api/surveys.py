@@ -211,7 +211,7 @@ class SubmittedOut(Schema):
 def _template(request: HttpRequest, template_id: int) -> SurveyTemplate:
     found = SurveyTemplate.objects.select_related("organizer").filter(pk=template_id).first()
     if found is None:
-        raise NotFound("survey.template_not_found", _("找不到此問卷範本。"))
+        raise NotFound(errors.SURVEY_TEMPLATE_NOT_FOUND, _("找不到此問卷範本。"))
     check(request.user, "surveys.manage_object", found)
     return found
 
@@ -252,7 +252,7 @@ def _template_out(template: SurveyTemplate) -> TemplateOut:
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
     found = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
     if found is None:
-        raise NotFound("class.not_found", _("找不到此班期。"))
+        raise NotFound(errors.CLASS_NOT_FOUND, _("找不到此班期。"))
     check(request.user, "surveys.manage_object", found)
     return found
 
@@ -260,7 +260,7 @@ def _class(request: HttpRequest, class_id: int) -> CourseClass:
 def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
     survey = Survey.objects.select_related("version__template").filter(course_class=course_class).first()
     if survey is None:
-        raise NotFound("survey.not_attached", _("本班期尚未設定課後問卷。"))
+        raise NotFound(errors.SURVEY_NOT_ATTACHED, _("本班期尚未設定課後問卷。"))
     state = selectors.survey_state(survey)
     return ClassSurveyOut(
         class_id=course_class.pk,
@@ -281,7 +281,7 @@ def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
 def _person_id(request: HttpRequest) -> int:
     person_id = grants_for(request.user).person_id
     if person_id is None:
-        raise PermissionDenied("survey.no_person", _("帳號未對應人員資料，無法填答問卷。"), status=403)
+        raise PermissionDenied(errors.SURVEY_NO_PERSON, _("帳號未對應人員資料，無法填答問卷。"), status=403)
     return person_id
 
 
@@ -344,7 +344,7 @@ def template_create(request: HttpRequest, payload: TemplateIn) -> Status:
     organizer = organizing_bodies_for_user(request.user).filter(code=payload.organizer_code).first()
     if organizer is None:
         raise NotFound(
-            "agency.not_found",
+            errors.AGENCY_NOT_FOUND,
             _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": payload.organizer_code},
         )
     template = services.template_create(
@@ -401,7 +401,7 @@ def class_survey_attach(request: HttpRequest, class_id: Id, payload: ClassSurvey
     course_class = _class(request, class_id)
     template = selectors.templates_for_user(request.user).filter(pk=payload.template_id).first()
     if template is None:
-        raise NotFound("survey.template_not_found", _("找不到此問卷範本。"))
+        raise NotFound(errors.SURVEY_TEMPLATE_NOT_FOUND, _("找不到此問卷範本。"))
     services.survey_attach(
         course_class=course_class, template=template, anonymous=payload.anonymous, actor=request.user
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.attendance import rules
+from peili.attendance.codes import Action, Error
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
@@ -140,14 +141,14 @@ def wrong_codes(session: ClassSession) -> list[WrongCodeLine]:
     entries = AuditEntry.objects.filter(
         object_type=ClassSession._meta.label_lower,
         object_id=str(session.pk),
-        action__in=("attendance.code_wrong", "attendance.code_throttled"),
+        action__in=(Action.CODE_WRONG, Action.CODE_THROTTLED),
     ).values_list("action", "after", "at")
     counts: dict[int, int] = {}
     last: dict[int, datetime] = {}
     throttled: set[int] = set()
     for action, after, at in entries:
         person_id = int((after or {}).get("person") or 0)
-        if action == "attendance.code_throttled":
+        if action == Action.CODE_THROTTLED:
             if (after or {}).get("scope") == "person":
                 throttled.add(person_id)
             continue
@@ -280,7 +281,7 @@ def closing_preview(course_class: CourseClass) -> CompletionPreview:
     """`completion_preview` of a class not closed yet; refused (`attendance.already_closed`) once
     it is closed: its completions are then the answer."""
     if course_class.status == ClassStatus.CLOSED:
-        raise Conflict("attendance.already_closed", _("此班期已經結訓。"))
+        raise Conflict(Error.ATTENDANCE_ALREADY_CLOSED, _("此班期已經結訓。"))
     return completion_preview(course_class)
 
 

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.core import services
+from peili.core import audit, services
 from peili.core.forms import CalendarOverrideForm
 from peili.core.models import AuditEntry, CalendarOverride
 from peili.core.pages import perform
@@ -37,11 +38,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     action = request.GET.get("action", "").strip()
     if action:
-        entries = entries.filter(action__startswith=action)
+        # Entries written before the action names were unified carry their former names.
+        entries = entries.filter(Q(action__startswith=action) | Q(action__in=audit.names_starting(action)))
     obj = request.GET.get("object", "").strip()
     if obj:
         entries = entries.filter(object_repr__icontains=obj)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.action_label = audit.action_label(entry.action)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"page": page, "action": action, "object": obj})
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from peili.core import versions
 from peili.core.errors import NotFound, PeiliError
 from peili.policy import loader, rules
+from peili.policy.codes import Error
 from peili.policy.enums import Section
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
 from peili.policy.schema import HoursRule, Pack, PackDocument, PackLayer, PackOrigin, SectionBase
@@ -22,7 +23,7 @@ def national_default() -> Jurisdiction | None:
 def jurisdiction_by_code(code: str) -> Jurisdiction:
     found = Jurisdiction.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("policy.jurisdiction_not_found", _("找不到轄區「%(code)s」。") % {"code": code})
+        raise NotFound(Error.POLICY_JURISDICTION_NOT_FOUND, _("找不到轄區「%(code)s」。") % {"code": code})
     return found
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from peili.accounts.models import User
 from peili.core import audit
+from peili.org.codes import Action
 from peili.org.demo import data
 from peili.org.enums import RANK_GRADES, DisciplineKind, Gender, Rating, RatingKind
 from peili.org.models import Agency, AgencyHeadcount, AnnualRating, DisciplinaryRecord, Person, RoleAssignment, Unit
@@ -218,7 +219,7 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     if created:
         audit.record(
             actor=actor,
-            action="demo.load",
+            action=Action.DEMO_LOAD,
             object_type="demo",
             object_repr="示範資料",
             after={"agencies": result.agencies, "people_created": len(created)},

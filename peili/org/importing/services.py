@@ -27,11 +27,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
+from peili.core import audit, locking, tabular
 from peili.core.errors import Conflict
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
 from peili.core.tabular import Limits
+from peili.org.codes import Action, Error
 from peili.org.enums import RatingKind, Role
 from peili.org.importing import bulk
 from peili.org.importing.enums import ImportStage, ImportStatus
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 2000
 # Serialises imports on PostgreSQL (two loading at once could both create the same person).
-_ADVISORY_LOCK = 7_306_104  # arbitrary, constant: "peili import"
+_IMPORT_LOCK = "org.import"  # a named lock (core.locking hashes it to the advisory key)
 
 StageCallback = Callable[[ImportStage, float], None]
 
@@ -322,7 +323,7 @@ def _write(
     for unit, (agency_code, code) in zip(new_units, validation.new_units, strict=True):
         ids.units[(agency_code, code)] = unit.pk
         entries.add(
-            action="unit.import_create",
+            action=Action.UNIT_IMPORT_CREATE,
             object_type="org.unit",
             object_id=str(unit.pk),
             object_repr=unit.name,
@@ -334,7 +335,7 @@ def _write(
     person_ids = {c.record.national_id: pk for c, pk in zip(plan.creates, created_ids, strict=True)}
     for change, pk in zip(plan.creates, created_ids, strict=True):
         entries.add(
-            action="person.import_create",
+            action=Action.PERSON_IMPORT_CREATE,
             object_type="org.person",
             object_id=str(pk),
             object_repr=change.record.name,
@@ -359,7 +360,7 @@ def _write(
             changed_fields.update(fields)
             updated.append((person_id, _person_kwargs(dict(change.values), ids)))
         entries.add(
-            action="person.import_update",
+            action=Action.PERSON_IMPORT_UPDATE,
             object_type="org.person",
             object_id=str(person_id),
             object_repr=change.record.name,
@@ -389,7 +390,7 @@ def _write(
         )
         for absent in plan.not_in_file:
             entries.add(
-                action="person.import_mark_left",
+                action=Action.PERSON_IMPORT_MARK_LEFT,
                 object_type="org.person",
                 object_id=str(absent.id),
                 object_repr=absent.name,
@@ -400,7 +401,7 @@ def _write(
         counts.marked_left = len(left_ids)
 
     entries.add(
-        action="person.import",
+        action=Action.PERSON_IMPORT,
         object_type="org.importjob" if job is not None else "",
         object_id=str(job.pk) if job is not None else "",
         object_repr=filename,
@@ -502,9 +503,8 @@ def _people_import(
 
     stage(ImportStage.COMPARING)
     with transaction.atomic():
-        if not dry_run and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+        if not dry_run:
+            locking.advisory_xact_lock(_IMPORT_LOCK)
         listed = {r.agency for r in validation.records}
         existing = load_existing(
             [r.national_id for r in validation.records],
@@ -562,7 +562,7 @@ def import_job_create(
     )
     audit.record(
         actor=actor,
-        action="import.upload",
+        action=Action.IMPORT_UPLOAD,
         target=job,
         after={
             "filename": job.filename,
@@ -580,9 +580,9 @@ def import_job_load(*, job: ImportJob, actor: Any) -> ImportJob:
     """Queue a previewed job for loading: the file is checked again and then written."""
     from peili.org.tasks import run_import_job
 
-    job = ImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    job = locking.lock_row(ImportJob.objects.defer("content"), pk=job.pk)
     if job.status != ImportStatus.PREVIEW:
-        raise Conflict("import.not_loadable", _("這份檔案目前無法匯入：請重新上傳。"))
+        raise Conflict(Error.IMPORT_NOT_LOADABLE, _("這份檔案目前無法匯入：請重新上傳。"))
     job.validate_only = False
     job.status = ImportStatus.QUEUED
     job.stage = ImportStage.WAITING
@@ -590,7 +590,7 @@ def import_job_load(*, job: ImportJob, actor: Any) -> ImportJob:
     # The load runs with the scope of whoever pressed the button, and the audit names them.
     job.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
     job.save(update_fields=["validate_only", "status", "stage", "progress", "loaded_by", "updated_at"])
-    audit.record(actor=actor, action="import.load_requested", target=job, after={"filename": job.filename})
+    audit.record(actor=actor, action=Action.IMPORT_LOAD_REQUESTED, target=job, after={"filename": job.filename})
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
 

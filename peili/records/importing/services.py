@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
+from peili.core import audit, locking, tabular
 from peili.core.errors import Conflict, PeiliError
 from peili.core.tabular import Limits
 from peili.org.importing import bulk
@@ -43,6 +43,7 @@ from peili.org.importing.services import (
 from peili.org.models import Agency, Person
 from peili.policy.selectors import effective_pack, national_default
 from peili.records import services as ledger_services
+from peili.records.codes import Action, Error
 from peili.records.enums import RecordSource
 from peili.records.importing import rules
 from peili.records.importing.problems import Problem
@@ -56,7 +57,7 @@ CHUNK = 100_000  # national IDs or keys per query
 BATCH = 5_000  # rows per bulk_create (SQLite)
 SOURCE_SYSTEM_MAX = 20
 # Serialises record imports on PostgreSQL: two loads at once could both find a key new.
-_ADVISORY_LOCK = 7_306_105  # arbitrary, constant: "peili records import"
+_IMPORT_LOCK = "records.import"  # a named lock (core.locking hashes it to the advisory key)
 
 StageCallback = Callable[[ImportStage, float], None]
 
@@ -240,7 +241,7 @@ def clean_source_system(value: str) -> str:
     name = " ".join((value or "").split())
     if len(name) > SOURCE_SYSTEM_MAX or ":" in name or len(name) == 1:
         raise PeiliError(
-            "records_import.source_system",
+            Error.RECORDS_IMPORT_SOURCE_SYSTEM,
             _("來源系統名稱須為 2 至 %(max)s 個字，且不含冒號。") % {"max": SOURCE_SYSTEM_MAX},
         )
     return name
@@ -413,7 +414,7 @@ def _write(
     counts = outcome.counts.as_dict()
     audit.record(
         actor=actor,
-        action="records.import",
+        action=Action.IMPORT,
         target=job,
         object_repr=outcome.filename,
         after={
@@ -553,8 +554,7 @@ def _records_import(
         stage(ImportStage.COMPARING)
         with transaction.atomic():
             if not parallel and not dry_run and bulk.is_postgresql():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+                locking.advisory_xact_lock(_IMPORT_LOCK)
             people, existing = lookups.results()
             lap("lookups")
             plan = rules.resolve(parsed, people, scope, existing)
@@ -583,16 +583,8 @@ def _records_import(
 def _import_lock() -> Iterator[None]:
     """The records import's advisory lock for this session, held from reading the file to the
     commit (the lock the in-transaction path takes as a transaction lock: the two exclude each other)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK])
-    try:
+    with locking.advisory_lock(_IMPORT_LOCK):
         yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK])
-        except DatabaseError:  # the connection is gone, and the lock with it
-            logger.warning("records import: could not release the advisory lock", exc_info=True)
 
 
 class _Lookups:
@@ -708,7 +700,7 @@ def _count(outcome: RecordsImportOutcome, plan: rules.Plan) -> None:
 def _audit_only(outcome: RecordsImportOutcome, *, actor: Any, job: RecordImportJob | None) -> None:
     audit.record(
         actor=actor,
-        action="records.import",
+        action=Action.IMPORT,
         target=job,
         object_repr=outcome.filename,
         after={**outcome.counts.as_dict(), "layout": outcome.layout, "source_system": outcome.source_system},
@@ -738,7 +730,7 @@ def import_job_create(
     )
     audit.record(
         actor=actor,
-        action="records.import_upload",
+        action=Action.IMPORT_UPLOAD,
         target=job,
         after={"filename": job.filename, "size": job.size, "source_system": job.source_system, "skip_bad": skip_bad},
     )
@@ -751,9 +743,9 @@ def import_job_load(*, job: RecordImportJob, actor: Any) -> RecordImportJob:
     """Queue a previewed job for loading: the file is checked again, then written."""
     from peili.records.importing.tasks import run_records_import_job
 
-    job = RecordImportJob.objects.select_for_update().defer("content").get(pk=job.pk)
+    job = locking.lock_row(RecordImportJob.objects.defer("content"), pk=job.pk)
     if job.status != ImportStatus.PREVIEW:
-        raise Conflict("records_import.not_loadable", _("這份檔案目前無法匯入：請重新上傳。"))
+        raise Conflict(Error.RECORDS_IMPORT_NOT_LOADABLE, _("這份檔案目前無法匯入：請重新上傳。"))
     job.validate_only = False
     job.status = ImportStatus.QUEUED
     job.stage = ImportStage.WAITING
@@ -761,7 +753,7 @@ def import_job_load(*, job: RecordImportJob, actor: Any) -> RecordImportJob:
     # The load runs with the scope of whoever pressed the button, and the audit names them.
     job.loaded_by = actor if getattr(actor, "is_authenticated", False) else None
     job.save(update_fields=["validate_only", "status", "stage", "progress", "loaded_by", "updated_at"])
-    audit.record(actor=actor, action="records.import_load_requested", target=job, after={"filename": job.filename})
+    audit.record(actor=actor, action=Action.IMPORT_LOAD_REQUESTED, target=job, after={"filename": job.filename})
     transaction.on_commit(lambda: run_records_import_job.delay(job.pk))
     return job
 
