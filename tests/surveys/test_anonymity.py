@@ -413,10 +413,10 @@ def test_postgres_system_columns_do_not_link_answers_to_people(on_postgres, surv
 
     # 1. xmin: no response or answer was written by a transaction that marked an invitation or wrote an
     #    audit entry; each batch was written by one transaction, so within a batch xmin tells nobody apart.
-    #    (The batch's own audit entry, survey.pool_flush, shares its transaction: it names no one.)
+    #    (The batch's own audit entry, surveys.survey_pool_flush, shares its transaction: it names no one.)
     people_side = {
         "surveys_invitation": "TRUE",
-        "core_auditentry": "b.action <> 'survey.pool_flush'",
+        "core_auditentry": "b.action <> 'surveys.survey_pool_flush'",
     }
     for table in ("surveys_response", "surveys_answer"):
         for other, condition in people_side.items():
