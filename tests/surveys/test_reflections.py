@@ -144,7 +144,9 @@ def test_review_returns_with_a_comment_then_accepts(assignment, writer, organize
     accepted = services.reflection_review(reflection=revised, accept=True, comment="", actor=organizer_user)
     assert accepted.status == ReflectionStatus.ACCEPTED
     assert list(
-        AuditEntry.objects.filter(action__startswith="surveys.reflection_").order_by("pk").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="surveys.reflection_")
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == [
         "surveys.reflection_require",
         "surveys.reflection_submit",
