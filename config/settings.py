@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "peili.core.middleware.LockTimeoutMiddleware",
     "peili.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -173,6 +174,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttling: failures per (username, client address) inside the window lock further tries.
+# How long (ms) a transaction waits for a row or named lock on PostgreSQL before it answers
+# core.lock_timeout (HTTP 409, "try again"): the same for every jurisdiction and pack.
+PEILI_LOCK_TIMEOUT_MS = int(os.environ.get("PEILI_LOCK_TIMEOUT_MS", "5000"))
+# Refuse an error code or audit action that no app's codes.py lists (DEBUG and the tests).
+PEILI_CHECK_CODES = _flag("PEILI_CHECK_CODES", DEBUG)
 PEILI_LOGIN_MAX_FAILURES = int(os.environ.get("PEILI_LOGIN_MAX_FAILURES", "5"))
 PEILI_LOGIN_LOCK_SECONDS = int(os.environ.get("PEILI_LOGIN_LOCK_SECONDS", "900"))
 # A username from many addresses, or an address across many usernames, is locked after this many

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from peili.accounts.models import User
+from peili.core.codes import Error as CoreError
 from peili.core.errors import NotFound
 from peili.org.models import Person, RoleAssignment
 
@@ -24,7 +25,7 @@ def account_by_id(account_id: int) -> User:
     """One account: not found when there is none."""
     found = User.objects.filter(pk=account_id).first()
     if found is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     return found
 
 

@@ -5,9 +5,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from peili.accounts.codes import Action, Error
 from peili.accounts.models import User, new_session_token
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import Conflict, NotFound
+from peili.org.codes import Error as OrgError
 from peili.org.models import Agency, Person, RoleAssignment
 from peili.org.rules import normalise_national_id
 
@@ -15,17 +17,17 @@ from peili.org.rules import normalise_national_id
 @transaction.atomic
 def user_create(*, username: str, display_name: str, email: str, password: str, actor: Any) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("user.username_taken", _("帳號「%(u)s」已存在。") % {"u": username})
+        raise Conflict(Error.USER_USERNAME_TAKEN, _("帳號「%(u)s」已存在。") % {"u": username})
     user = User(username=username, display_name=display_name, email=email)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # the same username created at the same moment
-        raise Conflict("user.username_taken", _("帳號「%(u)s」已存在。") % {"u": username}) from None
+        raise Conflict(Error.USER_USERNAME_TAKEN, _("帳號「%(u)s」已存在。") % {"u": username}) from None
     audit.record(
         actor=actor,
-        action="user.create",
+        action=Action.USER_CREATE,
         target=user,
         after={"username": username, "display_name": display_name, "email": email},
     )
@@ -38,10 +40,10 @@ def role_assign(*, user: User, role: str, agency: Agency | None, actor: Any) -> 
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(user=user, role=role, agency=agency)
     except IntegrityError:
-        raise Conflict("role.duplicate", _("此帳號已具有相同範圍的這個角色。")) from None
+        raise Conflict(Error.ROLE_DUPLICATE, _("此帳號已具有相同範圍的這個角色。")) from None
     audit.record(
         actor=actor,
-        action="role.assign",
+        action=Action.ROLE_ASSIGN,
         target=assignment,
         after={"user": user.username, "role": role, "agency": agency.code if agency else None},
     )
@@ -52,10 +54,10 @@ def role_assign(*, user: User, role: str, agency: Agency | None, actor: Any) -> 
 def role_revoke(*, assignment_id: int, actor: Any) -> None:
     assignment = RoleAssignment.objects.select_related("user", "agency").filter(pk=assignment_id).first()
     if assignment is None:
-        raise NotFound("role.not_found", _("找不到此角色指派。"))
+        raise NotFound(Error.ROLE_NOT_FOUND, _("找不到此角色指派。"))
     audit.record(
         actor=actor,
-        action="role.revoke",
+        action=Action.ROLE_REVOKE,
         target=assignment,
         before={
             "user": assignment.user.username,
@@ -69,11 +71,11 @@ def role_revoke(*, assignment_id: int, actor: Any) -> None:
 @transaction.atomic
 def user_link_person(*, user: User, national_id: str, actor: Any) -> Person:
     """Tie an account to the staff record it signs in for (one account per person)."""
-    person = Person.objects.select_for_update().filter(national_id=normalise_national_id(national_id)).first()
+    person = locking.lock_first(Person.objects.filter(national_id=normalise_national_id(national_id)))
     if person is None:
-        raise NotFound("person.not_found", _("人員名冊中沒有這個身分證字號。"))
+        raise NotFound(OrgError.PERSON_NOT_FOUND, _("人員名冊中沒有這個身分證字號。"))
     if person.user_id is not None and person.user_id != user.pk:
-        raise Conflict("person.already_linked", _("這位人員已連結其他帳號。"))
+        raise Conflict(Error.PERSON_ALREADY_LINKED, _("這位人員已連結其他帳號。"))
     previous = Person.objects.filter(user=user).exclude(pk=person.pk).first()
     if previous is not None:
         previous.user = None
@@ -82,7 +84,7 @@ def user_link_person(*, user: User, national_id: str, actor: Any) -> Person:
     person.save(update_fields=["user"])
     audit.record(
         actor=actor,
-        action="user.link_person",
+        action=Action.USER_LINK_PERSON,
         target=user,
         before={"person": previous.pk if previous else None},
         after={"person": person.pk},
@@ -98,4 +100,4 @@ def user_set_active(*, user: User, active: bool, actor: Any) -> None:
     user.is_active = active
     user.session_token = new_session_token()
     user.save(update_fields=["is_active", "session_token"])
-    audit.record(actor=actor, action="user.set_active", target=user, before=before, after={"is_active": active})
+    audit.record(actor=actor, action=Action.USER_SET_ACTIVE, target=user, before=before, after={"is_active": active})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peili.accounts import selectors, services
+from peili.accounts.codes import Action
 from peili.accounts.forms import LinkPersonForm, RoleAssignForm, ThrottledAuthenticationForm, UserCreateForm
 from peili.core import audit
 from peili.core.pages import perform, read_for_page, submit
@@ -33,7 +34,7 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(actor=self.request.user, action="user.password_change", target=self.request.user)
+        audit.record(actor=self.request.user, action=Action.USER_PASSWORD_CHANGE, target=self.request.user)
         return response
 
 

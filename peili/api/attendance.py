@@ -84,7 +84,7 @@ def _local(moment: datetime | None) -> datetime | None:
 def _me(request: HttpRequest) -> Person:
     person = grants_for(request.user).person
     if person is None:
-        raise PermissionDenied("attendance.no_person", _("帳號未對應人員資料，無法簽到。"), status=403)
+        raise PermissionDenied(errors.ATTENDANCE_NO_PERSON, _("帳號未對應人員資料，無法簽到。"), status=403)
     return person
 
 
@@ -274,14 +274,14 @@ def _mark_out(line: selectors.RosterLine) -> AttendanceMarkOut:
 def _class(request: HttpRequest, class_id: int) -> CourseClass:
     course_class = selectors.class_for_manager(request.user, class_id)
     if course_class is None:
-        raise NotFound("attendance.class_not_found", _("找不到此班期。"))
+        raise NotFound(errors.ATTENDANCE_CLASS_NOT_FOUND, _("找不到此班期。"))
     return course_class
 
 
 def _session(request: HttpRequest, session_id: int, course_class: CourseClass | None = None) -> ClassSession:
     session = selectors.session_for_manager(request.user, session_id)
     if session is None or (course_class is not None and session.course_class_id != course_class.pk):
-        raise NotFound("attendance.session_not_found", _("找不到這個節次。"))
+        raise NotFound(errors.ATTENDANCE_SESSION_NOT_FOUND, _("找不到這個節次。"))
     return session
 
 

@@ -172,7 +172,7 @@ def _month(value: str) -> date | None:
         year = int(year_text)
         return date(year + 1911 if year < 1000 else year, int(month_text), 1)
     except ValueError:
-        raise PeiliError("catalog.bad_month", _("月份格式不正確，請用 2026-03 或 115-03。")) from None
+        raise PeiliError(errors.CATALOG_BAD_MONTH, _("月份格式不正確，請用 2026-03 或 115-03。")) from None
 
 
 @router.get("", response=list[ClassSummaryOut], summary="班期一覽（已發布；符合資格者在前，附不符原因）")
@@ -196,7 +196,7 @@ def class_list(
     if agency:
         open_to = selectors.catalog_agency(agency)
     if mode and mode not in DeliveryMode.values:
-        raise PeiliError("catalog.bad_mode", _("學習方式須為 classroom、digital 或 blended。"))
+        raise PeiliError(errors.CATALOG_BAD_MODE, _("學習方式須為 classroom、digital 或 blended。"))
     filters = selectors.CatalogFilters(
         q=q, track=track, category=category, month=_month(month), mode=mode, agency_path=open_to.path if open_to else ""
     )
@@ -342,7 +342,7 @@ def plan_detail(request: HttpRequest, plan_id: Id) -> PlanDetailOut:
 def class_detail(request: HttpRequest, class_id: Id) -> ClassDetailOut:
     course_class = selectors.class_for_user(request.user, class_id)
     if course_class is None:
-        raise NotFound("class.not_found", _("找不到此班期。"))
+        raise NotFound(errors.CLASS_NOT_FOUND, _("找不到此班期。"))
     person = selectors.person_for_user(request.user)
     eligibility = selectors.class_eligibility(person, course_class)
     window, mine = selectors.registration_state(course_class, person)

@@ -129,7 +129,7 @@ def _transcript(person: Person, year: int) -> dict[str, Any]:
     found = selectors.person_transcript(person, year=year, list_years=False).years[0]
     standing = found.standing
     if standing is None:
-        raise NotFound("records.no_rule", _("%(year)s 年沒有適用的學習時數規定。") % {"year": year - ROC_OFFSET})
+        raise NotFound(errors.RECORDS_NO_RULE, _("%(year)s 年沒有適用的學習時數規定。") % {"year": year - ROC_OFFSET})
     return {
         "person_id": person.pk,
         "year": year,
@@ -188,7 +188,7 @@ def mine(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
     """`year`: the learning year (default this year); the records listed are that year's."""
     person = grants_for(request.user).person
     if person is None:
-        raise PermissionDenied("records.no_person", _("帳號未對應人員資料。"), status=403)
+        raise PermissionDenied(errors.RECORDS_NO_PERSON, _("帳號未對應人員資料。"), status=403)
     return _transcript(person, year or timezone.localdate().year)
 
 

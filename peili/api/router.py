@@ -31,6 +31,7 @@ from ninja.security import SessionAuth
 
 from peili.api import errors
 from peili.api.inputs import StrictParser, refuse_nul_in_path
+from peili.core import locking
 from peili.core.errors import PeiliError, PermissionDenied
 from peili.core.permissions import PUBLIC, check
 
@@ -196,6 +197,8 @@ def _service_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(OperationalError)
 def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if locking.is_lock_timeout(exc):  # a lock wait ran out outside core.locking's helpers
+        return on_peili_error(request, locking.LockTimeout())
     return _service_unavailable(request, exc)
 
 
@@ -236,6 +239,8 @@ def _error_codes(operation: Operation, permission: str) -> list[str]:
     # The body is read by the CSRF check of an unsafe method, and parsed where the operation takes one.
     if unsafe or any(issubclass(model, BodyModel) for model in operation.models):
         codes += [errors.REQUEST_MALFORMED, errors.REQUEST_TOO_LARGE]
+    if unsafe:  # a write may wait for rows another request holds, for a bounded time (core.locking)
+        codes.append(errors.LOCK_TIMEOUT)
     codes += [errors.SERVICE_UNAVAILABLE, errors.SERVER_ERROR]
     return list(dict.fromkeys(codes))
 

@@ -21,6 +21,7 @@ from peili.core.errors import NotFound, PeiliError
 from peili.core.permissions import api_requires
 from peili.surveys import results as res
 from peili.surveys import selectors
+from peili.surveys.codes import Error as SurveysError
 
 router = Router(tags=["問卷結果"])
 
@@ -231,7 +232,7 @@ def class_results(request: HttpRequest, class_id: Id) -> dict[str, Any]:
     instructor sections) and each instructor."""
     course_class = selectors.managed_class_for_user(request.user, class_id)
     if not selectors.has_survey(course_class):
-        raise NotFound("survey.not_found", _("本班期沒有問卷。"))
+        raise NotFound(SurveysError.SURVEY_NOT_FOUND, _("本班期沒有問卷。"))
     return _out(res.class_results(course_class))
 
 
@@ -269,6 +270,6 @@ def body_results(
     first = year_from or last - 4
     if first > last or last - first >= MAX_SPAN:
         raise PeiliError(
-            "survey.year_range", _("年度範圍不正確（起年不可晚於迄年，最多 %(n)s 年）。") % {"n": MAX_SPAN}
+            errors.SURVEY_YEAR_RANGE, _("年度範圍不正確（起年不可晚於迄年，最多 %(n)s 年）。") % {"n": MAX_SPAN}
         )
     return _out(res.body_results(agency, first, last))

@@ -252,7 +252,7 @@ def _class(request: HttpRequest, class_id: int) -> CourseClass:
 def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
     survey = selectors.class_survey(course_class)
     if survey is None:
-        raise NotFound("survey.not_attached", _("本班期尚未設定課後問卷。"))
+        raise NotFound(errors.SURVEY_NOT_ATTACHED, _("本班期尚未設定課後問卷。"))
     state = selectors.survey_state(survey)
     return ClassSurveyOut(
         class_id=course_class.pk,
@@ -273,7 +273,7 @@ def _class_survey_out(course_class: CourseClass) -> ClassSurveyOut:
 def _person_id(request: HttpRequest) -> int:
     person_id = grants_for(request.user).person_id
     if person_id is None:
-        raise PermissionDenied("survey.no_person", _("帳號未對應人員資料，無法填答問卷。"), status=403)
+        raise PermissionDenied(errors.SURVEY_NO_PERSON, _("帳號未對應人員資料，無法填答問卷。"), status=403)
     return person_id
 
 

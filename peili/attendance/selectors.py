@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.attendance import conditions, rules
+from peili.attendance.codes import Action, Error
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
 from peili.catalog.selectors import class_rule, class_split, classes_for_manager
+from peili.core.codes import Error as CoreError
 from peili.core.errors import Conflict, NotFound
 from peili.core.models import AuditEntry
 from peili.core.permissions import check, visible_to
@@ -118,7 +120,7 @@ def completion_for_user(user: Any, completion_id: int) -> Completion:
         .first()
     )
     if completion is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     check(user, "attendance.manage_object", completion.closing.course_class)
     return completion
 
@@ -138,11 +140,11 @@ def person_signing(user: Any) -> Person | None:
 
 
 def _class_not_found() -> NotFound:
-    return NotFound("attendance.class_not_found", _("找不到此班期。"))
+    return NotFound(Error.ATTENDANCE_CLASS_NOT_FOUND, _("找不到此班期。"))
 
 
 def _session_not_found() -> NotFound:
-    return NotFound("attendance.session_not_found", _("找不到這個節次。"))
+    return NotFound(Error.ATTENDANCE_SESSION_NOT_FOUND, _("找不到這個節次。"))
 
 
 def confirmed(course_class: CourseClass, *, name: str = "") -> QuerySet[Registration]:
@@ -197,14 +199,14 @@ def wrong_codes(session: ClassSession) -> list[WrongCodeLine]:
     entries = AuditEntry.objects.filter(
         object_type=ClassSession._meta.label_lower,
         object_id=str(session.pk),
-        action__in=("attendance.code_wrong", "attendance.code_throttled"),
+        action__in=(Action.CODE_WRONG, Action.CODE_THROTTLED),
     ).values_list("action", "after", "at")
     counts: dict[int, int] = {}
     last: dict[int, datetime] = {}
     throttled: set[int] = set()
     for action, after, at in entries:
         person_id = int((after or {}).get("person") or 0)
-        if action == "attendance.code_throttled":
+        if action == Action.CODE_THROTTLED:
             if (after or {}).get("scope") == "person":
                 throttled.add(person_id)
             continue
@@ -340,7 +342,7 @@ def closing_preview(course_class: CourseClass) -> CompletionPreview:
     """`completion_preview` of a class not closed yet; refused (`attendance.already_closed`) once
     it is closed: its completions are then the answer."""
     if course_class.status == ClassStatus.CLOSED:
-        raise Conflict("attendance.already_closed", _("此班期已經結訓。"))
+        raise Conflict(Error.ATTENDANCE_ALREADY_CLOSED, _("此班期已經結訓。"))
     return completion_preview(course_class)
 
 

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.attendance import rules, selectors
+from peili.attendance.codes import Action, Error
 from peili.attendance.enums import Kind, Mark
 from peili.attendance.models import Attendance, ClassClosing, Completion
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import ClassSession, CourseClass
-from peili.core import audit, throttle
+from peili.core import audit, locking, throttle
 from peili.core.errors import Conflict, NotFound, PeiliError, PermissionDenied
 from peili.core.models import AuditEntry
 from peili.enrolment.enums import RegistrationStatus
@@ -97,6 +98,9 @@ def _refusal(code: str, session: ClassSession) -> PeiliError:
     return PeiliError(code, _("您這一節還沒有簽到，不能簽退。請先簽到；已到場卻無法簽到者，請洽現場承辦人。"))
 
 
+_SIGN_ACTION: dict[str, str] = {Kind.SIGN_IN: Action.SIGN_IN, Kind.SIGN_OUT: Action.SIGN_OUT}
+
+
 @transaction.atomic
 def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, method: str, actor: Any) -> Signed:
     """A learner's own sign-in or sign-out (scanned or typed code). Accepted from
@@ -105,19 +109,18 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
     session's timetable (the organizer may still correct them)."""
     course_class = session.course_class
     if course_class.status != ClassStatus.PUBLISHED:
-        raise PeiliError("attendance.class_not_open", _("此班期目前不受理簽到。"))
+        raise PeiliError(Error.ATTENDANCE_CLASS_NOT_OPEN, _("此班期目前不受理簽到。"))
     local = timezone.localtime(at)
     if local.date() != session.date:
-        raise PeiliError("attendance.not_today", _("這個簽到碼不是今天節次的，請掃描現場畫面上的 QR code。"))
+        raise PeiliError(Error.ATTENDANCE_NOT_TODAY, _("這個簽到碼不是今天節次的，請掃描現場畫面上的 QR code。"))
     registration = (
         Registration.objects.filter(course_class=course_class, person=person, status=RegistrationStatus.CONFIRMED)
         .order_by()
         .first()
     )
     if registration is None:
-        raise PeiliError("attendance.not_enrolled", _("您沒有錄取這個班期，無法簽到。請洽承辦人。"))
-    rows = Attendance.objects.select_for_update()
-    row = rows.filter(registration=registration, session=session).first()
+        raise PeiliError(Error.ATTENDANCE_NOT_ENROLLED, _("您沒有錄取這個班期，無法簽到。請洽承辦人。"))
+    row = locking.lock_first(Attendance.objects.filter(registration=registration, session=session))
     refusal = rules.sign_refusal(
         kind=kind,
         at=at,
@@ -128,7 +131,10 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
     if refusal:
         raise _refusal(refusal, session)
     if row is None:
-        row, _created = rows.get_or_create(registration=registration, session=session)
+        with locking.translated():  # under the wait bound lock_first set for this transaction
+            row, _created = Attendance.objects.select_for_update().get_or_create(
+                registration=registration, session=session
+            )
     row.session = session  # the caller's object (and its class), not read again
     before = audit.snapshot(row, ROSTER_FIELDS)
     ends = timezone.make_aware(datetime.combine(session.date, session.ends_at))
@@ -145,7 +151,7 @@ def sign(*, person: Person, session: ClassSession, kind: str, at: datetime, meth
     row.save()
     after = audit.snapshot(row, ROSTER_FIELDS)
     changed_before, changed_after = audit.diff(before, after)
-    audit.record(actor=actor, action=f"attendance.sign_{kind}", target=row, before=changed_before, after=changed_after)
+    audit.record(actor=actor, action=_SIGN_ACTION[kind], target=row, before=changed_before, after=changed_after)
     return Signed(row, kind, False)
 
 
@@ -166,7 +172,7 @@ def _scan(token: str, at: datetime) -> rules.Scan:
 def _session_of(session_id: int) -> ClassSession:
     session = ClassSession.objects.select_related("course_class").filter(pk=session_id).first()
     if session is None:
-        raise NotFound("attendance.session_not_found", _("找不到這個節次。"))
+        raise NotFound(Error.ATTENDANCE_SESSION_NOT_FOUND, _("找不到這個節次。"))
     return session
 
 
@@ -221,15 +227,17 @@ def ticket_read(*, ticket: str, user: Any, held: Collection[str], at: datetime) 
         session_id, kind, scanned = int(payload["s"]), str(payload["k"]), float(payload["t"])
         owner, nonce = payload.get("u"), str(payload.get("n", ""))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise PeiliError("attendance.token_invalid", _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")) from None
+        raise PeiliError(
+            Error.ATTENDANCE_TOKEN_INVALID, _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。")
+        ) from None
     if kind not in Kind.values:
-        raise PeiliError("attendance.token_invalid", _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"))
+        raise PeiliError(Error.ATTENDANCE_TOKEN_INVALID, _("無法辨識這個 QR code，請掃描現場畫面上的 QR code。"))
     if at.timestamp() - scanned > TICKET_SECONDS:
-        raise PeiliError("attendance.ticket_expired", _("掃描後超過五分鐘未確認，請重新掃描現場畫面上的 QR code。"))
+        raise PeiliError(Error.ATTENDANCE_TICKET_EXPIRED, _("掃描後超過五分鐘未確認，請重新掃描現場畫面上的 QR code。"))
     mine = owner == user.pk if owner is not None else bool(nonce) and nonce in held
     if not mine or not getattr(user, "is_authenticated", False):
         raise PermissionDenied(
-            "attendance.ticket_not_yours",
+            Error.ATTENDANCE_TICKET_NOT_YOURS,
             _(
                 "這個簽到連結是另一個帳號或另一支手機掃描的，不能用來簽到。"
                 "請用您自己的手機、以自己的帳號掃描現場的 QR code。"
@@ -297,7 +305,7 @@ def _throttled(scope: str, until: float) -> PeiliError:
         )
     retry_at = datetime.fromtimestamp(until, tz=UTC).isoformat()
     return PeiliError(
-        "attendance.code_throttled",
+        Error.ATTENDANCE_CODE_THROTTLED,
         message % {"time": _retry_time(until)},
         status=429,
         details={"scope": scope, "retry_at": retry_at},
@@ -326,7 +334,7 @@ def _audit_code(
 def _wrong_code(*, person: Person, sessions: list[ClassSession], kind: str, at: datetime, actor: Any) -> PeiliError:
     """Count and audit a wrong code; the refusal to raise (throttled when this one reached a limit)."""
     _audit_code(
-        action="attendance.code_wrong",
+        action=Action.CODE_WRONG,
         person=person,
         sessions=sessions,
         after={"person": person.pk, "kind": kind},
@@ -347,15 +355,13 @@ def _wrong_code(*, person: Person, sessions: list[ClassSession], kind: str, at: 
     ]
     if person_until:
         after = {"person": person.pk, "kind": kind, "scope": "person"}
-        _audit_code(action="attendance.code_throttled", person=person, sessions=sessions, after=after, actor=actor)
+        _audit_code(action=Action.CODE_THROTTLED, person=person, sessions=sessions, after=after, actor=actor)
         return _throttled("person", person_until)
     if locked_sessions:
         after = {"person": person.pk, "kind": kind, "scope": "session"}
-        _audit_code(
-            action="attendance.code_throttled", person=person, sessions=locked_sessions, after=after, actor=actor
-        )
+        _audit_code(action=Action.CODE_THROTTLED, person=person, sessions=locked_sessions, after=after, actor=actor)
         return _throttled("session", now + seconds)
-    return PeiliError("attendance.code_invalid", _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
+    return PeiliError(Error.ATTENDANCE_CODE_INVALID, _("簽到碼不正確或已過期，請輸入現場畫面上最新的六位數字。"))
 
 
 def sign_by_code(
@@ -371,7 +377,7 @@ def sign_by_code(
     if session_id is not None:
         sessions = [session for session in sessions if session.pk == session_id]
         if not sessions:
-            raise NotFound("attendance.session_not_found", _("找不到這個節次：今天您錄取的班期沒有這一節。"))
+            raise NotFound(Error.ATTENDANCE_SESSION_NOT_FOUND, _("找不到這個節次：今天您錄取的班期沒有這一節。"))
     open_sessions = [session for session in sessions if at >= opens_at(session)]
     until = throttle.locked_until([_person_key(person.pk)], now=now)
     if until:
@@ -406,9 +412,9 @@ ROSTER_BATCH = 500  # rows per INSERT or UPDATE when a roster is saved
 
 def _require_open(course_class: CourseClass) -> None:
     if course_class.status == ClassStatus.CLOSED:
-        raise Conflict("attendance.class_closed", _("此班期已結訓，出勤紀錄不能再修改；請改為更正完訓結果。"))
+        raise Conflict(Error.ATTENDANCE_CLASS_CLOSED, _("此班期已結訓，出勤紀錄不能再修改；請改為更正完訓結果。"))
     if course_class.status != ClassStatus.PUBLISHED:
-        raise PeiliError("attendance.class_not_open", _("此班期目前不受理簽到。"))
+        raise PeiliError(Error.ATTENDANCE_CLASS_NOT_OPEN, _("此班期目前不受理簽到。"))
 
 
 def _check_minutes(session: ClassSession, entries: Mapping[int, RosterEntry]) -> None:
@@ -420,13 +426,13 @@ def _check_minutes(session: ClassSession, entries: Mapping[int, RosterEntry]) ->
             value = getattr(entry, field)
             if not 0 <= value <= length:
                 raise PeiliError(
-                    "attendance.tardy_minutes",
+                    Error.ATTENDANCE_TARDY_MINUTES,
                     _("遲到、早退分鐘數須介於 0 與本節長度 %(minutes)s 分鐘之間。") % {"minutes": length},
                     details={"registration_id": registration_id, "field": field, "max": length},
                 )
         if not 0 <= entry.leave_minutes <= limit:
             raise PeiliError(
-                "attendance.leave_minutes",
+                Error.ATTENDANCE_LEAVE_MINUTES,
                 _("請假分鐘數須介於 0 與本節時數 %(minutes)s 分鐘之間。") % {"minutes": limit},
                 details={"registration_id": registration_id, "field": "leave_minutes", "max": limit},
             )
@@ -440,7 +446,7 @@ def roster_save(
     people's attendance changed. Each change is audited with what changed; an entry that changes
     nothing writes nothing (a page of the roster saved as it was)."""
     now = now or timezone.now()
-    course_class = CourseClass.objects.select_for_update().get(pk=session.course_class_id)
+    course_class = locking.lock_row(CourseClass, pk=session.course_class_id)
     _require_open(course_class)
     confirmed = set(
         Registration.objects.filter(
@@ -449,7 +455,7 @@ def roster_save(
     )
     unknown = set(entries) - confirmed
     if unknown:
-        raise PeiliError("attendance.not_enrolled", _("名單中有未錄取本班期的人員，請重新整理後再試。"))
+        raise PeiliError(Error.ATTENDANCE_NOT_ENROLLED, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
     _check_minutes(session, entries)
     existing = {
         row.registration_id: row for row in Attendance.objects.filter(session=session, registration_id__in=confirmed)
@@ -481,7 +487,7 @@ def roster_save(
     )
     AuditEntry.objects.bulk_create(
         [
-            audit.entry(actor=actor, action="attendance.roster", target=row, before=before, after=after)
+            audit.entry(actor=actor, action=Action.ROSTER, target=row, before=before, after=after)
             for row, before, after in new_rows + changed_rows
         ],
         batch_size=ROSTER_BATCH,
@@ -521,23 +527,23 @@ def _external_key(course_class: CourseClass, person_id: int) -> str:
 
 def _require_closable(course_class: CourseClass, today: date) -> None:
     if course_class.status == ClassStatus.CLOSED:
-        raise Conflict("attendance.already_closed", _("此班期已經結訓。"))
+        raise Conflict(Error.ATTENDANCE_ALREADY_CLOSED, _("此班期已經結訓。"))
     if course_class.status != ClassStatus.PUBLISHED:
-        raise PeiliError("attendance.class_not_open", _("只有已發布的班期可以辦理結訓。"))
+        raise PeiliError(Error.ATTENDANCE_CLASS_NOT_OPEN, _("只有已發布的班期可以辦理結訓。"))
     if course_class.end_date is None or course_class.end_date > today:
-        raise PeiliError("attendance.not_ended", _("班期結束後才能辦理結訓。"))
+        raise PeiliError(Error.ATTENDANCE_NOT_ENDED, _("班期結束後才能辦理結訓。"))
     if course_class.certified_hours <= 0:
-        raise PeiliError("attendance.no_hours", _("班期尚未設定認證時數，無法結訓。"))
+        raise PeiliError(Error.ATTENDANCE_NO_HOURS, _("班期尚未設定認證時數，無法結訓。"))
     if course_class.digital_hours + course_class.classroom_hours != course_class.certified_hours:
         raise PeiliError(
-            "attendance.hours_mismatch",
+            Error.ATTENDANCE_HOURS_MISMATCH,
             _("班期的數位時數 %(d)s 加實體時數 %(c)s 不等於認證時數 %(h)s，請先修正班期設定。")
             % {"d": course_class.digital_hours, "c": course_class.classroom_hours, "h": course_class.certified_hours},
         )
     split_total = sum((row.hours for row in course_class.category_hours.all()), Decimal(0))
     if split_total != course_class.certified_hours:
         raise PeiliError(
-            "attendance.split_mismatch",
+            Error.ATTENDANCE_SPLIT_MISMATCH,
             _("各學習類別時數合計 %(total)s 小時，與認證時數 %(hours)s 小時不符，請先修正班期的類別時數。")
             % {"total": split_total, "hours": course_class.certified_hours},
         )
@@ -555,14 +561,14 @@ def class_close(
     organizer's corrections (registration id → correction, each with a reason), write a completion
     per person and a learning record per completer, and audit it all."""
     today = today or timezone.localdate()
-    locked = CourseClass.objects.select_for_update().select_related("course__organizer").get(pk=course_class.pk)
+    locked = locking.lock_row(CourseClass.objects.select_related("course__organizer"), pk=course_class.pk)
     _require_closable(locked, today)
     preview = selectors.completion_preview(locked)
     for registration_id, asked in corrections.items():
         if registration_id not in {row.registration.pk for row in preview.rows}:
-            raise PeiliError("attendance.not_enrolled", _("名單中有未錄取本班期的人員，請重新整理後再試。"))
+            raise PeiliError(Error.ATTENDANCE_NOT_ENROLLED, _("名單中有未錄取本班期的人員，請重新整理後再試。"))
         if not asked.reason.strip():
-            raise PeiliError("attendance.reason_required", _("更正完訓結果須說明原因。"))
+            raise PeiliError(Error.ATTENDANCE_REASON_REQUIRED, _("更正完訓結果須說明原因。"))
     now = timezone.now()
     closing = ClassClosing.objects.create(course_class=locked, closed_at=now, closed_by=_user(actor))
     data = _record_data(locked)
@@ -597,7 +603,7 @@ def class_close(
         if completion.corrected:
             audit.record(
                 actor=actor,
-                action="completion.correct",
+                action=Action.COMPLETION_CORRECT,
                 target=completion,
                 before={"completes": completion.rule_completes, "reason": completion.rule_reason},
                 after={"completes": completion.completes},
@@ -605,7 +611,7 @@ def class_close(
             )
     audit.record(
         actor=actor,
-        action="class.close",
+        action=Action.CLASS_CLOSE,
         target=locked,
         after={
             "confirmed": len(completions),
@@ -629,13 +635,13 @@ def completion_correct(*, completion: Completion, completes: bool, reason: str, 
     """Change one person's completion after the class closed, with a reason: a new completer gets
     a learning record; a withdrawn one's record leaves the ledger (kept, with the reason)."""
     if not reason.strip():
-        raise PeiliError("attendance.reason_required", _("更正完訓結果須說明原因。"))
-    CourseClass.objects.select_for_update().filter(pk=completion.closing.course_class_id).first()
+        raise PeiliError(Error.ATTENDANCE_REASON_REQUIRED, _("更正完訓結果須說明原因。"))
+    locking.lock_first(CourseClass.objects.filter(pk=completion.closing.course_class_id))
     current = Completion.objects.select_related(
         "registration__person__agency", "closing__course_class__course__organizer"
     ).get(pk=completion.pk)
     if current.completes == completes:
-        raise Conflict("attendance.nothing_to_correct", _("完訓結果沒有改變。"))
+        raise Conflict(Error.ATTENDANCE_NOTHING_TO_CORRECT, _("完訓結果沒有改變。"))
     before = {"completes": current.completes, "record": current.record_id}
     if completes:
         course_class = current.closing.course_class
@@ -650,7 +656,7 @@ def completion_correct(*, completion: Completion, completes: bool, reason: str, 
     current.save(update_fields=["completes", "correction_reason", "record"])
     audit.record(
         actor=actor,
-        action="completion.correct",
+        action=Action.COMPLETION_CORRECT,
         target=current,
         before=before,
         after={"completes": completes, "record": current.record_id},
@@ -666,14 +672,14 @@ def completion_correct(*, completion: Completion, completes: bool, reason: str, 
 def certification_mark_uploaded(*, closings: Iterable[ClassClosing], on: date, actor: Any) -> int:
     """Mark classes' hours as uploaded to the national portal on `on` (a batch); returns how many."""
     if on > timezone.localdate():
-        raise PeiliError("attendance.upload_in_future", _("上傳日期不能晚於今天。"))
+        raise PeiliError(Error.ATTENDANCE_UPLOAD_IN_FUTURE, _("上傳日期不能晚於今天。"))
     count = 0
     for closing in closings:
         before = {"uploaded_on": closing.uploaded_on}
         ClassClosing.objects.filter(pk=closing.pk).update(uploaded_on=on, uploaded_by=_user(actor))
         audit.record(
             actor=actor,
-            action="certification.uploaded",
+            action=Action.CERTIFICATION_UPLOADED,
             target=closing.course_class,
             before=before,
             after={"uploaded_on": on},

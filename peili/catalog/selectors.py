@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog import rules
+from peili.catalog.codes import Error
 from peili.catalog.enums import ClassStatus, DeliveryMode, RegistrationWindow
 from peili.catalog.models import (
     ClassCategoryHours,
@@ -31,8 +32,10 @@ from peili.catalog.models import (
     class_label,
 )
 from peili.core import versions
+from peili.core.codes import Error as CoreError
 from peili.core.errors import NotFound, PeiliError
 from peili.core.permissions import visible_to
+from peili.org.codes import Error as OrgError
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.scopes import grants_for
@@ -681,7 +684,9 @@ def organizing_body_for_user(user: Any, code: str) -> Agency:
     another body, like one that does not exist."""
     found = organizing_bodies_for_user(user).filter(code=code).first()
     if found is None:
-        raise NotFound("agency.not_found", _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
+        raise NotFound(
+            OrgError.AGENCY_NOT_FOUND, _("找不到主辦機關「%(code)s」，或不在您的權限範圍內。") % {"code": code}
+        )
     return found
 
 
@@ -711,7 +716,7 @@ def plan_for_user(user: Any, plan_id: int) -> TrainingPlan:
     """One of the plans the user may see: `plan.not_found` otherwise, whether it exists or not."""
     found = plans_for_user(user).filter(pk=plan_id).first()
     if found is None:
-        raise NotFound("plan.not_found", _("找不到此年度計畫。"))
+        raise NotFound(Error.PLAN_NOT_FOUND, _("找不到此年度計畫。"))
     return found
 
 
@@ -719,7 +724,7 @@ def catalog_agency(code: str) -> Agency:
     """The agency a catalog search is filtered for (classes open to it): `agency.not_found`."""
     found = Agency.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」。") % {"code": code})
+        raise NotFound(OrgError.AGENCY_NOT_FOUND, _("找不到機關「%(code)s」。") % {"code": code})
     return found
 
 
@@ -816,7 +821,7 @@ def plan_item(plan: TrainingPlan, item_id: int) -> PlanItem:
     """An item of the plan: not found when the plan has no such item."""
     found = PlanItem.objects.filter(pk=item_id, plan=plan).first()
     if found is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     return found
 
 
@@ -824,13 +829,13 @@ def managed_course_for_user(user: Any, course_id: int) -> Course:
     """A course whose classes the user sets up: `course.not_found`, or `permission.denied` when
     another body's."""
     found = Course.objects.select_related("organizer").filter(pk=course_id).first()
-    return visible_to(user, "catalog.manage_object", found, NotFound("course.not_found", _("找不到此課程。")))
+    return visible_to(user, "catalog.manage_object", found, NotFound(Error.COURSE_NOT_FOUND, _("找不到此課程。")))
 
 
 def managed_class_for_user(user: Any, class_id: int) -> CourseClass:
     """A class the user sets up: `class.not_found`, or `permission.denied` when another body's."""
     found = CourseClass.objects.select_related("course__organizer").filter(pk=class_id).first()
-    return visible_to(user, "catalog.manage_object", found, NotFound("class.not_found", _("找不到此班期。")))
+    return visible_to(user, "catalog.manage_object", found, NotFound(Error.CLASS_NOT_FOUND, _("找不到此班期。")))
 
 
 def class_session(course_class: CourseClass, session_id: int, *, with_instructors: bool = False) -> ClassSession:
@@ -838,7 +843,7 @@ def class_session(course_class: CourseClass, session_id: int, *, with_instructor
     qs = ClassSession.objects.prefetch_related("instructors") if with_instructors else ClassSession.objects.all()
     found = qs.filter(pk=session_id, course_class=course_class).first()
     if found is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     return found
 
 
@@ -846,7 +851,7 @@ def class_material(course_class: CourseClass, material_id: int) -> ClassMaterial
     """One of the class's materials: not found when the class has no such material."""
     found = ClassMaterial.objects.filter(pk=material_id, course_class=course_class).first()
     if found is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     return found
 
 

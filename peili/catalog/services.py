@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog import rules, selectors
+from peili.catalog.codes import Action, Error
 from peili.catalog.enums import ClassStatus, DeliveryMode, PlanStatus
 from peili.catalog.models import (
     ClassCategoryHours,
@@ -30,7 +31,7 @@ from peili.catalog.models import (
     TrainingPlan,
     Venue,
 )
-from peili.core import audit, versions
+from peili.core import audit, locking, versions
 from peili.core.errors import Conflict, PeiliError
 from peili.org.models import Agency, Person
 
@@ -72,17 +73,19 @@ EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 def _require_training_body(organizer: Agency) -> None:
     if not organizer.is_training_body:
         raise PeiliError(
-            "catalog.not_training_body", _("「%(name)s」不是訓練機構，無法辦訓。") % {"name": organizer.name}
+            Error.CATALOG_NOT_TRAINING_BODY, _("「%(name)s」不是訓練機構，無法辦訓。") % {"name": organizer.name}
         )
 
 
 def _lock_plan(plan: TrainingPlan) -> TrainingPlan:
-    return TrainingPlan.objects.select_for_update(of=("self",)).select_related("organizer").get(pk=plan.pk)
+    return locking.lock_row(
+        TrainingPlan.objects.select_for_update(of=("self",)).select_related("organizer"), pk=plan.pk
+    )
 
 
 def _require_editable(plan: TrainingPlan) -> None:
     if plan.status not in EDITABLE_PLAN_STATUSES:
-        raise Conflict("plan.not_editable", _("計畫已送核或已核定，不能修改。"))
+        raise Conflict(Error.PLAN_NOT_EDITABLE, _("計畫已送核或已核定，不能修改。"))
 
 
 @transaction.atomic
@@ -90,10 +93,11 @@ def plan_create(*, organizer: Agency, year: int, title: str, note: str = "", act
     _require_training_body(organizer)
     if TrainingPlan.objects.filter(organizer=organizer, year=year).exists():
         raise Conflict(
-            "plan.exists", _("%(name)s 已有 %(year)s 年度訓練計畫。") % {"name": organizer.name, "year": year - 1911}
+            Error.PLAN_EXISTS,
+            _("%(name)s 已有 %(year)s 年度訓練計畫。") % {"name": organizer.name, "year": year - 1911},
         )
     plan = TrainingPlan.objects.create(organizer=organizer, year=year, title=title, note=note)
-    audit.record(actor=actor, action="plan.create", target=plan, after=audit.snapshot(plan, PLAN_FIELDS))
+    audit.record(actor=actor, action=Action.PLAN_CREATE, target=plan, after=audit.snapshot(plan, PLAN_FIELDS))
     return plan
 
 
@@ -121,9 +125,11 @@ def plan_item_add(
     _require_editable(plan)
     tracks = list(allowed_tracks) if allowed_tracks is not None else None
     if tracks is not None and tracks and track not in tracks:
-        raise PeiliError("plan.unknown_track", _("類別「%(track)s」不在政策參數包的訓練類別中。") % {"track": track})
+        raise PeiliError(
+            Error.PLAN_UNKNOWN_TRACK, _("類別「%(track)s」不在政策參數包的訓練類別中。") % {"track": track}
+        )
     if Decimal(budget) < 0:
-        raise PeiliError("plan.negative_budget", _("預算不得為負數。"))
+        raise PeiliError(Error.PLAN_NEGATIVE_BUDGET, _("預算不得為負數。"))
     item = PlanItem.objects.create(
         plan=plan,
         track=track,
@@ -134,7 +140,7 @@ def plan_item_add(
         budget=budget,
     )
     _refresh_plan_budget(plan)
-    audit.record(actor=actor, action="plan.item_add", target=plan, after=audit.snapshot(item, ITEM_FIELDS))
+    audit.record(actor=actor, action=Action.PLAN_ITEM_ADD, target=plan, after=audit.snapshot(item, ITEM_FIELDS))
     return item
 
 
@@ -145,7 +151,7 @@ def plan_item_delete(*, item: PlanItem, actor: Any) -> None:
     before = audit.snapshot(item, ITEM_FIELDS)
     item.delete()
     _refresh_plan_budget(plan)
-    audit.record(actor=actor, action="plan.item_delete", target=plan, before=before)
+    audit.record(actor=actor, action=Action.PLAN_ITEM_DELETE, target=plan, before=before)
 
 
 @transaction.atomic
@@ -153,19 +159,21 @@ def plan_submit(*, plan: TrainingPlan, actor: Any) -> TrainingPlan:
     plan = _lock_plan(plan)
     _require_editable(plan)
     if not plan.items.exists():
-        raise PeiliError("plan.empty", _("計畫沒有任何項目，無法送核。"))
+        raise PeiliError(Error.PLAN_EMPTY, _("計畫沒有任何項目，無法送核。"))
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
-    audit.record(actor=actor, action="plan.submit", target=plan, before=before, after=audit.snapshot(plan, PLAN_FIELDS))
+    audit.record(
+        actor=actor, action=Action.PLAN_SUBMIT, target=plan, before=before, after=audit.snapshot(plan, PLAN_FIELDS)
+    )
     return plan
 
 
 def _decide(plan: TrainingPlan, status: str, note: str, actor: Any, action: str) -> TrainingPlan:
     plan = _lock_plan(plan)
     if plan.status != PlanStatus.SUBMITTED:
-        raise Conflict("plan.not_submitted", _("只有送核中的計畫可以核定或退回。"))
+        raise Conflict(Error.PLAN_NOT_SUBMITTED, _("只有送核中的計畫可以核定或退回。"))
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.status = status
     plan.decided_at = timezone.now()
@@ -180,14 +188,14 @@ def _decide(plan: TrainingPlan, status: str, note: str, actor: Any, action: str)
 
 @transaction.atomic
 def plan_approve(*, plan: TrainingPlan, note: str = "", actor: Any) -> TrainingPlan:
-    return _decide(plan, PlanStatus.APPROVED, note, actor, "plan.approve")
+    return _decide(plan, PlanStatus.APPROVED, note, actor, Action.PLAN_APPROVE)
 
 
 @transaction.atomic
 def plan_return(*, plan: TrainingPlan, note: str, actor: Any) -> TrainingPlan:
     if not note.strip():
-        raise PeiliError("plan.note_required", _("退回時請說明需修正之處。"))
-    return _decide(plan, PlanStatus.RETURNED, note, actor, "plan.return")
+        raise PeiliError(Error.PLAN_NOTE_REQUIRED, _("退回時請說明需修正之處。"))
+    return _decide(plan, PlanStatus.RETURNED, note, actor, Action.PLAN_RETURN)
 
 
 # --- courses and classes --------------------------------------------------------------------------
@@ -209,14 +217,14 @@ def course_create(
     if plan_item is not None:
         plan = TrainingPlan.objects.get(pk=plan_item.plan_id)
         if plan.organizer_id != organizer.pk:
-            raise PeiliError("course.plan_other_organizer", _("計畫項目不屬於此主辦機關。"))
+            raise PeiliError(Error.COURSE_PLAN_OTHER_ORGANIZER, _("計畫項目不屬於此主辦機關。"))
         if plan.status != PlanStatus.APPROVED:
-            raise Conflict("course.plan_not_approved", _("年度計畫核定後才能依計畫項目開課。"))
+            raise Conflict(Error.COURSE_PLAN_NOT_APPROVED, _("年度計畫核定後才能依計畫項目開課。"))
         track = track or plan_item.track
     course = Course.objects.create(
         organizer=organizer, title=title, track=track, code=code, summary=summary, plan_item=plan_item
     )
-    audit.record(actor=actor, action="course.create", target=course, after=audit.snapshot(course, COURSE_FIELDS))
+    audit.record(actor=actor, action=Action.COURSE_CREATE, target=course, after=audit.snapshot(course, COURSE_FIELDS))
     return course
 
 
@@ -246,7 +254,7 @@ def _validate_class(values: Mapping[str, Any], start_date: date | None) -> None:
     if closes and start_date and timezone.localtime(closes).date() > start_date:
         problems.append(_("報名截止時間不得晚於開課日期。"))
     if problems:
-        raise PeiliError("class.invalid", "".join(problems), details=problems)
+        raise PeiliError(Error.CLASS_INVALID, "".join(problems), details=problems)
 
 
 def _with_hours_parts(values: dict[str, Any]) -> dict[str, Any]:
@@ -284,7 +292,7 @@ def class_create(
     if "term" not in values:
         values["term"] = (course.classes.aggregate(m=Max("term"))["m"] or 0) + 1
     elif course.classes.filter(term=values["term"]).exists():
-        raise Conflict("class.term_taken", _("此課程已有第 %(term)s 期。") % {"term": values["term"]})
+        raise Conflict(Error.CLASS_TERM_TAKEN, _("此課程已有第 %(term)s 期。") % {"term": values["term"]})
     values = _with_hours_parts(values)
     _validate_class(values, None)
     course_class = CourseClass.objects.create(course=course, created_by=_user(actor), **values)
@@ -292,7 +300,7 @@ def class_create(
     course_class.eligible_people.set(list(eligible_people))
     audit.record(
         actor=actor,
-        action="class.create",
+        action=Action.CLASS_CREATE,
         target=course_class,
         after={**audit.snapshot(course_class, AUDITED_CLASS_FIELDS), **_eligibility_lists(course_class)},
     )
@@ -311,10 +319,9 @@ def _eligibility_lists(course_class: CourseClass) -> dict[str, list[int]]:
 
 
 def _lock_class(course_class: CourseClass) -> CourseClass:
-    return (
-        CourseClass.objects.select_for_update(of=("self",))
-        .select_related("course__organizer__jurisdiction")
-        .get(pk=course_class.pk)
+    return locking.lock_row(
+        CourseClass.objects.select_for_update(of=("self",)).select_related("course__organizer__jurisdiction"),
+        pk=course_class.pk,
     )
 
 
@@ -333,7 +340,7 @@ def class_update(
         raise TypeError(f"unknown class fields: {sorted(unknown)}")
     course_class = _lock_class(course_class)
     if course_class.status in (ClassStatus.CANCELLED, ClassStatus.CLOSED):
-        raise Conflict("class.not_editable", _("已停辦或已結訓的班期不能修改。"))
+        raise Conflict(Error.CLASS_NOT_EDITABLE, _("已停辦或已結訓的班期不能修改。"))
     before = {**audit.snapshot(course_class, AUDITED_CLASS_FIELDS), **_eligibility_lists(course_class)}
     merged = {name: getattr(course_class, name) for name in CLASS_FIELDS} | values
     completed = _with_hours_parts(merged)
@@ -344,11 +351,11 @@ def class_update(
         "term" in values
         and course_class.course.classes.filter(term=values["term"]).exclude(pk=course_class.pk).exists()
     ):
-        raise Conflict("class.term_taken", _("此課程已有第 %(term)s 期。") % {"term": values["term"]})
+        raise Conflict(Error.CLASS_TERM_TAKEN, _("此課程已有第 %(term)s 期。") % {"term": values["term"]})
     capacity = merged["capacity"]
     if capacity < course_class.confirmed_count:
         raise PeiliError(
-            "class.capacity_below_confirmed",
+            Error.CLASS_CAPACITY_BELOW_CONFIRMED,
             _("名額不得少於已錄取人數（%(n)s 人）。") % {"n": course_class.confirmed_count},
         )
     _validate_class(merged, course_class.start_date)
@@ -363,7 +370,7 @@ def class_update(
         _raise_if_incomplete(course_class)
     after = {**audit.snapshot(course_class, AUDITED_CLASS_FIELDS), **_eligibility_lists(course_class)}
     old, new = audit.diff(before, after)
-    audit.record(actor=actor, action="class.update", target=course_class, before=old, after=new)
+    audit.record(actor=actor, action=Action.CLASS_UPDATE, target=course_class, before=old, after=new)
     return course_class
 
 
@@ -376,19 +383,19 @@ def class_hours_set(
     course_class = _lock_class(course_class)
     parts = {key: Decimal(str(hours)) for key, hours in split.items() if Decimal(str(hours)) != 0}
     if any(hours < 0 for hours in parts.values()):
-        raise PeiliError("class.hours_negative", _("類別時數不得為負數。"))
+        raise PeiliError(Error.CLASS_HOURS_NEGATIVE, _("類別時數不得為負數。"))
     rule = selectors.class_rule(course_class)
     unknown = sorted(key for key in parts if rule is None or key not in rule.categories)
     if unknown:
         raise PeiliError(
-            "class.unknown_category",
+            Error.CLASS_UNKNOWN_CATEGORY,
             _("學習類別「%(keys)s」不在主辦機關政策參數的學習類別之中。") % {"keys": "、".join(unknown)},
             details={"categories": unknown},
         )
     total = sum(parts.values(), Decimal(0))
     if total != course_class.certified_hours:
         raise PeiliError(
-            "class.hours_split_mismatch",
+            Error.CLASS_HOURS_SPLIT_MISMATCH,
             _("各學習類別時數合計 %(total)s 小時，須等於認證時數 %(hours)s 小時。")
             % {"total": _hours(total), "hours": _hours(course_class.certified_hours)},
         )
@@ -400,7 +407,7 @@ def class_hours_set(
     versions.bump(versions.CATALOG)  # bulk_create sends no signal
     audit.record(
         actor=actor,
-        action="class.hours_set",
+        action=Action.CLASS_HOURS_SET,
         target=course_class,
         before=before,
         after={key: str(h) for key, h in parts.items()},
@@ -455,14 +462,8 @@ def session_clashes(
     instructor_ids = sorted(i.pk for i in instructors)
     if lock:
         if venue is not None:
-            list(Venue.objects.select_for_update().filter(pk=venue.pk).values_list("pk", flat=True))
-        if instructor_ids:
-            list(
-                Instructor.objects.select_for_update()
-                .filter(pk__in=instructor_ids)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            locking.lock_rows(Venue, [venue.pk])
+        locking.lock_rows(Instructor, instructor_ids)
     shared = Q(pk__in=[])
     if venue is not None:
         shared |= Q(venue=venue)
@@ -510,11 +511,11 @@ def _sync_dates(course_class: CourseClass) -> None:
 
 def _check_session_fields(course_class: CourseClass, starts_at: time, ends_at: time, hours: Decimal) -> None:
     if course_class.status in (ClassStatus.CANCELLED, ClassStatus.CLOSED):
-        raise Conflict("class.not_editable", _("已停辦或已結訓的班期不能修改。"))
+        raise Conflict(Error.CLASS_NOT_EDITABLE, _("已停辦或已結訓的班期不能修改。"))
     if starts_at >= ends_at:
-        raise PeiliError("session.time_order", _("結束時間須晚於開始時間。"))
+        raise PeiliError(Error.SESSION_TIME_ORDER, _("結束時間須晚於開始時間。"))
     if hours < 0:
-        raise PeiliError("session.hours_negative", _("時數不得為負數。"))
+        raise PeiliError(Error.SESSION_HOURS_NEGATIVE, _("時數不得為負數。"))
 
 
 @transaction.atomic
@@ -553,7 +554,7 @@ def session_add(
         _validate_class({"cancellation_deadline": course_class.cancellation_deadline}, course_class.start_date)
     audit.record(
         actor=actor,
-        action="session.add",
+        action=Action.SESSION_ADD,
         target=course_class,
         after=_session_snapshot(session, (i.pk for i in instructors)),
     )
@@ -595,7 +596,7 @@ def session_update(
     _sync_dates(course_class)
     after = _session_snapshot(session, (i.pk for i in instructors))
     old, new = audit.diff(before, after)
-    audit.record(actor=actor, action="session.update", target=course_class, before=old, after=new)
+    audit.record(actor=actor, action=Action.SESSION_UPDATE, target=course_class, before=old, after=new)
     return session
 
 
@@ -603,11 +604,11 @@ def session_update(
 def session_delete(*, session: ClassSession, actor: Any) -> None:
     course_class = _lock_class(session.course_class)
     if course_class.status != ClassStatus.DRAFT and course_class.sessions.count() <= 1:
-        raise Conflict("session.last", _("已發布的班期至少須有一個節次。"))
+        raise Conflict(Error.SESSION_LAST, _("已發布的班期至少須有一個節次。"))
     before = _session_snapshot(session, session.instructors.values_list("pk", flat=True))
     session.delete()
     _sync_dates(course_class)
-    audit.record(actor=actor, action="session.delete", target=course_class, before=before)
+    audit.record(actor=actor, action=Action.SESSION_DELETE, target=course_class, before=before)
 
 
 # --- publishing -----------------------------------------------------------------------------------
@@ -643,7 +644,9 @@ def publish_problems(course_class: CourseClass) -> list[str]:
 def _raise_if_incomplete(course_class: CourseClass) -> None:
     problems = publish_problems(course_class)
     if problems:
-        raise PeiliError("class.incomplete", _("班期資料尚未完整：%(p)s") % {"p": "".join(problems)}, details=problems)
+        raise PeiliError(
+            Error.CLASS_INCOMPLETE, _("班期資料尚未完整：%(p)s") % {"p": "".join(problems)}, details=problems
+        )
 
 
 @transaction.atomic
@@ -651,13 +654,13 @@ def class_publish(*, course_class: CourseClass, actor: Any) -> CourseClass:
     """Draft → published (visible in the catalog), only when complete."""
     course_class = _lock_class(course_class)
     if course_class.status != ClassStatus.DRAFT:
-        raise Conflict("class.not_draft", _("只有草稿狀態的班期可以發布。"))
+        raise Conflict(Error.CLASS_NOT_DRAFT, _("只有草稿狀態的班期可以發布。"))
     _raise_if_incomplete(course_class)
     course_class.status = ClassStatus.PUBLISHED
     course_class.save(update_fields=["status", "updated_at"])
     audit.record(
         actor=actor,
-        action="class.publish",
+        action=Action.CLASS_PUBLISH,
         target=course_class,
         before={"status": ClassStatus.DRAFT},
         after={"status": ClassStatus.PUBLISHED},
@@ -670,15 +673,15 @@ def class_cancel(*, course_class: CourseClass, reason: str, actor: Any) -> Cours
     """停辦: the class leaves the catalog and frees its venue and instructors; the reason is audited."""
     course_class = _lock_class(course_class)
     if course_class.status in (ClassStatus.CANCELLED, ClassStatus.CLOSED):
-        raise Conflict("class.not_cancellable", _("此班期已停辦或已結訓。"))
+        raise Conflict(Error.CLASS_NOT_CANCELLABLE, _("此班期已停辦或已結訓。"))
     if not reason.strip():
-        raise PeiliError("class.reason_required", _("停辦請填寫原因。"))
+        raise PeiliError(Error.CLASS_REASON_REQUIRED, _("停辦請填寫原因。"))
     before = course_class.status
     course_class.status = ClassStatus.CANCELLED
     course_class.save(update_fields=["status", "updated_at"])
     audit.record(
         actor=actor,
-        action="class.cancel",
+        action=Action.CLASS_CANCEL,
         target=course_class,
         before={"status": before},
         after={"status": ClassStatus.CANCELLED},
@@ -710,13 +713,13 @@ MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 def material_add(*, course_class: CourseClass, title: str, file: UploadedFile, actor: Any) -> ClassMaterial:
     name = (file.name or "").lower()
     if not name.endswith(MATERIAL_EXTENSIONS):
-        raise PeiliError("material.type", _("檔案類型不支援，請上傳 PDF、Office、ODF、文字或 ZIP 檔。"))
+        raise PeiliError(Error.MATERIAL_TYPE, _("檔案類型不支援，請上傳 PDF、Office、ODF、文字或 ZIP 檔。"))
     if (file.size or 0) > MATERIAL_MAX_BYTES:
-        raise PeiliError("material.too_large", _("檔案不得超過 20 MB。"))
+        raise PeiliError(Error.MATERIAL_TOO_LARGE, _("檔案不得超過 20 MB。"))
     material = ClassMaterial.objects.create(course_class=course_class, title=title, file=file)
     audit.record(
         actor=actor,
-        action="material.add",
+        action=Action.MATERIAL_ADD,
         target=course_class,
         after={"material": material.pk, "title": title, "file": material.file.name},
     )
@@ -729,4 +732,4 @@ def material_delete(*, material: ClassMaterial, actor: Any) -> None:
     before = {"material": material.pk, "title": material.title, "file": material.file.name}
     # The file stays in storage: the audit entry names it, and a download in progress is not cut off.
     material.delete()
-    audit.record(actor=actor, action="material.delete", target=course_class, before=before)
+    audit.record(actor=actor, action=Action.MATERIAL_DELETE, target=course_class, before=before)

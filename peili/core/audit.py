@@ -1,19 +1,80 @@
 """The audit log. Every service write calls `record()` inside its transaction.
 
+Actions come from a registry, one list per app (each app's `codes.py`, like Zulip's
+`AuditLogEventType`): `<app>.<what>` with a label for the /audit/ page. Entries written before the
+names were unified keep their old action (the log is never rewritten); the registry knows each
+old name (`former`) and the page shows its label all the same.
+
 National IDs are never kept in full: whatever a writer passes, every ID-shaped run in the entry's
 object, note and values is masked (A12****789, `core.masking`) before it is stored."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 
 from peili.core.masking import mask_ids, mask_ids_in_text
 from peili.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    name: str
+    label: str | Promise
+    app: str
+    former: tuple[str, ...] = ()
+
+
+# Every action, by its name and by each former name (`peili.core.apps` imports each app's codes).
+ACTIONS: dict[str, AuditAction] = {}
+_FORMER: dict[str, AuditAction] = {}
+
+
+class UnregisteredAction(RuntimeError):
+    """An entry written with an action no app registered (checked when `PEILI_CHECK_CODES` is on)."""
+
+
+def action(app: str, name: str, label: str | Promise, *, former: tuple[str, ...] | str = ()) -> str:
+    """Register one action of an app (named `<app>.<what>`) and return its name."""
+    if not name.startswith(f"{app}."):
+        raise RuntimeError(f"audit action {name} must start with {app}.")
+    former = (former,) if isinstance(former, str) else former
+    entry_ = AuditAction(name, label, app, former)
+    known = ACTIONS.get(name)
+    if known is not None and known != entry_:
+        raise RuntimeError(f"audit action {name} registered twice")
+    ACTIONS[name] = entry_
+    for old in former:
+        _FORMER[old] = entry_
+    return name
+
+
+def action_of(name: str) -> AuditAction | None:
+    """The registered action of a name as written — today's or a former one."""
+    return ACTIONS.get(name) or _FORMER.get(name)
+
+
+def action_label(name: str) -> str:
+    found = action_of(name)
+    return str(found.label) if found is not None else ""
+
+
+def names_starting(prefix: str) -> list[str]:
+    """Every name an entry may carry whose action, today or formerly, starts with `prefix`: a filter
+    on `records.` also finds the entries written as `record.create` before the names were unified."""
+    names = {name for name in ACTIONS if name.startswith(prefix)}
+    for old, found in _FORMER.items():
+        if old.startswith(prefix) or found.name.startswith(prefix):
+            names.add(old)
+            names.add(found.name)
+    return sorted(names)
 
 
 def _jsonable(value: Any) -> Any:
@@ -63,6 +124,8 @@ def entry(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:200]
+    if action not in ACTIONS and getattr(settings, "PEILI_CHECK_CODES", False):
+        raise UnregisteredAction(f"audit action {action!r} is not in any app's codes.py")
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         actor=actor_obj,

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from peili.core.codes import Error
 from peili.core.errors import PeiliError, PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +33,7 @@ def allowed(user: Any, permission: str, obj: Any = None) -> bool:
 def check(user: Any, permission: str, obj: Any = None) -> None:
     """Raise `PermissionDenied` (code `permission.denied`) unless the predicate holds."""
     if not allowed(user, permission, obj):
-        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+        raise PermissionDenied(Error.PERMISSION_DENIED, _("您沒有權限執行此操作。"), status=403)
 
 
 def visible_to(user: Any, permission: str, found: T | None, missing: PeiliError) -> T:

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from peili.core import audit
 from peili.core.enums import CalendarOverrideKind
 from peili.core.models import AuditEntry, CalendarOverride
 from peili.core.workdays import WorkingCalendar
@@ -33,7 +34,8 @@ def audit_entries(action: str = "", object_text: str = "") -> QuerySet[AuditEntr
     holds `object_text`."""
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     if action:
-        entries = entries.filter(action__startswith=action)
+        # Entries written before the action names were unified carry their former names.
+        entries = entries.filter(Q(action__startswith=action) | Q(action__in=audit.names_starting(action)))
     if object_text:
         entries = entries.filter(object_repr__icontains=object_text)
     return entries

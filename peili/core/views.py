@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from peili.core import selectors, services
+from peili.core import audit, selectors, services
 from peili.core.forms import CalendarOverrideForm
 from peili.core.pages import perform
 from peili.core.permissions import requires
@@ -23,6 +23,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     obj = request.GET.get("object", "").strip()
     entries = selectors.audit_entries(action, obj)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.action_label = audit.action_label(entry.action)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"page": page, "action": action, "object": obj})
 
 

@@ -19,6 +19,7 @@ from peili.demo.catalog import catalog_demo_load
 from peili.demo.policy import portal_codes_demo_load
 from peili.demo.records import records_demo_load
 from peili.demo.surveys import surveys_demo_load
+from peili.org.codes import Action
 from peili.org.enums import DisciplineKind, Gender, RatingKind, Role
 from peili.org.models import Agency, AgencyHeadcount, AnnualRating, DisciplinaryRecord, Person, RoleAssignment, Unit
 from peili.org.rules import make_national_id
@@ -212,7 +213,7 @@ def demo_load(*, actor: Any = None) -> DemoResult:
     if created:
         audit.record(
             actor=actor,
-            action="demo.load",
+            action=Action.DEMO_LOAD,
             object_type="demo",
             object_repr="示範資料",
             after={"agencies": result.agencies, "people_created": len(created)},

@@ -17,6 +17,7 @@ from peili.catalog.rules import Eligibility, SessionSlot, eligibility
 from peili.core import versions
 from peili.core.errors import NotFound
 from peili.core.permissions import allowed, visible_to
+from peili.enrolment.codes import Error
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.enrolment.rules import RegistrationPolicy
@@ -342,7 +343,7 @@ def substitute_for_user(user: Any, person_id: int) -> Person:
     """A substitute in the user's scope: `registration.person_not_found` otherwise."""
     found = people_for_user(user).filter(pk=person_id).first()
     if found is None:
-        raise NotFound("registration.person_not_found", _("找不到此人員，或不在您的權限範圍內。"))
+        raise NotFound(Error.REGISTRATION_PERSON_NOT_FOUND, _("找不到此人員，或不在您的權限範圍內。"))
     return found
 
 
@@ -363,5 +364,5 @@ def deputy_for(person: Person, deputy_person_id: int | None) -> Person | None:
         return None
     deputy = Person.objects.filter(pk=deputy_person_id, agency_id=person.agency_id).first()
     if deputy is None:
-        raise NotFound("registration.deputy_not_found", _("找不到此職務代理人（須為同機關人員）。"))
+        raise NotFound(Error.REGISTRATION_DEPUTY_NOT_FOUND, _("找不到此職務代理人（須為同機關人員）。"))
     return deputy

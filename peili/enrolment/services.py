@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 
 from peili.catalog.models import CourseClass
 from peili.catalog.rules import Reason, free_seats
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
 from peili.core.selectors import single
 from peili.core.text import name_refusal, nfc
 from peili.enrolment import rules, selectors
+from peili.enrolment.codes import Action
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
 from peili.enrolment.models import Registration, RegistrationEvent
 from peili.org.models import Person
@@ -82,7 +83,7 @@ def _require_eligible(person: Person, course_class: CourseClass, policy: rules.R
 def _lock_class(loaded: CourseClass) -> CourseClass:
     """Lock the class row and return it fresh, carrying the course already loaded (class setup, not
     what the lock protects)."""
-    locked = CourseClass.objects.select_for_update().get(pk=loaded.pk)
+    locked = locking.lock_row(CourseClass, pk=loaded.pk)
     locked.course = loaded.course
     return locked
 
@@ -90,7 +91,7 @@ def _lock_class(loaded: CourseClass) -> CourseClass:
 def _lock_person(person_id: int) -> None:
     """Lock the person's row only. Person's default ordering joins the agency; without order_by()
     and of=("self",) the agency row was locked too, queueing every registration of that agency."""
-    list(Person.objects.select_for_update(of=("self",)).filter(pk=person_id).order_by().values_list("pk", flat=True))
+    locking.lock_rows(Person, [person_id])
 
 
 def _facts(course_class: CourseClass) -> rules.ClassFacts:
@@ -182,7 +183,7 @@ def _promote(course_class: CourseClass, *, actor: Any, now: datetime) -> list[Re
         registration.status = S.CONFIRMED
         registration.promoted_at = now
         history.append(
-            _history(registration, actor=actor, before=S.WAITLISTED, action="enrolment.promote", note=_("候補遞補錄取"))
+            _history(registration, actor=actor, before=S.WAITLISTED, action=Action.PROMOTE, note=_("候補遞補錄取"))
         )
     if promoted:
         Registration.objects.bulk_update(promoted, ["status", "promoted_at", "updated_at"])
@@ -290,7 +291,7 @@ def registration_create(
         note = _("薦送報名") if nominated else _("報名")
         if clash.warnings:
             note = f"{note}；{clash.warnings[0].message}"
-        _save_history([_history(registration, actor=actor, before="", action="enrolment.register", note=note)])
+        _save_history([_history(registration, actor=actor, before="", action=Action.REGISTER, note=note)])
         _notify_for_status(registration)
     return Registered(registration, clash.warnings)
 
@@ -324,7 +325,7 @@ def registration_consent(
     (and the free seats, if any, go to whoever is first in that order)."""
     current = _fresh(registration)
     with transaction.atomic():
-        locked = CourseClass.objects.select_for_update().get(pk=current.course_class_id)
+        locked = locking.lock_row(CourseClass, pk=current.course_class_id)
         reg = _fresh(current.pk)
         if reg.status != S.PENDING_CONSENT:
             raise Conflict(
@@ -341,11 +342,7 @@ def registration_consent(
         reg.save(update_fields=["status", "consent_by", "consent_at", "consent_note", "updated_at"])
         _count(locked, reg.status, +1, then=S.PENDING_CONSENT)
         _save_history(
-            [
-                _history(
-                    reg, actor=actor, before=S.PENDING_CONSENT, action="enrolment.consent", note=note or _("主管同意")
-                )
-            ]
+            [_history(reg, actor=actor, before=S.PENDING_CONSENT, action=Action.CONSENT, note=note or _("主管同意"))]
         )
         promoted = _promote(locked, actor=actor, now=at) if reg.status == S.WAITLISTED else []
         if reg.pk not in {p.pk for p in promoted}:
@@ -362,7 +359,7 @@ def registration_decline(
     queue of those awaiting consent."""
     current = _fresh(registration)
     with transaction.atomic():
-        locked = CourseClass.objects.select_for_update().get(pk=current.course_class_id)
+        locked = locking.lock_row(CourseClass, pk=current.course_class_id)
         reg = _fresh(current.pk)
         if reg.status != S.PENDING_CONSENT:
             raise Conflict(
@@ -375,11 +372,7 @@ def registration_decline(
         reg.save(update_fields=["status", "consent_by", "consent_at", "consent_note", "updated_at"])
         _count(locked, S.PENDING_CONSENT, -1)
         _save_history(
-            [
-                _history(
-                    reg, actor=actor, before=S.PENDING_CONSENT, action="enrolment.decline", note=note or _("主管不同意")
-                )
-            ]
+            [_history(reg, actor=actor, before=S.PENDING_CONSENT, action=Action.DECLINE, note=note or _("主管不同意"))]
         )
         _notify(reg.pk, NotificationKind.DECLINED)
     return reg
@@ -395,7 +388,7 @@ def registration_cancel(
     waitlist at once (promoted and told). Refused after the deadline or when not active."""
     current = _fresh(registration)
     with transaction.atomic():
-        locked = CourseClass.objects.select_for_update().get(pk=current.course_class_id)
+        locked = locking.lock_row(CourseClass, pk=current.course_class_id)
         reg = _fresh(current.pk)
         if not reg.is_active:
             raise Conflict(
@@ -410,9 +403,7 @@ def registration_cancel(
         reg.cancelled_at = at
         reg.save(update_fields=["status", "cancelled_at", "updated_at"])
         _count(locked, before, -1)
-        _save_history(
-            [_history(reg, actor=actor, before=before, action="enrolment.cancel", note=note or _("取消報名"))]
-        )
+        _save_history([_history(reg, actor=actor, before=before, action=Action.CANCEL, note=note or _("取消報名"))])
         _notify(reg.pk, NotificationKind.CANCELLED)
         if before == S.CONFIRMED:
             _promote(locked, actor=actor, now=at)
@@ -423,7 +414,7 @@ def waitlist_promote(*, course_class: CourseClass | int, actor: Any, now: dateti
     """Fill every free seat from the waitlist (e.g. after the organizer raised the capacity)."""
     pk = course_class if isinstance(course_class, int) else course_class.pk
     with transaction.atomic():
-        locked = CourseClass.objects.select_for_update().get(pk=pk)
+        locked = locking.lock_row(CourseClass, pk=pk)
         return _promote(locked, actor=actor, now=now or timezone.now())
 
 
@@ -497,14 +488,14 @@ def registration_substitute(
                     original,
                     actor=actor,
                     before=S.CONFIRMED,
-                    action="enrolment.substitute",
+                    action=Action.SUBSTITUTE,
                     note=_("由 %(name)s 遞補") % {"name": substitute.name},
                 ),
                 _history(
                     replacement,
                     actor=actor,
                     before="",
-                    action="enrolment.substitute",
+                    action=Action.SUBSTITUTE,
                     note=_("遞補 %(name)s 的名額") % {"name": original.person.name},
                 ),
             ]

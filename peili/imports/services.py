@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
+from peili.core import audit, locking, tabular
 from peili.core.errors import Conflict
 from peili.core.tabular import Limits
 from peili.imports.enums import ImportStage, ImportStatus
@@ -95,7 +95,7 @@ def job_create(
 def job_load(*, importer: Importer, job: ImportJob, actor: Any) -> ImportJob:
     """Queue a previewed job for loading: the file is checked again and then written."""
     with transaction.atomic():
-        job = importer.job_model._default_manager.select_for_update().defer("content").get(pk=job.pk)
+        job = locking.lock_row(importer.job_model._default_manager.defer("content"), pk=job.pk)
         if job.status != ImportStatus.PREVIEW:
             raise Conflict(importer.not_loadable_code, _("這份檔案目前無法匯入：請重新上傳。"))
         job.validate_only = False

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from peili.core.errors import NotFound
 from peili.core.permissions import visible_to
+from peili.org.codes import Error
 from peili.org.enums import Role
 from peili.org.models import Agency, AgencyHeadcount, Person
 from peili.org.rules import normalise_national_id
@@ -108,7 +109,7 @@ def agency_for_user(user: Any, code: str) -> Agency:
     """An agency the user may see, by code: `agency.not_found` otherwise, whether it exists or not."""
     found = agencies_for_user(user).filter(code=code).first()
     if found is None:
-        raise NotFound("agency.not_found", _("找不到此機關，或不在您的權限範圍內。"))
+        raise NotFound(Error.AGENCY_NOT_FOUND, _("找不到此機關，或不在您的權限範圍內。"))
     return found
 
 
@@ -116,7 +117,7 @@ def agency_by_code(code: str) -> Agency:
     """Any agency, by code (for administrators): `agency.not_found`."""
     found = Agency.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("agency.not_found", _("找不到此機關，或不在您的權限範圍內。"))
+        raise NotFound(Error.AGENCY_NOT_FOUND, _("找不到此機關，或不在您的權限範圍內。"))
     return found
 
 
@@ -129,7 +130,7 @@ def own_person_for_user(user: Any) -> Person:
     person_id = grants_for(user).person_id
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first() if person_id else None
     if found is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
+        raise NotFound(Error.PERSON_NOT_FOUND, _("找不到此人員。"))
     return found
 
 
@@ -137,7 +138,7 @@ def person_for_user(user: Any, person_id: int) -> Person:
     """A person the user may view (`org.view_person`): `person.not_found` when there is none,
     `permission.denied` when outside the user's scope (the answer the API publishes)."""
     found = Person.objects.select_related("agency", "unit").filter(pk=person_id).first()
-    return visible_to(user, "org.view_person", found, NotFound("person.not_found", _("找不到此人員。")))
+    return visible_to(user, "org.view_person", found, NotFound(Error.PERSON_NOT_FOUND, _("找不到此人員。")))
 
 
 def home_summary(user: Any) -> dict[str, Any]:

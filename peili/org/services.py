@@ -9,8 +9,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import Conflict, PeiliError
+from peili.org.codes import Action, Error
 from peili.org.models import Agency, AgencyHeadcount
 from peili.policy.models import Jurisdiction
 
@@ -47,7 +48,7 @@ def agency_create(
     path, depth = _path_for(code, parent)
     agency = _create_or_conflict(
         Agency,
-        Conflict("agency.code_taken", _("機關代碼 %(code)s 已存在。") % {"code": code}),
+        Conflict(Error.AGENCY_CODE_TAKEN, _("機關代碼 %(code)s 已存在。") % {"code": code}),
         code=code,
         name=name,
         short_name=short_name,
@@ -57,24 +58,24 @@ def agency_create(
         path=path,
         depth=depth,
     )
-    audit.record(actor=actor, action="agency.create", target=agency, after=audit.snapshot(agency, AGENCY_FIELDS))
+    audit.record(actor=actor, action=Action.AGENCY_CREATE, target=agency, after=audit.snapshot(agency, AGENCY_FIELDS))
     return agency
 
 
 @transaction.atomic
 def agency_update(*, agency: Agency, actor: Any, **changes: Any) -> Agency:
     """Change an agency's fields. A new parent moves the whole subtree (paths rewritten in one UPDATE)."""
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = locking.lock_row(Agency, pk=agency.pk)
     before = audit.snapshot(agency, AGENCY_FIELDS)
     old_path = agency.path
     for key, value in changes.items():
         if key not in AGENCY_FIELDS or key == "code":
-            raise PeiliError("agency.field_not_editable", _("欄位 %(f)s 不可修改。") % {"f": key})
+            raise PeiliError(Error.AGENCY_FIELD_NOT_EDITABLE, _("欄位 %(f)s 不可修改。") % {"f": key})
         setattr(agency, key, value)
     if "parent" in changes:
         parent = changes["parent"]
         if parent is not None and parent.path.startswith(old_path):
-            raise PeiliError("agency.cycle", _("不能把機關移到自己或所屬機關之下。"))
+            raise PeiliError(Error.AGENCY_CYCLE, _("不能把機關移到自己或所屬機關之下。"))
         agency.path, agency.depth = _path_for(agency.code, parent)
     agency.save()
     if agency.path != old_path:
@@ -84,7 +85,7 @@ def agency_update(*, agency: Agency, actor: Any, **changes: Any) -> Agency:
             depth=F("depth") + depth_shift,
         )
     before_changed, after_changed = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
-    audit.record(actor=actor, action="agency.update", target=agency, before=before_changed, after=after_changed)
+    audit.record(actor=actor, action=Action.AGENCY_UPDATE, target=agency, before=before_changed, after=after_changed)
     return agency
 
 
@@ -97,7 +98,7 @@ def headcount_set(*, agency: Agency, year: int, budgeted_headcount: int, actor: 
     )
     audit.record(
         actor=actor,
-        action="agency.headcount_set",
+        action=Action.AGENCY_HEADCOUNT_SET,
         target=agency,
         before=before,
         after={"year": year, "budgeted_headcount": budgeted_headcount},

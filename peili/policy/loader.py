@@ -28,6 +28,7 @@ from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from peili.core.errors import PeiliError
+from peili.policy.codes import Error
 from peili.policy.enums import REQUIRED_SECTIONS, Section, StudyMode
 from peili.policy.schema import HoursRule, MonthDay, PackDocument, Ratio, SurveyRule
 
@@ -111,7 +112,7 @@ def load(source: str, *, complete: bool = False) -> PackDocument:
 
 def invalid(problems: tuple[Problem, ...] | list[Problem]) -> PeiliError:
     return PeiliError(
-        "policy.invalid",
+        Error.POLICY_INVALID,
         _("政策參數包有 %(n)d 個問題，沒有儲存。") % {"n": len(problems)},
         details=[p.as_dict() for p in problems],
     )

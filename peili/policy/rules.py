@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from peili.core.errors import NotFound, PeiliError
 from peili.core.roc import ROC_OFFSET
+from peili.policy.codes import Error
 from peili.policy.enums import REQUIRED_SECTIONS, AbsenceComparison, Section
 from peili.policy.schema import (
     AbsenceRule,
@@ -130,7 +131,7 @@ def effective_from(jurisdiction_code: str, year: int, own: PackLayer | None, fal
     """Build the effective pack, or raise when a required section is found in neither layer."""
     if own is None and fallback is None:
         raise NotFound(
-            "policy.no_pack",
+            Error.POLICY_NO_PACK,
             _("「%(code)s」在 %(year)d 年（含）以前沒有政策參數包，也沒有全國預設參數包。")
             % {"code": jurisdiction_code, "year": year - ROC_OFFSET},
             details={"jurisdiction": jurisdiction_code, "year": year},
@@ -139,7 +140,7 @@ def effective_from(jurisdiction_code: str, year: int, own: PackLayer | None, fal
     missing = [name for name in REQUIRED_SECTIONS if name not in sections]
     if missing:
         raise PeiliError(
-            "policy.section_missing",
+            Error.POLICY_SECTION_MISSING,
             _("「%(code)s」%(year)d 年的政策參數缺少「%(sections)s」，全國預設也沒有。")
             % {
                 "code": jurisdiction_code,

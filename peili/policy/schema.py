@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from peili.core.errors import PeiliError
 from peili.core.roc import ROC_OFFSET
+from peili.policy.codes import Error
 from peili.policy.enums import AbsenceComparison, ClashHandling, Section, StudyMode
 
 FORMAT_VERSION = 1
@@ -474,7 +475,7 @@ class Pack:
 
     def _missing(self, section: Section) -> PeiliError:
         return PeiliError(
-            "policy.section_missing",
+            Error.POLICY_SECTION_MISSING,
             _("「%(code)s」%(year)s 年的政策參數沒有「%(section)s」規定，全國預設亦未訂定。")
             % {"code": self.jurisdiction_code, "year": self.year - ROC_OFFSET, "section": section.label},
             details={"jurisdiction": self.jurisdiction_code, "year": self.year, "section": str(section)},

@@ -8,8 +8,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from peili.core import versions
+from peili.core.codes import Error as CoreError
 from peili.core.errors import NotFound, PeiliError
 from peili.policy import loader, rules
+from peili.policy.codes import Error
 from peili.policy.enums import Section
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
 from peili.policy.schema import HoursRule, Pack, PackDocument, PackLayer, PackOrigin, SectionBase
@@ -22,7 +24,7 @@ def national_default() -> Jurisdiction | None:
 def jurisdiction_by_code(code: str) -> Jurisdiction:
     found = Jurisdiction.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("policy.jurisdiction_not_found", _("找不到轄區「%(code)s」。") % {"code": code})
+        raise NotFound(Error.POLICY_JURISDICTION_NOT_FOUND, _("找不到轄區「%(code)s」。") % {"code": code})
     return found
 
 
@@ -58,7 +60,7 @@ def pack_by_id(pack_id: int) -> PolicyPack:
     """A pack (anyone who may view packs sees them all): `policy.pack_not_found` when there is none."""
     pack = PolicyPack.objects.select_related("jurisdiction").filter(pk=pack_id).first()
     if pack is None:
-        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+        raise NotFound(Error.POLICY_PACK_NOT_FOUND, _("找不到此政策參數包。"))
     return pack
 
 
@@ -66,7 +68,7 @@ def pack_for_page(pack_id: int) -> PolicyPack:
     """A pack with its jurisdiction and last editor: `policy.pack_not_found`."""
     pack = PolicyPack.objects.select_related("jurisdiction", "updated_by").filter(pk=pack_id).first()
     if pack is None:
-        raise NotFound("policy.pack_not_found", _("找不到此政策參數包。"))
+        raise NotFound(Error.POLICY_PACK_NOT_FOUND, _("找不到此政策參數包。"))
     return pack
 
 
@@ -74,7 +76,7 @@ def pack_revision(pack: PolicyPack, number: int) -> PolicyPackRevision:
     """One revision of the pack, by number: not found when it has none by that number."""
     found = pack.revisions.select_related("created_by").filter(number=number).first()
     if found is None:
-        raise NotFound("not_found", _("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, _("找不到此資源。"))
     return found
 
 

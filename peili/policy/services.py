@@ -11,10 +11,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import Conflict, PeiliError
 from peili.core.roc import ROC_OFFSET
 from peili.policy import loader
+from peili.policy.codes import Action, Error
 from peili.policy.enums import REQUIRED_SECTIONS, Section
 from peili.policy.models import Jurisdiction, PolicyPack, PolicyPackRevision
 from peili.policy.schema import PackDocument
@@ -57,7 +58,7 @@ def _user(actor: Any) -> Any:
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise PeiliError(
-            "policy.year_invalid",
+            Error.POLICY_YEAR_INVALID,
             _("年度須介於民國 %(lo)d 年與 %(hi)d 年之間。")
             % {"lo": MIN_YEAR - ROC_OFFSET, "hi": MAX_YEAR - ROC_OFFSET},
         )
@@ -65,13 +66,13 @@ def _check_year(year: int) -> None:
 
 def _check_note(note: str) -> None:
     if len(note) > NOTE_MAX:
-        raise PeiliError("policy.note_too_long", _("修改說明最多 %(n)d 字。") % {"n": NOTE_MAX})
+        raise PeiliError(Error.POLICY_NOTE_TOO_LONG, _("修改說明最多 %(n)d 字。") % {"n": NOTE_MAX})
 
 
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100:
-        raise PeiliError("policy.jurisdiction_name_invalid", _("轄區名稱須為 1 至 100 字。"))
+        raise PeiliError(Error.POLICY_JURISDICTION_NAME_INVALID, _("轄區名稱須為 1 至 100 字。"))
     return name
 
 
@@ -115,7 +116,7 @@ def _claim_default(jurisdiction: Jurisdiction | None) -> None:
     other = others.first()
     if other is not None:
         raise Conflict(
-            "policy.default_exists",
+            Error.POLICY_DEFAULT_EXISTS,
             _("「%(name)s」已是全國預設，請先取消它的全國預設。") % {"name": other.name},
         )
 
@@ -125,11 +126,11 @@ def jurisdiction_create(*, code: str, name: str, is_national_default: bool = Fal
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise PeiliError(
-            "policy.jurisdiction_code_invalid",
+            Error.POLICY_JURISDICTION_CODE_INVALID,
             _("轄區代碼須為小寫英文字母、數字與連字號（最多 40 字），例如 hsinchu-city。"),
         )
     if Jurisdiction.objects.filter(code=code).exists():
-        raise Conflict("policy.jurisdiction_exists", _("轄區代碼 %(code)s 已存在。") % {"code": code})
+        raise Conflict(Error.POLICY_JURISDICTION_EXISTS, _("轄區代碼 %(code)s 已存在。") % {"code": code})
     if is_national_default:
         _claim_default(None)
     jurisdiction = Jurisdiction.objects.create(
@@ -137,7 +138,7 @@ def jurisdiction_create(*, code: str, name: str, is_national_default: bool = Fal
     )
     audit.record(
         actor=actor,
-        action="policy.jurisdiction_create",
+        action=Action.JURISDICTION_CREATE,
         target=jurisdiction,
         after=audit.snapshot(jurisdiction, JURISDICTION_FIELDS),
     )
@@ -151,24 +152,24 @@ def jurisdiction_update(
     """Rename a jurisdiction or make it (or stop it being) the national default. The code never
     changes: API clients and presets refer to it. A new national default must have every
     section other packs inherit in each of its packs."""
-    jurisdiction = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    jurisdiction = locking.lock_row(Jurisdiction, pk=jurisdiction.pk)
     before = audit.snapshot(jurisdiction, JURISDICTION_FIELDS)
     if is_national_default and not jurisdiction.is_national_default:
         incomplete = _incomplete_packs(jurisdiction)
         if incomplete:
             raise PeiliError(
-                "policy.default_incomplete",
+                Error.POLICY_DEFAULT_INCOMPLETE,
                 _("此轄區有參數包缺少全國預設必備的區段（%(sections)s），不能設為全國預設。")
                 % {"sections": "、".join(str(Section(n).label) for n in REQUIRED_SECTIONS)},
                 details=incomplete,
             )
         # The default moves here: the previous one stops being it, in the same transaction.
-        for previous in Jurisdiction.objects.select_for_update().filter(is_national_default=True):
+        for previous in locking.locked(Jurisdiction.objects.filter(is_national_default=True)):
             previous.is_national_default = False
             previous.save(update_fields=["is_national_default"])
             audit.record(
                 actor=actor,
-                action="policy.jurisdiction_update",
+                action=Action.JURISDICTION_UPDATE,
                 target=previous,
                 before={"is_national_default": True},
                 after={"is_national_default": False},
@@ -176,7 +177,7 @@ def jurisdiction_update(
     if jurisdiction.is_national_default and not is_national_default:
         # Every jurisdiction without its own hours, study or subsidy rules inherits them from here.
         raise PeiliError(
-            "policy.default_required",
+            Error.POLICY_DEFAULT_REQUIRED,
             _("必須有一個全國預設轄區：請改將另一個轄區設為全國預設，本轄區即自動取消。"),
         )
     jurisdiction.name = _check_name(name)
@@ -186,7 +187,7 @@ def jurisdiction_update(
     if after_changed:
         audit.record(
             actor=actor,
-            action="policy.jurisdiction_update",
+            action=Action.JURISDICTION_UPDATE,
             target=jurisdiction,
             before=before_changed,
             after=after_changed,
@@ -208,7 +209,7 @@ def pack_create(*, jurisdiction: Jurisdiction, year: int, source: str, actor: An
     _check_note(note)
     document = loader.load(source, complete=jurisdiction.is_national_default)
     exists = Conflict(
-        "policy.pack_exists",
+        Error.POLICY_PACK_EXISTS,
         _("「%(name)s」已有 %(year)d 年度的政策參數包。") % {"name": jurisdiction.name, "year": year - ROC_OFFSET},
     )
     if PolicyPack.objects.filter(jurisdiction=jurisdiction, year=year).exists():
@@ -229,7 +230,7 @@ def pack_create(*, jurisdiction: Jurisdiction, year: int, source: str, actor: An
     PolicyPackRevision.objects.create(
         pack=pack, number=1, source=source, note=note or _("建立"), created_by=_user(actor)
     )
-    audit.record(actor=actor, action="policy.pack_create", target=pack, after=_summary(pack, document), note=note)
+    audit.record(actor=actor, action=Action.PACK_CREATE, target=pack, after=_summary(pack, document), note=note)
     return pack
 
 
@@ -241,10 +242,10 @@ def pack_update(
     (`PeiliError("policy.invalid")`) or identical to the current one (the pack is returned as is).
     The audit entry lists every changed parameter by dotted path, before and after."""
     _check_note(note)
-    pack = PolicyPack.objects.select_for_update().select_related("jurisdiction").get(pk=pack.pk)
+    pack = locking.lock_row(PolicyPack.objects.select_related("jurisdiction"), pk=pack.pk)
     if base_revision is not None and base_revision != pack.revision:
         raise Conflict(
-            "policy.stale_revision",
+            Error.POLICY_STALE_REVISION,
             _("此參數包已有人儲存第 %(n)d 版；請重新開啟編輯頁，在最新版本上修改。") % {"n": pack.revision},
             details={"current_revision": pack.revision, "base_revision": base_revision},
         )
@@ -264,7 +265,7 @@ def pack_update(
     before, after = _changes(loader.flatten(old_data), loader.flatten(pack.data))
     audit.record(
         actor=actor,
-        action="policy.pack_update",
+        action=Action.PACK_UPDATE,
         target=pack,
         before={"revision": old_revision, **before},
         after={"revision": pack.revision, **after},
@@ -327,13 +328,13 @@ def category_codes_set(
     origin = effective_pack(jurisdiction, year).origins.get(Section.HOURS)
     pack = PolicyPack.objects.filter(pk=origin.pack_id).first() if origin and origin.pack_id else None
     if pack is None:
-        raise PeiliError("policy.no_pack", _("這個轄區在該年度沒有學習時數規定，無從設定學習類別。"))
+        raise PeiliError(Error.POLICY_NO_PACK, _("這個轄區在該年度沒有學習時數規定，無從設定學習類別。"))
     known = loader.from_data(pack.data).hours
     assert known is not None  # the pack gives the hours section
     unknown = sorted(key for key in codes if key not in known.categories)
     if unknown:
         raise PeiliError(
-            "policy.unknown_category",
+            Error.POLICY_UNKNOWN_CATEGORY,
             _("學習類別「%(keys)s」不在參數包中。") % {"keys": "、".join(unknown)},
             details={"categories": unknown},
         )
@@ -341,7 +342,7 @@ def category_codes_set(
     wrong = {key: code for key, code in cleaned.items() if code and not PORTAL_CODE.match(code)}
     if wrong:
         raise PeiliError(
-            "policy.category_code_invalid",
+            Error.POLICY_CATEGORY_CODE_INVALID,
             _("入口網代碼只能含英文字母與數字（1 至 10 碼）：%(items)s。")
             % {"items": "、".join(f"{known.categories[k].name}「{c}」" for k, c in sorted(wrong.items()))},
             details={"categories": sorted(wrong)},

@@ -24,6 +24,7 @@ from peili.core import audit, roc
 from peili.notifications.services import deliver
 from peili.org.models import Agency, Person
 from peili.records import rules, selectors
+from peili.records.codes import Action
 from peili.records.enums import NotificationKind
 
 logger = logging.getLogger(__name__)
@@ -99,5 +100,5 @@ def hours_reminders(*, agency_id: int, year: int, actor_id: int | None, today: d
         short=reach.short, sent=sent, without_email=reach.without_email, already=already, failed=failed
     )
     details: dict[str, Any] = {"year": year, "agency": agency.code, **asdict(result)}
-    audit.record(actor=actor, action="records.remind", target=agency, after=details)
+    audit.record(actor=actor, action=Action.REMIND, target=agency, after=details)
     return result

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from peili.core import roc
 from peili.core.errors import PeiliError
 from peili.policy.schema import HoursRule, PortalFormat
+from peili.records.codes import Error
 from peili.records.rules import hours_text
 
 ENCODING = "cp950"
@@ -269,7 +270,7 @@ def upload_files(rows: Sequence[PortalRow], fmt: PortalFormat, layout: Layout = 
     found = problems(rows, fmt, layout)
     if found:
         raise PeiliError(
-            "portal.problems",
+            Error.PORTAL_PROBLEMS,
             _("有 %(n)d 個問題須先更正，才能產生上傳檔。") % {"n": len(found)},
             details=[{"row": p.row, "column": p.column, "code": p.code, "message": p.message} for p in found],
         )

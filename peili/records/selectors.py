@@ -21,8 +21,10 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peili.core.codes import Error as CoreError
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import allowed
+from peili.org.codes import Error as OrgError
 from peili.org.enums import Role
 from peili.org.models import Agency, Person
 from peili.org.rules import mask_national_id
@@ -360,9 +362,9 @@ def transcript_person_for_user(user: Any, person_id: int) -> Person:
     `permission.denied` when outside the user's compliance scope (the API's published answer)."""
     person = Person.objects.select_related("agency__jurisdiction").filter(pk=person_id).first()
     if person is None:
-        raise NotFound("person.not_found", _("找不到此人員。"))
+        raise NotFound(OrgError.PERSON_NOT_FOUND, _("找不到此人員。"))
     if not in_scope(user, person.agency.path):
-        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+        raise PermissionDenied(CoreError.PERMISSION_DENIED, _("您沒有權限執行此操作。"), status=403)
     return person
 
 
@@ -371,7 +373,7 @@ def compliance_agency_for_user(user: Any, code: str) -> Agency:
     organizer every agency): `agency.not_found` otherwise, whether it exists or not."""
     agency = Agency.objects.select_related("jurisdiction").filter(code=code).first()
     if agency is None or not in_scope(user, agency.path):
-        raise NotFound("agency.not_found", _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
+        raise NotFound(OrgError.AGENCY_NOT_FOUND, _("找不到機關「%(code)s」，或不在您的權限範圍內。") % {"code": code})
     return agency
 
 
@@ -381,9 +383,9 @@ def dashboard_agency_for_user(user: Any, code: str) -> Agency:
     user's compliance scope."""
     agency = Agency.objects.select_related("jurisdiction").filter(code=code).first() if code else default_agency(user)
     if agency is None:
-        raise NotFound("agency.not_found", _("找不到機關。"))
+        raise NotFound(OrgError.AGENCY_NOT_FOUND, _("找不到機關。"))
     if not in_scope(user, agency.path):
-        raise PermissionDenied("permission.denied", _("您沒有權限執行此操作。"), status=403)
+        raise PermissionDenied(CoreError.PERMISSION_DENIED, _("您沒有權限執行此操作。"), status=403)
     return agency
 
 

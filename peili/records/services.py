@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peili.catalog.models import CourseClass
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import Conflict, PeiliError
 from peili.core.models import AuditEntry
 from peili.org.models import Person
 from peili.policy.models import Jurisdiction
 from peili.policy.selectors import effective_pack
 from peili.records import bulk, rules
+from peili.records.codes import Action, Error
 from peili.records.enums import RecordSource
 from peili.records.models import LearningRecord, RecordHours, YearStanding
 
@@ -77,16 +78,16 @@ def _check(data: RecordData) -> None:
     """Refusals with a code and the reason; nothing is written when one applies."""
     hours = rules.hours_text
     if data.end_date < data.start_date:
-        raise PeiliError("record.dates", _("結束日期不得早於開始日期。"))
+        raise PeiliError(Error.RECORD_DATES, _("結束日期不得早於開始日期。"))
     if data.digital_hours + data.classroom_hours != data.certified_hours:
         raise PeiliError(
-            "record.hours_mismatch",
+            Error.RECORD_HOURS_MISMATCH,
             _("數位時數 %(d)s 加實體時數 %(c)s 須等於認證時數 %(h)s。")
             % {"d": hours(data.digital_hours), "c": hours(data.classroom_hours), "h": hours(data.certified_hours)},
         )
     if not rules.split_matches(data.certified_hours, data.parts):
         raise PeiliError(
-            "record.split_mismatch",
+            Error.RECORD_SPLIT_MISMATCH,
             _("各學習類別時數合計 %(total)s 小時，須等於認證時數 %(hours)s 小時。")
             % {"total": hours(rules.split_total(data.parts)), "hours": hours(data.certified_hours)},
         )
@@ -125,7 +126,7 @@ def _write(person: Person, data: RecordData, actor: Any) -> LearningRecord:
             source=data.source, external_key=data.external_key, superseded_by__isnull=True
         ).exists()
     ):
-        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
+        raise Conflict(Error.RECORD_DUPLICATE, _("這筆學習紀錄已經登錄過了。"))
     record = _new_record(person, data, actor if getattr(actor, "is_authenticated", False) else None)
     record.save()
     RecordHours.objects.bulk_create(_parts(record, data))
@@ -162,7 +163,7 @@ def record_create(*, person: Person, data: RecordData, actor: Any) -> LearningRe
     """Add certified learning to a person's ledger and bring their year's standing up to date."""
     record = _write(person, data, actor)
     standing_refresh(person, record.year)
-    audit.record(actor=actor, action="record.create", target=record, after=_snapshot(record))
+    audit.record(actor=actor, action=Action.RECORD_CREATE, target=record, after=_snapshot(record))
     return record
 
 
@@ -176,7 +177,7 @@ def records_write(*, items: Iterable[tuple[Person, RecordData]], actor: Any, not
         _check(data)
     keys = [data.external_key for _person, data in items if data.external_key]
     if len(set(keys)) != len(keys) or _current_keys([(data.source, data.external_key) for _p, data in items]):
-        raise Conflict("record.duplicate", _("這筆學習紀錄已經登錄過了。"))
+        raise Conflict(Error.RECORD_DUPLICATE, _("這筆學習紀錄已經登錄過了。"))
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     written = LearningRecord.objects.bulk_create(
         [_new_record(person, data, created_by) for person, data in items], batch_size=WRITE_BATCH
@@ -188,7 +189,9 @@ def records_write(*, items: Iterable[tuple[Person, RecordData]], actor: Any, not
     standings_refresh_for((record.person_id, record.year) for record in written)
     AuditEntry.objects.bulk_create(
         [
-            audit.entry(actor=actor, action="record.create", target=record, after=_snapshot_of(record, data), note=note)
+            audit.entry(
+                actor=actor, action=Action.RECORD_CREATE, target=record, after=_snapshot_of(record, data), note=note
+            )
             for record, (_person, data) in zip(written, items, strict=True)
         ],
         batch_size=WRITE_BATCH,
@@ -214,13 +217,13 @@ def record_withdraw(*, record: LearningRecord, reason: str, actor: Any) -> Learn
     """Take a record out of the ledger without a replacement (hours granted by mistake): it points
     at itself as superseded, keeps its rows and gets the reason — nothing is deleted."""
     if not reason.strip():
-        raise PeiliError("record.reason_required", _("更正學習紀錄須說明原因。"))
-    old = LearningRecord.objects.select_for_update().filter(pk=record.pk).first()
+        raise PeiliError(Error.RECORD_REASON_REQUIRED, _("更正學習紀錄須說明原因。"))
+    old = locking.lock_first(LearningRecord.objects.filter(pk=record.pk))
     if old is None or old.superseded_by_id is not None:
-        raise Conflict("record.already_superseded", _("這筆學習紀錄已經更正過了，請重新整理後再試。"))
+        raise Conflict(Error.RECORD_ALREADY_SUPERSEDED, _("這筆學習紀錄已經更正過了，請重新整理後再試。"))
     LearningRecord.objects.filter(pk=old.pk).update(superseded_by=old.pk, reason=reason[:300])
     standing_refresh(old.person, old.year)
-    audit.record(actor=actor, action="record.withdraw", target=old, before=_snapshot(old), note=reason)
+    audit.record(actor=actor, action=Action.RECORD_WITHDRAW, target=old, before=_snapshot(old), note=reason)
     return old
 
 
@@ -231,10 +234,10 @@ def record_supersede(*, record: LearningRecord, data: RecordData, reason: str, a
     learning to another year)."""
     reason = reason.strip()
     if not reason:
-        raise PeiliError("record.reason_required", _("更正學習紀錄須說明原因。"))
-    old = LearningRecord.objects.select_for_update().select_related("person__agency").get(pk=record.pk)
+        raise PeiliError(Error.RECORD_REASON_REQUIRED, _("更正學習紀錄須說明原因。"))
+    old = locking.lock_row(LearningRecord.objects.select_related("person__agency"), pk=record.pk)
     if old.superseded_by_id is not None:
-        raise Conflict("record.superseded", _("這筆紀錄已被更正過，請更正最新的那一筆。"))
+        raise Conflict(Error.RECORD_SUPERSEDED, _("這筆紀錄已被更正過，請更正最新的那一筆。"))
     before = _snapshot(old)
     # Out of the ledger first — pointing at itself until its successor exists — so the successor may
     # carry the same external key (unique among current records). All in one transaction.
@@ -243,7 +246,9 @@ def record_supersede(*, record: LearningRecord, data: RecordData, reason: str, a
     LearningRecord.objects.filter(pk=old.pk).update(superseded_by=new.pk, reason=reason[:300])
     for year in {old.year, new.year}:
         standing_refresh(old.person, year)
-    audit.record(actor=actor, action="record.supersede", target=new, before=before, after=_snapshot(new), note=reason)
+    audit.record(
+        actor=actor, action=Action.RECORD_SUPERSEDE, target=new, before=before, after=_snapshot(new), note=reason
+    )
     return new
 
 

@@ -47,6 +47,7 @@ from peili.core.roc import ROC_OFFSET
 from peili.org.models import Agency
 from peili.policy.selectors import effective_pack
 from peili.surveys import rules
+from peili.surveys.codes import Error
 from peili.surveys.enums import QuestionKind, ScalePoint, SectionKind, SurveyState
 from peili.surveys.models import Answer, Question, Survey, Tally
 
@@ -740,7 +741,7 @@ def instructor_results_for_user(user: Any, instructor_id: int) -> tuple[Instruct
     instructor = Instructor.objects.filter(pk=instructor_id).first()
     results = instructor_results(instructor, classes_for_manager(user)) if instructor else None
     if instructor is None or results is None or not results.summary.classes:
-        raise NotFound("instructor.not_found", _("您主辦的班期中沒有這位講座的問卷結果。"))
+        raise NotFound(Error.INSTRUCTOR_NOT_FOUND, _("您主辦的班期中沒有這位講座的問卷結果。"))
     return instructor, results
 
 

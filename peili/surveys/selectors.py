@@ -20,18 +20,22 @@ from django.utils.translation import gettext as _
 from peili.attendance.conditions import REFLECTION, ConditionState
 from peili.attendance.enums import Reason
 from peili.attendance.models import Attendance, Completion
+from peili.catalog.codes import Error as CatalogError
 from peili.catalog.models import Course, CourseClass, Instructor
 from peili.catalog.selectors import classes_for_manager, organizer_condition
 from peili.core import roc
+from peili.core.codes import Error as CoreError
 from peili.core.errors import NotFound, PermissionDenied
 from peili.core.permissions import allowed, check, visible_to
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
+from peili.org.codes import Error as OrgError
 from peili.org.models import Agency
 from peili.org.scopes import grants_for
 from peili.policy.schema import SurveyRule
 from peili.policy.selectors import effective_pack
 from peili.surveys import rules, sealing
+from peili.surveys.codes import Error
 from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SectionKind, SurveyState
 from peili.surveys.models import (
     Invitation,
@@ -79,7 +83,7 @@ def own_template_for_user(user: Any, template_id: int) -> SurveyTemplate:
 
 
 def _template_not_found() -> NotFound:
-    return NotFound("survey.template_not_found", gettext("找不到此問卷範本。"))
+    return NotFound(Error.SURVEY_TEMPLATE_NOT_FOUND, gettext("找不到此問卷範本。"))
 
 
 def active_templates_of(organizer_id: int) -> QuerySet[SurveyTemplate]:
@@ -126,7 +130,9 @@ def managed_class_for_user(user: Any, class_id: int) -> CourseClass:
     """A class whose survey and reflections the user manages: `class.not_found` when there is
     none, `permission.denied` when another body's."""
     found = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
-    return visible_to(user, "surveys.manage_object", found, NotFound("class.not_found", gettext("找不到此班期。")))
+    return visible_to(
+        user, "surveys.manage_object", found, NotFound(CatalogError.CLASS_NOT_FOUND, gettext("找不到此班期。"))
+    )
 
 
 def reflection_class_for_user(user: Any, class_id: int) -> CourseClass:
@@ -134,24 +140,26 @@ def reflection_class_for_user(user: Any, class_id: int) -> CourseClass:
     `permission.denied` unless the user is confirmed in it."""
     found = CourseClass.objects.select_related("course__organizer__jurisdiction").filter(pk=class_id).first()
     if found is None:
-        raise NotFound("class.not_found", gettext("找不到此班期。"))
+        raise NotFound(CatalogError.CLASS_NOT_FOUND, gettext("找不到此班期。"))
     person_id = grants_for(user).person_id
     if person_id is None or not confirmed_in(found, person_id):
-        raise PermissionDenied("permission.denied", gettext("您沒有權限執行此操作。"), status=403)
+        raise PermissionDenied(CoreError.PERMISSION_DENIED, gettext("您沒有權限執行此操作。"), status=403)
     return found
 
 
 def managed_course_for_user(user: Any, course_id: int) -> Course:
     """A course whose results the user reads: `course.not_found` / `permission.denied`."""
     found = Course.objects.select_related("organizer").filter(pk=course_id).first()
-    return visible_to(user, "surveys.manage_object", found, NotFound("course.not_found", gettext("找不到此課程。")))
+    return visible_to(
+        user, "surveys.manage_object", found, NotFound(CatalogError.COURSE_NOT_FOUND, gettext("找不到此課程。"))
+    )
 
 
 def results_body_for_user(user: Any, code: str) -> Agency:
     """An organizing body whose results (with the bodies under it) the user reads:
     `agency.not_found` / `permission.denied`."""
     found = Agency.objects.filter(code=code).first()
-    missing = NotFound("agency.not_found", gettext("找不到機關「%(code)s」。") % {"code": code})
+    missing = NotFound(OrgError.AGENCY_NOT_FOUND, gettext("找不到機關「%(code)s」。") % {"code": code})
     return visible_to(user, "surveys.view_body_results", found, missing)
 
 
@@ -187,7 +195,7 @@ def reflection_for_user(user: Any, reflection_id: int) -> Reflection:
         .first()
     )
     if found is None:
-        raise NotFound("not_found", gettext("找不到此資源。"))
+        raise NotFound(CoreError.NOT_FOUND, gettext("找不到此資源。"))
     check(user, "surveys.manage_object", found.assignment.course_class)
     return found
 
@@ -347,7 +355,7 @@ def invitation_for_user(user: Any, survey_id: int) -> Invitation:
         raise refused
     person_id = grants_for(user).person_id
     if person_id is None:
-        raise PermissionDenied("survey.no_person", gettext("帳號未對應人員資料，無法填答問卷。"), status=403)
+        raise PermissionDenied(Error.SURVEY_NO_PERSON, gettext("帳號未對應人員資料，無法填答問卷。"), status=403)
     invitation = invitation_for(survey, person_id)
     if invitation is None or not allowed(user, "surveys.answer_object", invitation):
         raise refused

@@ -30,13 +30,14 @@ from django.utils.translation import gettext as _
 
 from peili.catalog.enums import ClassStatus
 from peili.catalog.models import CourseClass
-from peili.core import audit, roc
+from peili.core import audit, locking, roc
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.enrolment.enums import RegistrationStatus
 from peili.enrolment.models import Registration
 from peili.org.models import Agency, Person
 from peili.policy.schema import SURVEY_MAX_OPEN_DAYS
 from peili.surveys import rules, sealing, selectors, tasks
+from peili.surveys.codes import Action, Error
 from peili.surveys.enums import ErrorCode, QuestionKind, ReflectionStatus, SurveyState
 from peili.surveys.models import (
     Answer,
@@ -84,9 +85,9 @@ def _check_question(spec: QuestionSpec) -> None:
     if spec.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
         options = [o.strip() for o in spec.options if o.strip()]
         if len(options) < 2:
-            raise PeiliError("survey.options_required", _("單選或複選題至少須有兩個選項。"))
+            raise PeiliError(Error.SURVEY_OPTIONS_REQUIRED, _("單選或複選題至少須有兩個選項。"))
         if len(set(options)) != len(options):
-            raise PeiliError("survey.options_duplicate", _("選項不可重複。"))
+            raise PeiliError(Error.SURVEY_OPTIONS_DUPLICATE, _("選項不可重複。"))
 
 
 def _question_fields(spec: QuestionSpec) -> dict[str, Any]:
@@ -113,7 +114,7 @@ def template_create(
 ) -> SurveyTemplate:
     """A new template (version 1), optionally with its sections and questions."""
     if SurveyTemplate.objects.filter(organizer=organizer, name=name.strip()).exists():
-        raise Conflict("survey.template_exists", _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
+        raise Conflict(Error.SURVEY_TEMPLATE_EXISTS, _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
     template = SurveyTemplate.objects.create(
         organizer=organizer,
         name=name.strip(),
@@ -126,7 +127,7 @@ def template_create(
         section = TemplateSection.objects.create(version=version, position=position, kind=spec.kind, title=spec.title)
         for q_position, question in enumerate(spec.questions, start=1):
             Question.objects.create(section=section, position=q_position, **_question_fields(question))
-    audit.record(actor=actor, action="survey_template.create", target=template, after={"name": template.name})
+    audit.record(actor=actor, action=Action.TEMPLATE_CREATE, target=template, after={"name": template.name})
     return template
 
 
@@ -136,9 +137,9 @@ def template_update(
 ) -> SurveyTemplate:
     """The template's name and settings (not versioned: they do not change what was answered;
     anonymity applies to surveys attached from now on)."""
-    locked = SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+    locked = locking.lock_row(SurveyTemplate, pk=template.pk)
     if SurveyTemplate.objects.filter(organizer=locked.organizer, name=name.strip()).exclude(pk=locked.pk).exists():
-        raise Conflict("survey.template_exists", _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
+        raise Conflict(Error.SURVEY_TEMPLATE_EXISTS, _("「%(name)s」已有同名的問卷範本。") % {"name": name.strip()})
     fields = ("name", "description", "anonymous", "is_active")
     before = audit.snapshot(locked, fields)
     locked.name, locked.description = name.strip(), description.strip()
@@ -146,7 +147,7 @@ def template_update(
     locked.save(update_fields=list(fields))
     old, new = audit.diff(before, audit.snapshot(locked, fields))
     if new:
-        audit.record(actor=actor, action="survey_template.update", target=locked, before=old, after=new)
+        audit.record(actor=actor, action=Action.TEMPLATE_UPDATE, target=locked, before=old, after=new)
     return locked
 
 
@@ -185,17 +186,14 @@ def editable_version(template: SurveyTemplate, actor: Any) -> TemplateVersion:
         )
     # Locked first, then checked for answers waiting in a pool: an anonymous answer is pooled (with
     # the survey's lock) before its invitation is counted, so `response_count` alone could miss it.
-    unanswered = list(
-        Survey.objects.select_for_update()
-        .filter(version__template=template, response_count=0)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    unanswered = locking.locked(
+        Survey.objects.filter(version__template=template, response_count=0).order_by("pk").values_list("pk", flat=True)
     )
     waiting = set(PendingResponse.objects.filter(survey_id__in=unanswered).values_list("survey_id", flat=True))
     moved = Survey.objects.filter(pk__in=[pk for pk in unanswered if pk not in waiting]).update(version=copy)
     audit.record(
         actor=actor,
-        action="survey_template.new_version",
+        action=Action.TEMPLATE_NEW_VERSION,
         target=template,
         after={"version": copy.number, "surveys_moved": moved},
         note=_("已有填答，修改時另立新版本"),
@@ -204,20 +202,20 @@ def editable_version(template: SurveyTemplate, actor: Any) -> TemplateVersion:
 
 
 def _locked_template(template: SurveyTemplate) -> SurveyTemplate:
-    return SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+    return locking.lock_row(SurveyTemplate, pk=template.pk)
 
 
 def _section(version: TemplateVersion, key: str) -> TemplateSection:
     section = version.sections.filter(key=key).first()
     if section is None:
-        raise NotFound("survey.section_not_found", _("找不到這個題組，可能已被刪除。"))
+        raise NotFound(Error.SURVEY_SECTION_NOT_FOUND, _("找不到這個題組，可能已被刪除。"))
     return section
 
 
 def _question(version: TemplateVersion, key: str) -> Question:
     question = Question.objects.filter(section__version=version, key=key).select_related("section").first()
     if question is None:
-        raise NotFound("survey.question_not_found", _("找不到這個題目，可能已被刪除。"))
+        raise NotFound(Error.SURVEY_QUESTION_NOT_FOUND, _("找不到這個題目，可能已被刪除。"))
     return question
 
 
@@ -236,7 +234,7 @@ def section_add(*, template: SurveyTemplate, kind: str, title: str, actor: Any) 
     section = TemplateSection.objects.create(version=version, position=last + 1, kind=kind, title=title.strip())
     audit.record(
         actor=actor,
-        action="survey_template.section_add",
+        action=Action.TEMPLATE_SECTION_ADD,
         target=locked,
         after={"version": version.number, "section": section.key, "kind": kind, "title": section.title},
     )
@@ -254,7 +252,7 @@ def section_update(*, template: SurveyTemplate, key: str, kind: str, title: str,
     old, new = audit.diff(before, audit.snapshot(section, ("kind", "title")))
     audit.record(
         actor=actor,
-        action="survey_template.section_update",
+        action=Action.TEMPLATE_SECTION_UPDATE,
         target=locked,
         before=old,
         after={**new, "version": version.number, "section": key},
@@ -272,7 +270,7 @@ def section_delete(*, template: SurveyTemplate, key: str, actor: Any) -> None:
     _renumber(list(version.sections.order_by("position")))
     audit.record(
         actor=actor,
-        action="survey_template.section_delete",
+        action=Action.TEMPLATE_SECTION_DELETE,
         target=locked,
         before={"section": key, "title": title},
         after={"version": version.number},
@@ -287,7 +285,7 @@ def section_move(*, template: SurveyTemplate, key: str, offset: int, actor: Any)
     _move(sections, key, offset)
     audit.record(
         actor=actor,
-        action="survey_template.section_move",
+        action=Action.TEMPLATE_SECTION_MOVE,
         target=locked,
         after={"version": version.number, "section": key, "offset": offset},
     )
@@ -296,7 +294,7 @@ def section_move(*, template: SurveyTemplate, key: str, offset: int, actor: Any)
 def _move(items: list[Any], key: str, offset: int) -> None:
     index = next((i for i, item in enumerate(items) if item.key == key), None)
     if index is None:
-        raise NotFound("survey.item_not_found", _("找不到要移動的項目，可能已被刪除。"))
+        raise NotFound(Error.SURVEY_ITEM_NOT_FOUND, _("找不到要移動的項目，可能已被刪除。"))
     target = max(0, min(len(items) - 1, index + offset))
     items.insert(target, items.pop(index))
     _renumber(items)
@@ -311,7 +309,7 @@ def question_add(*, template: SurveyTemplate, section_key: str, spec: QuestionSp
     question = Question.objects.create(section=section, position=last + 1, **_question_fields(spec))
     audit.record(
         actor=actor,
-        action="survey_template.question_add",
+        action=Action.TEMPLATE_QUESTION_ADD,
         target=locked,
         after={"version": version.number, "question": question.key, "text": question.text, "kind": question.kind},
     )
@@ -333,7 +331,7 @@ def question_update(*, template: SurveyTemplate, key: str, spec: QuestionSpec, a
     old, new = audit.diff(before, audit.snapshot(question, QUESTION_FIELDS))
     audit.record(
         actor=actor,
-        action="survey_template.question_update",
+        action=Action.TEMPLATE_QUESTION_UPDATE,
         target=locked,
         before=old,
         after={**new, "version": version.number, "question": key},
@@ -351,7 +349,7 @@ def question_delete(*, template: SurveyTemplate, key: str, actor: Any) -> None:
     _renumber(list(section.questions.order_by("position")))
     audit.record(
         actor=actor,
-        action="survey_template.question_delete",
+        action=Action.TEMPLATE_QUESTION_DELETE,
         target=locked,
         before={"question": key, "text": text},
         after={"version": version.number},
@@ -366,7 +364,7 @@ def question_move(*, template: SurveyTemplate, key: str, offset: int, actor: Any
     _move(list(question.section.questions.order_by("position")), key, offset)
     audit.record(
         actor=actor,
-        action="survey_template.question_move",
+        action=Action.TEMPLATE_QUESTION_MOVE,
         target=locked,
         after={"version": version.number, "question": key, "offset": offset},
     )
@@ -377,8 +375,8 @@ def template_default_set(*, organizer: Agency, track: str, template: SurveyTempl
     """The template a body's classes get (for one track, or with `track` "" for all its classes);
     None removes the default."""
     if template is not None and template.organizer_id != organizer.pk:
-        raise PeiliError("survey.template_foreign", _("只能使用本機關的問卷範本。"))
-    current = TemplateDefault.objects.select_for_update().filter(organizer=organizer, track=track).first()
+        raise PeiliError(Error.SURVEY_TEMPLATE_FOREIGN, _("只能使用本機關的問卷範本。"))
+    current = locking.lock_first(TemplateDefault.objects.filter(organizer=organizer, track=track))
     before = {"template": current.template_id} if current else None
     if template is None:
         if current is not None:
@@ -390,7 +388,7 @@ def template_default_set(*, organizer: Agency, track: str, template: SurveyTempl
         current.save(update_fields=["template"])
     audit.record(
         actor=actor,
-        action="survey_template.default",
+        action=Action.TEMPLATE_DEFAULT,
         target=organizer,
         before=before,
         after={"track": track, "template": template.pk if template else None},
@@ -419,15 +417,15 @@ def survey_attach(
 ) -> Survey:
     """Attach a template's newest version to a class (or change it, until the survey has opened),
     with its window from the class's end and the pack."""
-    locked = CourseClass.objects.select_for_update().select_related("course__organizer").get(pk=course_class.pk)
+    locked = locking.lock_row(CourseClass.objects.select_related("course__organizer"), pk=course_class.pk)
     if template.organizer_id != locked.course.organizer_id:
-        raise PeiliError("survey.template_foreign", _("只能使用本機關的問卷範本。"))
+        raise PeiliError(Error.SURVEY_TEMPLATE_FOREIGN, _("只能使用本機關的問卷範本。"))
     version = selectors.latest_version(template)
     if not version.sections.filter(questions__isnull=False).exists():
         raise PeiliError(ErrorCode.TEMPLATE_EMPTY, _("「%(name)s」還沒有題目。") % {"name": template.name})
     opens_at, closes_at = selectors.window(locked, selectors.survey_rule(locked))
     anonymous = template.anonymous if anonymous is None else anonymous
-    survey = Survey.objects.select_for_update().filter(course_class=locked).first()
+    survey = locking.lock_first(Survey.objects.filter(course_class=locked))
     if survey is not None and survey.invited_at is not None:
         raise Conflict(ErrorCode.ALREADY_ATTACHED, _("問卷已開放填答，不能更換範本或匿名設定。"))
     before = audit.snapshot(survey, ("version", "anonymous")) if survey else None
@@ -446,7 +444,7 @@ def survey_attach(
         survey.save(update_fields=["version", "anonymous", "opens_at", "closes_at", "attached_by"])
     audit.record(
         actor=actor,
-        action="survey.attach",
+        action=Action.SURVEY_ATTACH,
         target=locked,
         before=before,
         after={"template": template.pk, "version": version.number, "anonymous": anonymous},
@@ -456,13 +454,13 @@ def survey_attach(
 
 @transaction.atomic
 def survey_detach(*, course_class: CourseClass, actor: Any) -> None:
-    survey = Survey.objects.select_for_update().filter(course_class=course_class).first()
+    survey = locking.lock_first(Survey.objects.filter(course_class=course_class))
     if survey is None:
         return
     if survey.invited_at is not None:
         raise Conflict(ErrorCode.ALREADY_ATTACHED, _("問卷已開放填答，不能取消。"))
     survey.delete()
-    audit.record(actor=actor, action="survey.detach", target=course_class)
+    audit.record(actor=actor, action=Action.SURVEY_DETACH, target=course_class)
 
 
 def survey_invite(*, survey: Survey, now: datetime | None = None) -> list[int]:
@@ -470,7 +468,7 @@ def survey_invite(*, survey: Survey, now: datetime | None = None) -> list[int]:
     the invitations created, for the notices."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().select_related("course_class").get(pk=survey.pk)
+        locked = locking.lock_row(Survey.objects.select_related("course_class"), pk=survey.pk)
         have = set(locked.invitations.values_list("person_id", flat=True))
         new = [pid for pid in selectors.attendees(locked.course_class) if pid not in have]
         created = Invitation.objects.bulk_create(Invitation(survey=locked, person_id=pid) for pid in new)
@@ -480,7 +478,7 @@ def survey_invite(*, survey: Survey, now: datetime | None = None) -> list[int]:
         locked.save(update_fields=["invited_count", "invited_at"])
         if created:
             audit.record(
-                actor=None, action="survey.invite", target=locked.course_class, after={"invited": len(created)}
+                actor=None, action=Action.SURVEY_INVITE, target=locked.course_class, after={"invited": len(created)}
             )
     ids = [inv.pk for inv in created if inv.pk is not None]
     if len(ids) != len(created):  # backends that do not return ids from bulk_create
@@ -543,7 +541,7 @@ def draft_save(
     nature, and must not be readable in the database or a backup to be matched later against the
     answers written. Submitting deletes it."""
     now = now or timezone.now()
-    locked = Invitation.objects.select_for_update().select_related("survey__course_class").get(pk=invitation.pk)
+    locked = locking.lock_row(Invitation.objects.select_related("survey__course_class"), pk=invitation.pk)
     _open_or_refuse(locked.survey, now)
     if locked.responded_at is not None:
         raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，不需再填。"))
@@ -605,13 +603,11 @@ def response_submit(
     written (the flush writes only answers of marked invitations, one per invitation)."""
     now = now or timezone.now()
     with transaction.atomic():
-        survey = (
-            Survey.objects.select_for_update().select_related("course_class", "version").get(pk=invitation.survey_id)
-        )
+        survey = locking.lock_row(Survey.objects.select_related("course_class", "version"), pk=invitation.survey_id)
         # An anonymous answer leaves no lock mark on the invitation row either (a row lock is
         # recorded in the row): the survey's lock is what serialises the steps.
         found = Invitation.objects.filter(pk=invitation.pk)
-        locked = (found if survey.anonymous else found.select_for_update()).get()
+        locked = found.get() if survey.anonymous else locking.lock_row(found)
         _open_or_refuse(survey, now)
         if locked.responded_at is not None:
             raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，每人限填一次。"))
@@ -637,14 +633,14 @@ def response_submit(
             sealed=sealing.seal(payload, purpose=POOL, survey_id=survey.pk, size=rules.sealed_size(items)),
         )
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().select_related("course_class").get(pk=invitation.survey_id)
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        survey = locking.lock_row(Survey.objects.select_related("course_class"), pk=invitation.survey_id)
+        locked = locking.lock_row(Invitation, pk=invitation.pk)
         if locked.responded_at is not None:  # a second submission that raced the first
             raise Conflict(ErrorCode.ALREADY_ANSWERED, _("您已填答過本問卷，每人限填一次。"))
         locked.responded_at, locked.draft, locked.draft_saved_at = now, {}, None
         locked.save(update_fields=["responded_at", "draft", "draft_saved_at"])
         Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
-        audit.record(actor=actor, action="survey.answer", target=survey.course_class, after={"anonymous": True})
+        audit.record(actor=actor, action=Action.SURVEY_ANSWER, target=survey.course_class, after={"anonymous": True})
     return None
 
 
@@ -671,7 +667,9 @@ def _named_response(
     Survey.objects.filter(pk=survey.pk).update(
         response_count=F("response_count") + 1, tallied_count=F("tallied_count") + 1
     )
-    audit.record(actor=actor, action="survey.answer", target=survey.course_class, after={"response": str(response.pk)})
+    audit.record(
+        actor=actor, action=Action.SURVEY_ANSWER, target=survey.course_class, after={"response": str(response.pk)}
+    )
     return response
 
 
@@ -729,7 +727,7 @@ def pool_flush(
     now = now or timezone.now()
     shuffler = rng or random.SystemRandom()
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().select_related("course_class").get(pk=survey.pk)
+        locked = locking.lock_row(Survey.objects.select_related("course_class"), pk=survey.pk)
         if not locked.anonymous:
             return 0
         last = now >= locked.closes_at + LAST_BATCH_AFTER if last is None else last
@@ -772,7 +770,7 @@ def pool_flush(
         PendingResponse.objects.filter(pk__in=gone).delete()
         audit.record(
             actor=None,
-            action="survey.pool_flush",
+            action=Action.SURVEY_POOL_FLUSH,
             target=locked.course_class,
             after={"responses": len(batch), "rewritten": len(written) - len(batch)},
         )
@@ -800,7 +798,7 @@ def pools_flush(*, now: datetime | None = None) -> int:
 def tallies_rebuild(*, survey: Survey) -> None:
     """Recount a survey's tallies from its answers (a repair; the answers are the truth)."""
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        locked = locking.lock_row(Survey, pk=survey.pk)
         Tally.objects.filter(survey=locked).delete()
         values = [
             rules.Value(a.question_id, a.instructor_id, a.value)
@@ -825,10 +823,10 @@ def reminders_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
         if not target:
             continue
         with transaction.atomic():
-            due = list(
-                Invitation.objects.select_for_update()
-                .filter(survey=survey, responded_at__isnull=True, reminders_sent__lt=target)
-                .values_list("pk", flat=True)
+            due = locking.locked(
+                Invitation.objects.filter(
+                    survey=survey, responded_at__isnull=True, reminders_sent__lt=target
+                ).values_list("pk", flat=True)
             )
             Invitation.objects.filter(pk__in=due).update(reminders_sent=target)
         owed += [(pk, target) for pk in due]
@@ -844,8 +842,8 @@ def reflection_require(
 ) -> ReflectionAssignment:
     """Require (or change the requirement of) a written reflection for a class."""
     if min_chars < 1:
-        raise PeiliError("reflection.min_chars", _("最少字數須至少 1 字。"))
-    current = ReflectionAssignment.objects.select_for_update().filter(course_class=course_class).first()
+        raise PeiliError(Error.REFLECTION_MIN_CHARS, _("最少字數須至少 1 字。"))
+    current = locking.lock_first(ReflectionAssignment.objects.filter(course_class=course_class))
     fields = ("prompt", "min_chars", "due_on")
     before = audit.snapshot(current, fields) if current else None
     if current is None:
@@ -861,7 +859,7 @@ def reflection_require(
         current.save(update_fields=list(fields))
     audit.record(
         actor=actor,
-        action="reflection.require",
+        action=Action.REFLECTION_REQUIRE,
         target=course_class,
         before=before,
         after=audit.snapshot(current, fields),
@@ -884,7 +882,11 @@ def reflection_save(
     the minimum length; an accepted or waiting reflection cannot be changed."""
     today = today or timezone.localdate()
     _reflection_writer(assignment, person)
-    reflection, _created = Reflection.objects.select_for_update().get_or_create(assignment=assignment, person=person)
+    locking.bound_wait()
+    with locking.translated():
+        reflection, _created = Reflection.objects.select_for_update().get_or_create(
+            assignment=assignment, person=person
+        )
     if reflection.status in (ReflectionStatus.SUBMITTED, ReflectionStatus.ACCEPTED):
         raise Conflict(ErrorCode.REFLECTION_STATE, _("心得已繳交，審閱中或已通過，不能再修改。"))
     if today > assignment.due_on:
@@ -906,25 +908,25 @@ def reflection_save(
         reflection.submitted_at = timezone.now()
     reflection.save()
     if submit:
-        audit.record(actor=actor, action="reflection.submit", target=reflection, after={"chars": length})
+        audit.record(actor=actor, action=Action.REFLECTION_SUBMIT, target=reflection, after={"chars": length})
     return reflection
 
 
 @transaction.atomic
 def reflection_review(*, reflection: Reflection, accept: bool, comment: str, actor: Any) -> Reflection:
     """Accept a submitted reflection, or return it with comments (required) for the writer to revise."""
-    locked = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    locked = locking.lock_row(Reflection, pk=reflection.pk)
     if locked.status != ReflectionStatus.SUBMITTED:
         raise Conflict(ErrorCode.REFLECTION_STATE, _("只有待審閱的心得可以通過或退回。"))
     if not accept and not comment.strip():
-        raise PeiliError("reflection.comment_required", _("退回心得須填寫審閱意見。"))
+        raise PeiliError(Error.REFLECTION_COMMENT_REQUIRED, _("退回心得須填寫審閱意見。"))
     before = {"status": locked.status}
     locked.status = ReflectionStatus.ACCEPTED if accept else ReflectionStatus.RETURNED
     locked.comment, locked.reviewed_at, locked.reviewed_by = comment.strip(), timezone.now(), _user(actor)
     locked.save(update_fields=["status", "comment", "reviewed_at", "reviewed_by", "updated_at"])
     audit.record(
         actor=actor,
-        action="reflection.accept" if accept else "reflection.return",
+        action=Action.REFLECTION_ACCEPT if accept else Action.REFLECTION_RETURN,
         target=locked,
         before=before,
         after={"status": locked.status},

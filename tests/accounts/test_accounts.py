@@ -30,9 +30,9 @@ def test_admin_creates_account_assigns_scoped_role_and_links_person(client, tree
     client.post(f"/accounts/users/{user.pk}/", {"national_id": "a123456789"})
     assert Person.objects.get(pk=person.pk).user == user
     assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
-        "user.create",
-        "role.assign",
-        "user.link_person",
+        "accounts.user_create",
+        "accounts.role_assign",
+        "accounts.user_link_person",
     ]
 
 
@@ -57,7 +57,7 @@ def test_revoking_a_role_is_audited(client, tree, admin_user, officer):
     assignment = RoleAssignment.objects.get(user=officer)
     client.post(f"/accounts/users/{officer.pk}/roles/{assignment.pk}/revoke/")
     assert not RoleAssignment.objects.filter(user=officer).exists()
-    entry = AuditEntry.objects.get(action="role.revoke")
+    entry = AuditEntry.objects.get(action="accounts.role_revoke")
     assert entry.before == {"user": "officer", "role": "personnel_officer", "agency": tree["a"].code}
 
 
@@ -66,7 +66,7 @@ def test_admin_deactivates_and_reactivates_an_account(client, tree, admin_user, 
     client.post(f"/accounts/users/{learner.pk}/toggle-active/")
     learner.refresh_from_db()
     assert learner.is_active is False
-    assert AuditEntry.objects.get(action="user.set_active").after == {"is_active": False}
+    assert AuditEntry.objects.get(action="accounts.user_set_active").after == {"is_active": False}
     client.post(f"/accounts/users/{learner.pk}/toggle-active/")
     learner.refresh_from_db()
     assert learner.is_active is True
@@ -93,7 +93,7 @@ def test_user_changes_own_password(client, learner):
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("A-new-long-password-2026")
-    assert AuditEntry.objects.get(action="user.password_change").actor == learner
+    assert AuditEntry.objects.get(action="accounts.user_password_change").actor == learner
 
 
 def test_password_change_rejects_wrong_old_password(client, learner):
@@ -131,7 +131,7 @@ def test_linking_by_an_id_with_an_arabic_indic_digit_is_refused_with_the_reason(
     response = client.post(f"/accounts/users/{user.pk}/", {"national_id": "A12345678\u0669"})
     assert "身分證字號只能有英文字母與數字 0 至 9，不能有 「\u0669」（U+0669）。" in response.content.decode()
     assert Person.objects.get(pk=person.pk).user is None
-    assert not AuditEntry.objects.filter(action="user.link_person").exists()
+    assert not AuditEntry.objects.filter(action="accounts.user_link_person").exists()
 
 
 def test_linking_by_a_full_width_id_finds_the_person(client, tree, admin_user):

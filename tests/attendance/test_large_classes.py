@@ -219,8 +219,8 @@ def test_closing_writes_the_ledger_in_a_few_queries_whatever_the_class_size(
     with django_assert_max_num_queries(200):  # batches of rows (SQLite takes fewer per INSERT), never per person
         services.class_close(course_class=seminar, corrections={}, actor=organizer_user)
     assert LearningRecord.objects.filter(course_class=seminar, superseded_by__isnull=True).count() == 2000
-    assert AuditEntry.objects.filter(action="record.create").count() == 2000
-    entry = AuditEntry.objects.filter(action="record.create").first()
+    assert AuditEntry.objects.filter(action="records.record_create").count() == 2000
+    entry = AuditEntry.objects.filter(action="records.record_create").first()
     assert entry.after["split"] == {"environmental_education": "3.0"}
     assert entry.note == "結訓"
 

@@ -236,7 +236,7 @@ def test_closing_applies_the_absence_rule_and_writes_the_ledger(ended, learners,
     }
     standing = YearStanding.objects.get(person_id=learners[0].person_id, year=ended.end_date.year)
     assert standing.total == 6
-    assert AuditEntry.objects.filter(action="class.close", object_id=str(ended.pk)).exists()
+    assert AuditEntry.objects.filter(action="attendance.class_close", object_id=str(ended.pk)).exists()
 
 
 def test_closing_takes_corrections_with_a_reason(ended, learners, organizer_user):
@@ -258,7 +258,7 @@ def test_closing_takes_corrections_with_a_reason(ended, learners, organizer_user
     assert not completion.rule_completes
     assert completion.corrected
     assert completion.record is not None
-    entry = AuditEntry.objects.get(action="completion.correct")
+    entry = AuditEntry.objects.get(action="attendance.completion_correct")
     assert entry.note == "下午公假，補假單"
     assert entry.before["completes"] is False
 
@@ -336,7 +336,7 @@ def test_certification_lines_and_marking_a_batch_uploaded(ended, learners, organ
     (line,) = selectors.certification_lines(organizer_user, today)
     assert line.status == "done"
     assert [line.status for line in selectors.certification_lines(organizer_user, today)] == ["done"]
-    assert AuditEntry.objects.filter(action="certification.uploaded").count() == 1
+    assert AuditEntry.objects.filter(action="attendance.certification_uploaded").count() == 1
 
 
 def test_the_upload_rows_split_by_category_and_go_into_the_portal_file(ended, learners, organizer_user, portal_codes):

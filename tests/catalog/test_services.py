@@ -54,9 +54,17 @@ def test_plan_workflow_draft_submit_return_resubmit_approve(body, organizer, adm
     assert plan.status == PlanStatus.APPROVED
     actions = list(AuditEntry.objects.filter(object_type="catalog.trainingplan").values_list("action", flat=True))
     assert sorted(actions) == sorted(
-        ["plan.create", "plan.item_add", "plan.item_add", "plan.submit", "plan.return", "plan.submit", "plan.approve"]
+        [
+            "catalog.plan_create",
+            "catalog.plan_item_add",
+            "catalog.plan_item_add",
+            "catalog.plan_submit",
+            "catalog.plan_return",
+            "catalog.plan_submit",
+            "catalog.plan_approve",
+        ]
     )
-    returned = AuditEntry.objects.get(action="plan.return")
+    returned = AuditEntry.objects.get(action="catalog.plan_return")
     assert returned.note == "預算請再檢討"
     assert returned.actor == admin_user
 
@@ -254,7 +262,7 @@ def test_cancelled_classes_free_their_venue(make_class, course, organizer, venue
         venue=venue,
         actor=organizer,
     )
-    entry = AuditEntry.objects.get(action="class.cancel")
+    entry = AuditEntry.objects.get(action="catalog.class_cancel")
     assert (entry.note, entry.after) == ("講座因故無法授課", {"status": "cancelled"})
 
 
@@ -376,7 +384,7 @@ def test_the_publish_checklist_names_hours_that_do_not_add_up(make_class, organi
 def test_class_update_is_audited_with_only_the_changes(make_class, organizer):
     course_class = make_class(publish=False)
     services.class_update(course_class=course_class, capacity=30, meals_provided=True, actor=organizer)
-    entry = AuditEntry.objects.filter(action="class.update").get()
+    entry = AuditEntry.objects.filter(action="catalog.class_update").get()
     assert entry.before == {"capacity": 40, "meals_provided": False}
     assert entry.after == {"capacity": 30, "meals_provided": True}
 
@@ -400,7 +408,7 @@ def test_materials_checked_and_audited(make_class, organizer):
         course_class=course_class, title="講義", file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4"), actor=organizer
     )
     assert material.file.read() == b"%PDF-1.4"
-    assert AuditEntry.objects.filter(action="material.add", object_id=str(course_class.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="catalog.material_add", object_id=str(course_class.pk)).count() == 1
 
 
 def test_non_training_body_cannot_run_courses(organizer, jurisdiction):

@@ -117,7 +117,7 @@ def test_organizer_edits_a_session_and_the_class_dates_follow(client, organizer,
     course_class.refresh_from_db()
     assert (session.date, f"{session.starts_at:%H:%M}") == (later, "13:30")
     assert course_class.start_date == course_class.end_date == later
-    assert AuditEntry.objects.filter(action="session.update").count() == 1
+    assert AuditEntry.objects.filter(action="catalog.session_update").count() == 1
 
 
 def test_a_session_edit_that_clashes_names_the_other_session_and_changes_nothing(client, organizer, make_class, venue):

@@ -38,7 +38,7 @@ def _stored_text() -> str:
 
 def _check_import_entries():
     _import([person_row(1), person_row(2)])
-    created = AuditEntry.objects.filter(action="person.import_create").order_by("object_id")
+    created = AuditEntry.objects.filter(action="org.person_import_create").order_by("object_id")
     assert [e.after["national_id"] for e in created] == [
         f"{nid(1)[:3]}****{nid(1)[-3:]}",
         f"{nid(2)[:3]}****{nid(2)[-3:]}",
@@ -61,7 +61,7 @@ def test_every_entry_is_masked_when_written(tree):
     person = PersonFactory(agency=tree["a"], national_id=FULL)
     entry = audit.record(
         actor=None,
-        action="test.write",
+        action="org.person_import_update",
         target=person,
         object_repr=f"王小明（{FULL}）",
         before={"who": [FULL, {"id": FULL.lower()}]},
@@ -78,7 +78,7 @@ def test_every_entry_is_masked_when_written(tree):
 def _legacy_entry() -> AuditEntry:
     """An entry as main wrote them before: the full ID in every part (bypassing audit.entry)."""
     return AuditEntry.objects.create(
-        action="person.import_create",
+        action="org.person_import_create",
         object_type="org.person",
         object_id="1",
         object_repr=f"王小明 {FULL}",
@@ -103,7 +103,7 @@ def test_the_audit_page_masks_whatever_is_stored(client, admin_user):
 def test_the_migration_masks_national_ids_already_in_the_audit_log(tree):
     legacy = _legacy_entry()
     untouched = AuditEntry.objects.create(
-        action="agency.create", object_repr="新竹市政府", after={"code": "376570000A"}
+        action="org.agency_create", object_repr="新竹市政府", after={"code": "376570000A"}
     )
     migration = importlib.import_module("peili.core.migrations.0003_mask_audit_national_ids")
     migration.mask_audit_national_ids(apps, SimpleNamespace(connection=connection))

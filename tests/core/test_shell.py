@@ -61,10 +61,10 @@ def test_calendar_override_through_the_page(client, admin_user):
     assert response.status_code == 302
     override = CalendarOverride.objects.get()
     assert override.date == date(2026, 9, 2)
-    entry = AuditEntry.objects.get(action="calendar.override_set")
+    entry = AuditEntry.objects.get(action="core.calendar_override_set")
     assert entry.after == {"date": "2026-09-02", "kind": "day_off", "reason": "颱風停止上班"}
     page = client.get("/audit/").content.decode()
-    assert "calendar.override_set" in page
+    assert "core.calendar_override_set" in page
 
 
 def test_working_calendar_selector_applies_overrides(db):

@@ -98,11 +98,11 @@ def test_the_corrected_file_loads(tree):
         (2023, "甲", "year_end"),
         (2024, "乙", "year_end"),
     ]
-    assert AuditEntry.objects.filter(action="person.import_create").count() == 4
-    assert AuditEntry.objects.filter(action="unit.import_create").count() == 2
-    summary = AuditEntry.objects.get(action="person.import")
+    assert AuditEntry.objects.filter(action="org.person_import_create").count() == 4
+    assert AuditEntry.objects.filter(action="org.unit_import_create").count() == 2
+    summary = AuditEntry.objects.get(action="org.person_import")
     assert summary.after == {"rows": 4, **outcome.counts.as_dict()}
-    created = AuditEntry.objects.get(action="person.import_create", object_id=str(person.pk))
+    created = AuditEntry.objects.get(action="org.person_import_create", object_id=str(person.pk))
     assert created.before is None
     assert created.after["national_id"] == f"{nid(4)[:3]}****{nid(4)[-3:]}"  # never in full in the audit log
     assert created.after["birth_date"] == "1991-02-28"
@@ -140,7 +140,7 @@ def test_reimport_reports_updated_and_unchanged_with_before_and_after(tree, admi
     assert person.ratings.get(year=2024).rating == "甲"
     assert AnnualRating.objects.filter(person=person).count() == 2  # upserted, not added
     entries = AuditEntry.objects.filter(pk__gt=0).order_by("pk")[audit_before:]
-    assert [e.action for e in entries] == ["person.import_update", "person.import"]
+    assert [e.action for e in entries] == ["org.person_import_update", "org.person_import"]
     update = entries[0]
     assert update.actor == admin_user
     assert update.object_id == str(person.pk)
@@ -187,7 +187,7 @@ def test_marking_the_missing_as_left_is_explicit_and_audited(tree):
     assert outcome.counts.marked_left == 1
     missing.refresh_from_db()
     assert missing.is_active is False
-    entry = AuditEntry.objects.get(action="person.import_mark_left")
+    entry = AuditEntry.objects.get(action="org.person_import_mark_left")
     assert (entry.object_id, entry.before, entry.after) == (str(missing.pk), {"is_active": True}, {"is_active": False})
     assert missing.left_on == timezone.localdate()
 
@@ -322,7 +322,7 @@ def test_job_previews_then_loads(tree, officer, django_capture_on_commit_callbac
     assert job.report["written"] is True
     assert bytes(job.content) == b""  # the file is not kept once loaded
     assert Person.objects.count() == 1
-    summary = AuditEntry.objects.get(action="person.import")
+    summary = AuditEntry.objects.get(action="org.person_import")
     assert (summary.object_type, summary.object_id, summary.actor) == ("org.importjob", str(job.pk), officer)
 
 
@@ -339,9 +339,9 @@ def test_an_admin_loading_an_officers_preview_is_the_recorded_actor(
         services.import_job_load(job=job, actor=admin_user)
     job.refresh_from_db()
     assert (job.status, job.loaded_by) == (ImportStatus.DONE, admin_user)
-    assert AuditEntry.objects.get(action="import.upload").actor == officer
-    assert AuditEntry.objects.get(action="import.load_requested").actor == admin_user
-    assert set(AuditEntry.objects.filter(action__startswith="person.import").values_list("actor", flat=True)) == {
+    assert AuditEntry.objects.get(action="org.import_upload").actor == officer
+    assert AuditEntry.objects.get(action="org.import_load_requested").actor == admin_user
+    assert set(AuditEntry.objects.filter(action__startswith="org.person_import").values_list("actor", flat=True)) == {
         admin_user.pk
     }
 
@@ -383,7 +383,7 @@ def test_a_job_runs_once(tree, officer, django_capture_on_commit_callbacks):
     assert job.status == ImportStatus.DONE
     services.import_job_run(job_id=job.pk)  # a redelivered task does nothing
     assert Person.objects.count() == 1
-    assert AuditEntry.objects.filter(action="person.import").count() == 1
+    assert AuditEntry.objects.filter(action="org.person_import").count() == 1
 
 
 def test_job_failure_is_reported_and_nothing_is_written(tree, officer, monkeypatch, django_capture_on_commit_callbacks):

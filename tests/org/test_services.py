@@ -16,7 +16,7 @@ def test_agency_create_sets_path_and_audits(tree, admin_user, jurisdiction):
     )
     assert agency.path == "376570000A/376570100A/376570102A/"
     assert agency.depth == 2
-    entry = AuditEntry.objects.get(action="agency.create")
+    entry = AuditEntry.objects.get(action="org.agency_create")
     assert entry.actor == admin_user
     assert entry.after["code"] == "376570102A"
 
@@ -36,7 +36,7 @@ def test_moving_an_agency_moves_its_subtree(tree, admin_user):
     assert a.depth == 2
     assert a1.path == "376570000A/376570200A/376570100A/376570101A/"
     assert a1.depth == 3
-    entry = AuditEntry.objects.get(action="agency.update")
+    entry = AuditEntry.objects.get(action="org.agency_update")
     assert entry.before == {"parent": tree["root"].pk}
     assert entry.after == {"parent": tree["b"].pk}
 
@@ -52,6 +52,6 @@ def test_headcount_set_is_upsert_with_audit(tree, admin_user):
     services.headcount_set(agency=tree["a"], year=2026, budgeted_headcount=30, actor=admin_user)
     services.headcount_set(agency=tree["a"], year=2026, budgeted_headcount=32, actor=admin_user)
     assert AgencyHeadcount.objects.get(agency=tree["a"], year=2026).budgeted_headcount == 32
-    last = AuditEntry.objects.filter(action="agency.headcount_set").order_by("-id").first()
+    last = AuditEntry.objects.filter(action="org.agency_headcount_set").order_by("-id").first()
     assert last.before == {"budgeted_headcount": 30}
     assert last.after == {"year": 2026, "budgeted_headcount": 32}

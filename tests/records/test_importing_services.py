@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from peili.core import locking
 from peili.core.errors import PeiliError
 from peili.core.models import AuditEntry
 from peili.imports.enums import ImportStatus
@@ -322,11 +323,13 @@ def test_postgresql_looks_up_on_a_second_connection_while_the_file_is_read(staff
         portal_file(staff, extra=[portal_row(staff["b"].national_id, name="陳志明", title="新課")]), dry_run=True
     )
     assert (preview.written, preview.counts.new, preview.counts.duplicates) == (False, 1, 3)
+    key = locking.advisory_key(services._IMPORT_LOCK)
     with connection.cursor() as cursor:  # the lock was given back
         cursor.execute(
             "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database"
-            " WHERE l.locktype = 'advisory' AND d.datname = current_database() AND l.objid = %s",
-            [services._ADVISORY_LOCK],
+            " WHERE l.locktype = 'advisory' AND d.datname = current_database()"
+            " AND l.classid::bigint = %s AND l.objid::bigint = %s",
+            [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
         )
         assert cursor.fetchone()[0] == 0
 

@@ -40,7 +40,7 @@ def test_a_record_with_its_split_updates_the_years_standing(person, officer):
         "democratic_governance",
         "democratic_governance.gender_mainstreaming",
     ]
-    entry = AuditEntry.objects.get(action="record.create")
+    entry = AuditEntry.objects.get(action="records.record_create")
     assert (entry.actor, entry.after["split"]) == (officer, {"environmental_education": "3.0"})
 
 
@@ -77,7 +77,7 @@ def test_refusals_write_nothing(person, officer, overrides, code):
         services.record_create(person=person, data=data(**overrides), actor=officer)
     assert caught.value.code == code
     assert (LearningRecord.objects.count(), RecordHours.objects.count(), YearStanding.objects.count()) == (0, 0, 0)
-    assert not AuditEntry.objects.filter(action__startswith="record.").exists()
+    assert not AuditEntry.objects.filter(action__startswith="records.record_").exists()
 
 
 def test_split_refusal_says_the_totals_in_chinese(person, officer):
@@ -104,7 +104,7 @@ def test_a_correction_supersedes_and_keeps_the_history(person, officer):
     assert LearningRecord.objects.count() == 2  # nothing deleted
     assert (standing(person).total, standing(person).records) == (D(4), 1)
     assert "environmental_education" not in standing(person).shortfall_keys
-    entry = AuditEntry.objects.get(action="record.supersede")
+    entry = AuditEntry.objects.get(action="records.record_supersede")
     assert (entry.before["certified_hours"], entry.after["certified_hours"], entry.note) == ("3.0", "4", "時數登打錯誤")
 
 
@@ -166,7 +166,7 @@ def test_a_batch_is_written_whole_or_not_at_all(person, officer):
         (r.pk, "environmental_education", D(3)) for r in written
     )
     assert (standing(person).total, standing(other).total) == (D(3), D(3))
-    entries = AuditEntry.objects.filter(action="record.create").order_by("object_id")
+    entries = AuditEntry.objects.filter(action="records.record_create").order_by("object_id")
     assert [(e.object_id, e.note, e.after["split"], e.after["title"]) for e in entries] == [
         (str(written[0].pk), "結訓", {"environmental_education": "3.0"}, "環境教育：淨零轉型"),
         (str(written[1].pk), "結訓", {"environmental_education": "3.0"}, "第二筆"),

@@ -121,7 +121,7 @@ def test_an_answer_waits_sealed_and_the_person_is_marked_apart(survey, crowd, se
             assert field.related_model is Survey
     # Who answered is on the invitations, counted and audited, naming the survey only.
     assert Invitation.objects.filter(survey=survey, responded_at__isnull=False).count() == 4
-    assert [e.after for e in AuditEntry.objects.filter(action="survey.answer")] == [{"anonymous": True}] * 4
+    assert [e.after for e in AuditEntry.objects.filter(action="surveys.survey_answer")] == [{"anonymous": True}] * 4
     # The person's own pages say they answered.
     assert selectors.pending_for_person(crowd[0].pk) == []
     # A second answer is refused before anything is pooled.
@@ -155,7 +155,7 @@ def test_a_batch_is_written_once_enough_wait_shuffled_without_times(survey, crow
     assert overall_tally(survey) == {2: 1, 3: 1, 4: 1, 5: 1, 1: 1}
     found = results.class_results(survey.course_class)
     assert (found.summary.responded, found.summary.waiting) == (5, 0)
-    flush = AuditEntry.objects.get(action="survey.pool_flush")
+    flush = AuditEntry.objects.get(action="surveys.survey_pool_flush")
     assert flush.after == {"responses": 5, "rewritten": 0}
 
 
@@ -184,7 +184,10 @@ def test_the_last_batch_is_written_with_every_earlier_response(survey, crowd, se
     survey.refresh_from_db()
     assert (survey.response_count, survey.tallied_count) == (4, 4)
     assert overall_tally(survey) == {2: 1, 3: 1, 4: 1, 5: 1}  # counted once each, not again when rewritten
-    assert AuditEntry.objects.filter(action="survey.pool_flush").first().after == {"responses": 1, "rewritten": 3}
+    assert AuditEntry.objects.filter(action="surveys.survey_pool_flush").first().after == {
+        "responses": 1,
+        "rewritten": 3,
+    }
 
 
 @pytest.mark.django_db
@@ -211,7 +214,7 @@ def test_a_mark_that_failed_leaves_an_answer_that_is_never_counted(survey, crowd
     real_record = audit.record
 
     def failing(**kwargs):
-        if kwargs.get("action") == "survey.answer":
+        if kwargs.get("action") == "surveys.survey_answer":
             raise RuntimeError("the database went away")
         return real_record(**kwargs)
 
@@ -410,10 +413,10 @@ def test_postgres_system_columns_do_not_link_answers_to_people(on_postgres, surv
 
     # 1. xmin: no response or answer was written by a transaction that marked an invitation or wrote an
     #    audit entry; each batch was written by one transaction, so within a batch xmin tells nobody apart.
-    #    (The batch's own audit entry, survey.pool_flush, shares its transaction: it names no one.)
+    #    (The batch's own audit entry, surveys.survey_pool_flush, shares its transaction: it names no one.)
     people_side = {
         "surveys_invitation": "TRUE",
-        "core_auditentry": "b.action <> 'survey.pool_flush'",
+        "core_auditentry": "b.action <> 'surveys.survey_pool_flush'",
     }
     for table in ("surveys_response", "surveys_answer"):
         for other, condition in people_side.items():

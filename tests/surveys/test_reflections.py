@@ -76,14 +76,14 @@ def test_a_draft_is_kept_and_a_too_short_submission_is_refused_with_nothing_subm
     assert refused.value.details == {"min_chars": 20, "chars": 4}
     kept = Reflection.objects.get()
     assert (kept.status, kept.text, kept.submitted_at) == (ReflectionStatus.DRAFT, "初稿", None)
-    assert not AuditEntry.objects.filter(action="reflection.submit").exists()
+    assert not AuditEntry.objects.filter(action="surveys.reflection_submit").exists()
 
 
 def test_exactly_the_minimum_is_enough(assignment, writer):
     reflection = submitted(assignment, writer, text="字" * 20)
     assert reflection.status == ReflectionStatus.SUBMITTED
     assert reflection.submitted_at is not None
-    assert AuditEntry.objects.filter(action="reflection.submit").count() == 1
+    assert AuditEntry.objects.filter(action="surveys.reflection_submit").count() == 1
 
 
 def test_after_the_deadline_nothing_is_taken(assignment, writer):
@@ -143,13 +143,15 @@ def test_review_returns_with_a_comment_then_accepts(assignment, writer, organize
     accepted = services.reflection_review(reflection=revised, accept=True, comment="", actor=organizer_user)
     assert accepted.status == ReflectionStatus.ACCEPTED
     assert list(
-        AuditEntry.objects.filter(action__startswith="reflection.").order_by("pk").values_list("action", flat=True)
+        AuditEntry.objects.filter(action__startswith="surveys.reflection_")
+        .order_by("pk")
+        .values_list("action", flat=True)
     ) == [
-        "reflection.require",
-        "reflection.submit",
-        "reflection.return",
-        "reflection.submit",
-        "reflection.accept",
+        "surveys.reflection_require",
+        "surveys.reflection_submit",
+        "surveys.reflection_return",
+        "surveys.reflection_submit",
+        "surveys.reflection_accept",
     ]
     with pytest.raises(PeiliError) as done:
         services.reflection_save(assignment=assignment, person=writer, text=LONG, submit=True, actor=None)

@@ -51,7 +51,7 @@ def test_a_new_template_has_version_one_with_its_questions(template):
     assert [s.kind for s in sections] == ["course", "instructor", "venue", "overall"]
     assert [q.text for q in sections[2].questions.all()] == ["場地設備", "餐點份量"]
     assert sections[2].questions.all()[1].options == ["太少", "剛好", "太多"]
-    assert AuditEntry.objects.filter(action="survey_template.create", object_id=str(template.pk)).count() == 1
+    assert AuditEntry.objects.filter(action="surveys.template_create", object_id=str(template.pk)).count() == 1
 
 
 def test_a_choice_question_needs_two_distinct_options(template, organizer_user):
@@ -112,7 +112,7 @@ def test_an_edit_after_answers_makes_a_new_version_and_old_answers_keep_theirs(
     # A second edit goes to version 2 (still unanswered), not to a third.
     services.question_delete(template=template, key=renamed.key, actor=organizer_user)
     assert TemplateVersion.objects.filter(template=template).count() == 2
-    assert AuditEntry.objects.filter(action="survey_template.new_version").count() == 1
+    assert AuditEntry.objects.filter(action="surveys.template_new_version").count() == 1
 
 
 def test_moving_sections_and_questions(template, organizer_user):
@@ -310,7 +310,7 @@ def test_a_named_survey_keeps_the_person_and_time(ended_class, template, attende
     response = Response.objects.get()
     assert response.person == attendees[2]
     assert response.submitted_at is not None
-    entry = AuditEntry.objects.get(action="survey.answer")
+    entry = AuditEntry.objects.get(action="surveys.survey_answer")
     assert entry.after == {"response": str(response.pk)}
 
 
@@ -336,7 +336,7 @@ def test_an_anonymous_answer_holds_no_link_to_the_respondent(survey, attendees):
             if field.is_relation:
                 assert field.related_model._meta.label not in {"org.Person", "accounts.User", "surveys.Invitation"}
     # The audit trail says who answered which survey, never which response is theirs.
-    entries = AuditEntry.objects.filter(action="survey.answer")
+    entries = AuditEntry.objects.filter(action="surveys.survey_answer")
     assert entries.count() == 3
     assert all(entry.after == {"anonymous": True} for entry in entries)
     response_ids = {str(pk) for pk in Response.objects.values_list("pk", flat=True)}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peili.imports.enums import BaseProblemCode
 from peili.imports.registry import Importer
+from peili.org.codes import Action, Error
 from peili.org.importing import services
 from peili.org.importing.columns import COLUMNS, RATING_HINT
 from peili.org.importing.enums import ProblemCode
@@ -56,9 +57,9 @@ PEOPLE = Importer(
     stage_span=services.STAGE_SPAN,
     task=run_import_job,
     sees_every_job=_sees_every_job,
-    upload_action="import.upload",
-    load_action="import.load_requested",
-    not_loadable_code="import.not_loadable",
+    upload_action=Action.IMPORT_UPLOAD,
+    load_action=Action.IMPORT_LOAD_REQUESTED,
+    not_loadable_code=Error.IMPORT_NOT_LOADABLE,
     codes=(BaseProblemCode, ProblemCode),
     create=services.import_job_create,
     form=ImportForm,

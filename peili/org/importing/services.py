@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
 from peili.core.tabular import Limits
@@ -30,6 +30,7 @@ from peili.imports.bulk import one_parameter
 from peili.imports.enums import ImportStage, ImportStatus
 from peili.imports.registry import StageCallback
 from peili.imports.services import collector_paused
+from peili.org.codes import Action
 from peili.org.enums import RatingKind, Role
 from peili.org.importing.plan import PERSON_FIELDS, Absent, ExistingPerson, PersonChange, Plan, make_plan, rating_field
 from peili.org.importing.problems import Problem, sort_key
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 2000
 # Serialises imports on PostgreSQL (two loading at once could both create the same person).
-_ADVISORY_LOCK = 7_306_104  # arbitrary, constant: "peili import"
+_IMPORT_LOCK = "org.import"  # a named lock (core.locking hashes it to the advisory key)
 # This import's key in `peili.imports.registry` (declared in `importer.py`, registered by the app).
 IMPORTER = "people"
 
@@ -307,7 +308,7 @@ def _write(
     for unit, (agency_code, code) in zip(new_units, validation.new_units, strict=True):
         ids.units[(agency_code, code)] = unit.pk
         entries.add(
-            action="unit.import_create",
+            action=Action.UNIT_IMPORT_CREATE,
             object_type="org.unit",
             object_id=str(unit.pk),
             object_repr=unit.name,
@@ -319,7 +320,7 @@ def _write(
     person_ids = {c.record.national_id: pk for c, pk in zip(plan.creates, created_ids, strict=True)}
     for change, pk in zip(plan.creates, created_ids, strict=True):
         entries.add(
-            action="person.import_create",
+            action=Action.PERSON_IMPORT_CREATE,
             object_type="org.person",
             object_id=str(pk),
             object_repr=change.record.name,
@@ -344,7 +345,7 @@ def _write(
             changed_fields.update(fields)
             updated.append((person_id, _person_kwargs(dict(change.values), ids)))
         entries.add(
-            action="person.import_update",
+            action=Action.PERSON_IMPORT_UPDATE,
             object_type="org.person",
             object_id=str(person_id),
             object_repr=change.record.name,
@@ -374,7 +375,7 @@ def _write(
         )
         for absent in plan.not_in_file:
             entries.add(
-                action="person.import_mark_left",
+                action=Action.PERSON_IMPORT_MARK_LEFT,
                 object_type="org.person",
                 object_id=str(absent.id),
                 object_repr=absent.name,
@@ -385,7 +386,7 @@ def _write(
         counts.marked_left = len(left_ids)
 
     entries.add(
-        action="person.import",
+        action=Action.PERSON_IMPORT,
         object_type="org.importjob" if job is not None else "",
         object_id=str(job.pk) if job is not None else "",
         object_repr=filename,
@@ -473,9 +474,8 @@ def _people_import(
 
     stage(ImportStage.COMPARING)
     with transaction.atomic():
-        if not dry_run and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+        if not dry_run:
+            locking.advisory_xact_lock(_IMPORT_LOCK)
         listed = {r.agency for r in validation.records}
         existing = load_existing(
             [r.national_id for r in validation.records],

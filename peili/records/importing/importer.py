@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from peili.imports.enums import BaseProblemCode
 from peili.imports.registry import Importer
 from peili.org.scopes import grants_for
+from peili.records.codes import Action, Error
 from peili.records.importing import services
 from peili.records.importing.columns import PORTAL_COLUMNS, TEMPLATE_COLUMNS
 from peili.records.importing.enums import ProblemCode
@@ -45,9 +46,9 @@ RECORDS = Importer(
     stage_span=services.STAGE_SPAN,
     task=run_records_import_job,
     sees_every_job=_sees_every_job,
-    upload_action="records.import_upload",
-    load_action="records.import_load_requested",
-    not_loadable_code="records_import.not_loadable",
+    upload_action=Action.IMPORT_UPLOAD,
+    load_action=Action.IMPORT_LOAD_REQUESTED,
+    not_loadable_code=Error.RECORDS_IMPORT_NOT_LOADABLE,
     codes=(BaseProblemCode, ProblemCode),
     create=services.import_job_create,
     form=RecordsImportForm,

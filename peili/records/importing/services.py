@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit
+from peili.core import audit, locking
 from peili.core.errors import PeiliError
 from peili.core.tabular import Limits
 from peili.imports import bulk, registry
@@ -40,6 +40,7 @@ from peili.org.importing.services import import_scope
 from peili.org.models import Agency, Person
 from peili.policy.selectors import effective_pack, national_default
 from peili.records import services as ledger_services
+from peili.records.codes import Action, Error
 from peili.records.enums import RecordSource
 from peili.records.importing import rules
 from peili.records.importing.problems import Problem
@@ -52,7 +53,7 @@ CHUNK = 100_000  # national IDs or keys per query
 BATCH = 5_000  # rows per bulk_create (SQLite)
 SOURCE_SYSTEM_MAX = 20
 # Serialises record imports on PostgreSQL: two loads at once could both find a key new.
-_ADVISORY_LOCK = 7_306_105  # arbitrary, constant: "peili records import"
+_IMPORT_LOCK = "records.import"  # a named lock (core.locking hashes it to the advisory key)
 # This import's key in `peili.imports.registry` (declared in `importer.py`, registered by the app).
 IMPORTER = "records"
 
@@ -236,7 +237,7 @@ def clean_source_system(value: str) -> str:
     name = " ".join((value or "").split())
     if len(name) > SOURCE_SYSTEM_MAX or ":" in name or len(name) == 1:
         raise PeiliError(
-            "records_import.source_system",
+            Error.RECORDS_IMPORT_SOURCE_SYSTEM,
             _("來源系統名稱須為 2 至 %(max)s 個字，且不含冒號。") % {"max": SOURCE_SYSTEM_MAX},
         )
     return name
@@ -409,7 +410,7 @@ def _write(
     counts = outcome.counts.as_dict()
     audit.record(
         actor=actor,
-        action="records.import",
+        action=Action.IMPORT,
         target=job,
         object_repr=outcome.filename,
         after={
@@ -549,8 +550,7 @@ def _records_import(
         stage(ImportStage.COMPARING)
         with transaction.atomic():
             if not parallel and not dry_run and bulk.is_postgresql():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
+                locking.advisory_xact_lock(_IMPORT_LOCK)
             people, existing = lookups.results()
             lap("lookups")
             plan = rules.resolve(parsed, people, scope, existing)
@@ -579,16 +579,8 @@ def _records_import(
 def _import_lock() -> Iterator[None]:
     """The records import's advisory lock for this session, held from reading the file to the
     commit (the lock the in-transaction path takes as a transaction lock: the two exclude each other)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_ADVISORY_LOCK])
-    try:
+    with locking.advisory_lock(_IMPORT_LOCK):
         yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_ADVISORY_LOCK])
-        except DatabaseError:  # the connection is gone, and the lock with it
-            logger.warning("records import: could not release the advisory lock", exc_info=True)
 
 
 class _Lookups:
@@ -704,7 +696,7 @@ def _count(outcome: RecordsImportOutcome, plan: rules.Plan) -> None:
 def _audit_only(outcome: RecordsImportOutcome, *, actor: Any, job: RecordImportJob | None) -> None:
     audit.record(
         actor=actor,
-        action="records.import",
+        action=Action.IMPORT,
         target=job,
         object_repr=outcome.filename,
         after={**outcome.counts.as_dict(), "layout": outcome.layout, "source_system": outcome.source_system},
