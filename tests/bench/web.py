@@ -37,9 +37,7 @@ REDIS_URL = "redis://127.0.0.1:6379"
 # PEILI_BENCH_REDIS_DBS="CACHE,BROKER" picks other numbers, so that two benchmarks on one machine
 # (one Redis) do not empty each other's databases. The cache's keys and the broker's never clash,
 # so both may be one number.
-REDIS_CACHE_DB, REDIS_BROKER_DB = (
-    int(n) for n in os.environ.get("PEILI_BENCH_REDIS_DBS", "12,13").split(",", 1)
-)
+REDIS_CACHE_DB, REDIS_BROKER_DB = (int(n) for n in os.environ.get("PEILI_BENCH_REDIS_DBS", "12,13").split(",", 1))
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LOOPBACK = "127.0.0.1"

@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, tabular
+from peili.core import audit, tabular, versions
 from peili.core.errors import Conflict
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
@@ -408,6 +408,9 @@ def _write(
         note=_("人員匯入：%(file)s") % {"file": filename},
     )
     entries.write(now)
+    # People were written by COPY and UPDATE (no signals): signed-in people's cached identities
+    # (`peili.accounts.backends`) are read again.
+    versions.bump(versions.IDENTITY)
     return counts
 
 
