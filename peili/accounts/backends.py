@@ -70,7 +70,7 @@ def load_identity(user_id: Any) -> Identity | None:
     user = single(UserModel._default_manager.select_related("person__agency").filter(pk=user_id))
     if user is None:
         return None
-    person = UserModel.person.related.get_cached_value(user)  # cached by select_related, None if none
+    person: Any = UserModel.person.related.get_cached_value(user)  # cached by select_related, None if none
     assignments = RoleAssignment.objects.filter(user_id=user.pk).order_by().values_list("role", "agency__path")
     return Identity(
         user=_values(user),

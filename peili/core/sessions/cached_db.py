@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends import cached_db
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
 from peili.core import versions
 
@@ -17,8 +17,9 @@ class SessionStore(cached_db.SessionStore):
         the default cache; a session cache elsewhere reads them separately."""
         stamp_keys = versions.request_stamp_keys()
         together = settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS
+        session_cache = caches[settings.SESSION_CACHE_ALIAS]  # Django's `self._cache`
         try:
-            found = self._cache.get_many([self.cache_key, *(stamp_keys if together else [])])
+            found = session_cache.get_many([self.cache_key, *(stamp_keys if together else [])])
         except Exception:  # as Django's: an invalid key on some backends resets the session
             found = {}
         if together:
@@ -27,10 +28,10 @@ class SessionStore(cached_db.SessionStore):
             versions.remember(cache.get_many(stamp_keys))
         data = found.get(self.cache_key)
         if data is None:
-            row = self._get_session_from_db()
+            row = self._get_session_from_db()  # type: ignore[attr-defined]  # Django's, not in the stubs
             if row:
                 data = self.decode(row.session_data)
-                self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+                session_cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
             else:
                 data = {}
-        return data  # type: ignore[no-any-return]
+        return data

@@ -16,4 +16,4 @@ class SessionStore(db.SessionStore):
         data = super().load()
         if data and (stamp_keys := versions.request_stamp_keys()):  # signed in or not, a session
             versions.remember(cache.get_many(stamp_keys))
-        return data  # type: ignore[no-any-return]
+        return data
