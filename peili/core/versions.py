@@ -132,12 +132,16 @@ class ProcessCache(Generic[T]):
         if found is not None and found[0] == current:
             return found[1]
         value = build()
+        self.keep(key, value, token=current)
+        return value
+
+    def keep(self, key: Hashable, value: T, *, token: str) -> None:
+        """Keep `value`, read by the caller after it read `token` (the stamp), as `get` would."""
         with self._lock:
             self._values.pop(key, None)
-            self._values[key] = (current, value)
+            self._values[key] = (token, value)
             while len(self._values) > self.max_keys:
                 del self._values[next(iter(self._values))]
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -4,7 +4,7 @@ each role sees (filtered for the user in the same step), rosters and hours so fa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -68,14 +68,18 @@ class ClassSeats:
     start_date: date | None
     meals_provided: bool
     facts: ClassFacts
+    token: str  # the stamps it was read under
 
     @property
     def year(self) -> int:
         return (self.start_date or timezone.localdate()).year
 
 
-# A class's seats are kept per process under its own stamp (moved whenever its counters move,
-# `versions.seats`) and the catalog's and agencies' (any write of a class, its course, an agency).
+# A class's seats are kept per process under its own stamp and the catalog's and agencies' (any
+# write of a class, its course, an agency). Its own stamp moves whenever a counter goes down — a
+# place freed (`versions.seats`) — and when the class becomes full, not for every place taken: a
+# kept view may count fewer places taken than there are (it says "not full" wrongly, and the
+# locked path decides), never more.
 SEATS_STAMPS = (versions.CATALOG, versions.AGENCIES)
 _seats = versions.ProcessCache[ClassSeats | None](max_keys=2048)
 
@@ -83,14 +87,20 @@ _seats = versions.ProcessCache[ClassSeats | None](max_keys=2048)
 def class_seats(course_class_id: int) -> ClassSeats | None:
     """The class's seats as of its current stamps: kept in this process while they stay the same
     (a burst on a full class is refused without PostgreSQL), else one narrow query. None: no such
-    class. A view can only be older than the row in the window before a writer's commit, when
-    the locked path would see the old counters too; every write that frees a place moves the
-    stamp, so a kept "full" is never older than the last place freed."""
+    class. Every write that frees a place moves the stamp, so a kept "full" is never older than
+    the last place freed."""
     token = versions.stamp(versions.seats(course_class_id), *SEATS_STAMPS)
-    return _seats.get(course_class_id, lambda: _read_seats(course_class_id), token=token)
+    return _seats.get(course_class_id, lambda: _read_seats(course_class_id, token), token=token)
 
 
-def _read_seats(course_class_id: int) -> ClassSeats | None:
+def class_seats_keep_full(seats: ClassSeats, course_class_id: int, facts: ClassFacts) -> None:
+    """The locked path found the class full: keep that, under the stamps `seats` was read under
+    (read before the locked row, so a place freed since moved them), so that the next requests in
+    this process are refused without PostgreSQL."""
+    _seats.keep(course_class_id, replace(seats, facts=facts), token=seats.token)
+
+
+def _read_seats(course_class_id: int, token: str) -> ClassSeats | None:
     row = (
         CourseClass.objects.filter(pk=course_class_id)
         .order_by()
@@ -120,7 +130,7 @@ def _read_seats(course_class_id: int) -> ClassSeats | None:
         pending=pending,
         needs_consent=consent,
     )
-    return ClassSeats(jurisdiction_id=jurisdiction_id, start_date=start, meals_provided=meals, facts=facts)
+    return ClassSeats(jurisdiction_id=jurisdiction_id, start_date=start, meals_provided=meals, facts=facts, token=token)
 
 
 def policy_for_class(course_class: CourseClass) -> RegistrationPolicy:

@@ -123,9 +123,14 @@ def _count(course_class: CourseClass, status: str, delta: int, *, then: str | No
     if not changes:
         return
     CourseClass.objects.filter(pk=course_class.pk).update(**{name: F(name) + d for name, d in changes.items()})
-    versions.bump(versions.seats(course_class.pk))  # the class's seats kept per process
     for name, d in changes.items():
         setattr(course_class, name, getattr(course_class, name) + d)
+    # The class's seats kept per process (`selectors.class_seats`) are read again when a place is
+    # freed (a kept "full" must never outlive it), and when the class has just become full (so
+    # the next requests are refused before the lock); a place taken otherwise keeps them.
+    freed = any(d < 0 for d in changes.values())
+    if freed or rules.placement(_facts(course_class), consent_needed=course_class.needs_supervisor_consent).refusal:
+        versions.bump(versions.seats(course_class.pk))
 
 
 def _history(
@@ -252,7 +257,8 @@ def registration_create(
     # these, and they must not queue behind the ones still getting seats. The counters (confirmed,
     # waitlisted, awaiting consent) are one row read at one moment, so the refusal is exactly what
     # the locked path would have said at that moment. A kept view older than the row can only
-    # say "not full" wrongly (every place freed moves the class's stamp): the lock then decides.
+    # say "not full" wrongly (every place freed moves the class's stamp): the lock then decides,
+    # and a refusal there keeps "full" for the next requests.
     early = rules.placement(seats.facts, consent_needed=seats.facts.needs_consent and not nominated)
     if early.refusal is not None:
         raise _refuse(early.refusal)
@@ -280,6 +286,7 @@ def registration_create(
         consent_needed = locked.needs_supervisor_consent and not nominated
         outcome = rules.placement(_facts(locked), consent_needed=consent_needed)
         if outcome.refusal is not None:
+            selectors.class_seats_keep_full(seats, locked.pk, _facts(locked))
             raise _refuse(outcome.refusal)
         assert outcome.status is not None
         registration = Registration.objects.create(

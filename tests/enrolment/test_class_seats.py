@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from peili.catalog.models import CourseClass
+from peili.core import versions
 from peili.core.errors import PeiliError
 from peili.enrolment import rules, selectors, services
 from peili.enrolment.enums import ACTIVE_STATUSES
@@ -59,6 +60,7 @@ def test_a_full_class_is_refused_from_the_kept_seats_without_reading_the_class(c
 
 def test_the_seats_are_read_with_only_the_columns_the_check_needs(course_class, staff):
     fill(course_class, staff)
+    versions.bump(versions.seats(course_class.pk))  # nothing kept: read afresh
     with CaptureQueriesContext(connection) as captured:
         assert refused_full(newcomer(staff), course_class)
     reads = [q["sql"] for q in captured if '"catalog_courseclass"' in q["sql"]]
@@ -114,14 +116,27 @@ def test_a_longer_waitlist_is_used_although_full_was_kept(course_class, staff):
     assert reg(newcomer(staff), course_class).registration.status == S.WAITLISTED
 
 
-def test_a_kept_not_full_that_is_wrong_is_refused_by_the_lock(course_class, staff):
+def test_a_kept_not_full_that_is_wrong_is_refused_by_the_lock_which_then_keeps_full(course_class, staff):
     fill(course_class, staff[:4])
-    assert selectors.class_seats(course_class.pk).facts.confirmed == 4
+    assert selectors.class_seats(course_class.pk).facts.confirmed < 5  # places taken move no stamp
     # Counters moved behind the stamps' back (no service does this): the kept view says a seat is free.
     CourseClass.objects.filter(pk=course_class.pk).update(confirmed_count=5, waitlist_count=3)
     before = Registration.objects.count()
+    assert not kept_full(course_class)
     assert refused_full(newcomer(staff), course_class)
     assert Registration.objects.count() == before
+    assert kept_full(course_class)
+
+
+def test_taking_a_place_moves_no_stamp_but_filling_the_class_or_freeing_one_does(course_class, staff):
+    before = versions.stamp(versions.seats(course_class.pk))
+    registrations = fill(course_class, staff[:7])
+    assert versions.stamp(versions.seats(course_class.pk)) == before
+    reg(staff[7], course_class)  # the last place on the waitlist
+    full = versions.stamp(versions.seats(course_class.pk))
+    assert full != before
+    services.registration_cancel(registration=registrations[-1], actor=None)
+    assert versions.stamp(versions.seats(course_class.pk)) != full
 
 
 def test_a_kept_full_never_refuses_a_class_with_a_place(course_class, staff):
