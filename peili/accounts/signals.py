@@ -18,10 +18,16 @@ from peili.core import versions
 from peili.org.models import Person, RoleAssignment
 
 
-def _identity_changed(*, sender: Any, instance: Any = None, update_fields: Any = None, **_kwargs: Any) -> None:
+def _identity_changed(
+    *, sender: Any, instance: Any = None, update_fields: Any = None, created: bool = False, **_kwargs: Any
+) -> None:
     # Signing in saves `last_login` alone: not worth every process reading every identity again
     # (a cached account may show the sign-in before; nothing reads request.user.last_login).
     if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    # A person without an account, made or deleted, is nobody's identity (a person unlinked from an
+    # account is an update, and moves the stamp).
+    if sender is Person and instance.user_id is None and (created or _kwargs.get("signal") is post_delete):
         return
     versions.bump(versions.IDENTITY)
 

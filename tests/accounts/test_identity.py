@@ -210,3 +210,12 @@ def test_the_process_cache_is_keyed_by_account(tree):
     assert backends.identity(two.pk).person is not None
     assert backends.identity("not a number") is None
     assert backends.identity(10**9) is None
+
+
+def test_a_person_without_an_account_moves_no_stamp_unless_changed(tree):
+    before = versions.stamp(versions.IDENTITY)
+    person = PersonFactory(agency=tree["a"], national_id=nid(8))
+    assert versions.stamp(versions.IDENTITY) == before
+    person.name = "改名"
+    person.save(update_fields=["name"])  # it may have just been unlinked from an account
+    assert versions.stamp(versions.IDENTITY) != before
