@@ -53,7 +53,13 @@ def _database(url: str) -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(os.environ.get("PEILI_CONN_MAX_AGE", "60")),
-            "CONN_HEALTH_CHECKS": True,
+            # Off: the check is a `SELECT 1` round trip before the first query of every request, on a
+            # connection that is almost always fine. Without it a connection the server dropped
+            # (PostgreSQL restarted, a pooler's idle timeout) fails the one request that meets it,
+            # and Django closes it at that request's end (an error makes it unusable), so the next
+            # request connects afresh. PEILI_CONN_HEALTH_CHECKS=1 turns it back on where dropped
+            # connections are common (an aggressive pooler timeout shorter than CONN_MAX_AGE).
+            "CONN_HEALTH_CHECKS": _flag("PEILI_CONN_HEALTH_CHECKS", False),
         }
     raise ValueError(f"PEILI_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
@@ -119,6 +125,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "peili.core.middleware.SecurityHeadersMiddleware",
+    "peili.core.middleware.RequestStampsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,8 +231,9 @@ CACHES = {
 }
 # With Redis, sessions are read from it and written through to the database (they survive a
 # flushed cache); without it, straight from the database (a cached_db over the database cache
-# would only add a query).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+# would only add a query). Either way the request's version stamps are read with the session:
+# with Redis in the same round trip (peili.core.sessions).
+SESSION_ENGINE = "peili.core.sessions.cached_db" if CACHE_URL else "peili.core.sessions.db"
 
 # Security defaults. Over HTTPS (PEILI_HTTPS=1): secure cookies, HSTS, redirect.
 HTTPS = _flag("PEILI_HTTPS", not DEBUG)

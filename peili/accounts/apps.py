@@ -10,8 +10,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from peili.accounts import permissions  # noqa: F401  (registers the named predicates)
+        from peili.accounts import permissions, signals  # noqa: F401  (registers the named predicates)
         from peili.accounts.middleware import stamp_session
+
+        signals.connect()
 
         # Stamp the session when it is made (Django's own hook, as for last_login), so the first
         # request after signing in writes nothing.

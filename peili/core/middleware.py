@@ -5,7 +5,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from peili.core import locking
+from peili.core import locking, versions
 
 
 class SecurityHeadersMiddleware:
@@ -39,3 +39,15 @@ class LockTimeoutMiddleware:
             error = exception if isinstance(exception, locking.LockTimeout) else locking.LockTimeout()
             return render(request, "409.html", {"message": error.message, "code": error.code}, status=409)
         return None
+
+
+class RequestStampsMiddleware:
+    """Opens the request's scope for the version stamps read with its session (see
+    `peili.core.versions`). Before SessionMiddleware, so the session's load falls inside it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with versions.request_scope():
+            return self.get_response(request)

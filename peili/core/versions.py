@@ -11,14 +11,22 @@ request, or test, reads its own change) and again when the transaction commits (
 rebuilt between the first bump and the commit — still seeing the old rows — is not left serving
 them). A stamp that is missing (never set, evicted, flushed, rolled back with a test's transaction)
 is replaced by a fresh token: losing a stamp can only make processes rebuild, never serve stale data.
+
+The stamps most requests read (`REQUEST_STAMPS`) come with the session, in the same cache read
+(`peili.core.sessions`), and are kept for the rest of the request (`request_scope`, opened by
+`peili.core.middleware.RequestStampsMiddleware`): a signed-in request pays one cache round trip for
+its session and its stamps together. A `bump` in the request drops the kept token, so the request
+reads its own change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextvars import ContextVar
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,12 +36,57 @@ T = TypeVar("T")
 AGENCIES = "agencies"
 CATALOG = "catalog"
 POLICY = "policy"
+# Who is signed in: accounts, their people and role assignments (`peili.accounts.backends`).
+IDENTITY = "identity"
+
+# Read together with the session (see the module's note).
+REQUEST_STAMPS = (IDENTITY, AGENCIES, POLICY, CATALOG)
 
 _PREFIX = "peili:stamp:"
 
+# The stamps read with this request's session: name → token; None outside a request scope.
+_request_stamps: ContextVar[dict[str, str] | None] = ContextVar("peili_request_stamps", default=None)
+
+
+def seats(course_class_id: int) -> str:
+    """The stamp of one class's seat counters (`peili.enrolment.selectors.class_seats`)."""
+    return f"seats:{course_class_id}"
+
+
+@contextlib.contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep the stamps read with the session (`remember`) until the request ends, and no longer:
+    a worker thread serves many requests."""
+    token = _request_stamps.set({})
+    try:
+        yield
+    finally:
+        _request_stamps.reset(token)
+
+
+def request_stamp_keys() -> list[str]:
+    """The cache keys to read together with the session: none outside a request scope."""
+    return [_PREFIX + name for name in REQUEST_STAMPS] if _request_stamps.get() is not None else []
+
+
+def remember(found: Mapping[str, Any]) -> None:
+    """Keep the request stamps found in a cache read (`get_many` of `request_stamp_keys()`) for
+    the rest of the request. A missing one is not kept: `stamp` then makes it as usual."""
+    held = _request_stamps.get()
+    if held is None:
+        return
+    for name in REQUEST_STAMPS:
+        value = found.get(_PREFIX + name)
+        if value is not None:
+            held[name] = str(value)
+
 
 def stamp(*names: str) -> str:
-    """The current token of `names` together (one cache read; a write for each one missing)."""
+    """The current token of `names` together (one cache read, none when the request read them with
+    its session; a write for each one missing)."""
+    held = _request_stamps.get()
+    if held and all(name in held for name in names):
+        return "/".join(held[name] for name in names)
     keys = [_PREFIX + name for name in names]
     found = cache.get_many(keys)
     for key in keys:
@@ -45,6 +98,9 @@ def stamp(*names: str) -> str:
 
 def _renew(name: str) -> None:
     cache.set(_PREFIX + name, uuid.uuid4().hex, timeout=None)
+    held = _request_stamps.get()
+    if held is not None:
+        held.pop(name, None)  # the request reads its own change
 
 
 def bump(*names: str) -> None:
@@ -76,12 +132,16 @@ class ProcessCache(Generic[T]):
         if found is not None and found[0] == current:
             return found[1]
         value = build()
+        self.keep(key, value, token=current)
+        return value
+
+    def keep(self, key: Hashable, value: T, *, token: str) -> None:
+        """Keep `value`, read by the caller after it read `token` (the stamp), as `get` would."""
         with self._lock:
             self._values.pop(key, None)
-            self._values[key] = (current, value)
+            self._values[key] = (token, value)
             while len(self._values) > self.max_keys:
                 del self._values[next(iter(self._values))]
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -4,6 +4,8 @@ each role sees (filtered for the user in the same step), rosters and hours so fa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +22,7 @@ from peili.core.permissions import allowed, visible_to
 from peili.enrolment.codes import Error
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, RegistrationStatus
 from peili.enrolment.models import Registration
-from peili.enrolment.rules import RegistrationPolicy
+from peili.enrolment.rules import ClassFacts, RegistrationPolicy
 from peili.org.enums import Role
 from peili.org.models import Person
 from peili.org.scopes import grants_for
@@ -54,6 +56,84 @@ def _read_policy(jurisdiction_id: int, year: int) -> RegistrationPolicy:
 
 def class_year(course_class: CourseClass) -> int:
     return (course_class.start_date or timezone.localdate()).year
+
+
+# --- a class's seats before its lock ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassSeats:
+    """What registration judges of a class before taking its lock: the organizing body's
+    jurisdiction and the start (the policy), whether meals are provided, and the counters
+    (placement: is it full?)."""
+
+    jurisdiction_id: int
+    start_date: date | None
+    meals_provided: bool
+    facts: ClassFacts
+    token: str  # the stamps it was read under
+
+    @property
+    def year(self) -> int:
+        return (self.start_date or timezone.localdate()).year
+
+
+# A class's seats are kept per process under its own stamp and the catalog's and agencies' (any
+# write of a class, its course, an agency). Its own stamp moves whenever a counter goes down — a
+# place freed (`versions.seats`) — and when the class becomes full, not for every place taken: a
+# kept view may count fewer places taken than there are (it says "not full" wrongly, and the
+# locked path decides), never more.
+SEATS_STAMPS = (versions.CATALOG, versions.AGENCIES)
+_seats = versions.ProcessCache[ClassSeats | None](max_keys=2048)
+
+
+def class_seats(course_class_id: int) -> ClassSeats | None:
+    """The class's seats as of its current stamps: kept in this process while they stay the same
+    (a burst on a full class is refused without PostgreSQL), else one narrow query. None: no such
+    class. Every write that frees a place moves the stamp, so a kept "full" is never older than
+    the last place freed."""
+    token = versions.stamp(versions.seats(course_class_id), *SEATS_STAMPS)
+    return _seats.get(course_class_id, lambda: _read_seats(course_class_id, token), token=token)
+
+
+def class_seats_keep_full(seats: ClassSeats, course_class_id: int, facts: ClassFacts) -> None:
+    """The locked path found the class full: keep that, under the stamps `seats` was read under
+    (read before the locked row, so a place freed since moved them), so that the next requests in
+    this process are refused without PostgreSQL."""
+    _seats.keep(course_class_id, replace(seats, facts=facts), token=seats.token)
+
+
+def _read_seats(course_class_id: int, token: str) -> ClassSeats | None:
+    row = (
+        CourseClass.objects.filter(pk=course_class_id)
+        .order_by()
+        .values_list(
+            "course__organizer__jurisdiction_id",
+            "start_date",
+            "meals_provided",
+            "status",
+            "capacity",
+            "waitlist_size",
+            "confirmed_count",
+            "waitlist_count",
+            "pending_count",
+            "needs_supervisor_consent",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    jurisdiction_id, start, meals, status, capacity, waitlist_size, confirmed, waitlisted, pending, consent = row
+    facts = ClassFacts(
+        status=status,
+        capacity=capacity,
+        waitlist_size=waitlist_size,
+        confirmed=confirmed,
+        waitlisted=waitlisted,
+        pending=pending,
+        needs_consent=consent,
+    )
+    return ClassSeats(jurisdiction_id=jurisdiction_id, start_date=start, meals_provided=meals, facts=facts, token=token)
 
 
 def policy_for_class(course_class: CourseClass) -> RegistrationPolicy:

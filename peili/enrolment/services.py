@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from peili.catalog.models import CourseClass
 from peili.catalog.rules import Reason, free_seats
-from peili.core import audit, locking
+from peili.core import audit, locking, versions
 from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
 from peili.core.selectors import single
@@ -126,6 +126,12 @@ def _count(course_class: CourseClass, status: str, delta: int, *, then: str | No
     CourseClass.objects.filter(pk=course_class.pk).update(**{name: F(name) + d for name, d in changes.items()})
     for name, d in changes.items():
         setattr(course_class, name, getattr(course_class, name) + d)
+    # The class's seats kept per process (`selectors.class_seats`) are read again when a place is
+    # freed (a kept "full" must never outlive it), and when the class has just become full (so
+    # the next requests are refused before the lock); a place taken otherwise keeps them.
+    freed = any(d < 0 for d in changes.values())
+    if freed or rules.placement(_facts(course_class), consent_needed=course_class.needs_supervisor_consent).refusal:
+        versions.bump(versions.seats(course_class.pk))
 
 
 def _history(
@@ -191,6 +197,7 @@ def _promote(course_class: CourseClass, *, actor: Any, now: datetime) -> list[Re
         CourseClass.objects.filter(pk=course_class.pk).update(
             confirmed_count=F("confirmed_count") + n, waitlist_count=F("waitlist_count") - n
         )
+        versions.bump(versions.seats(course_class.pk))
         course_class.confirmed_count += n
         course_class.waitlist_count -= n
         _save_history(history)
@@ -228,8 +235,13 @@ def registration_create(
     A nomination (`source=nominated`) is the agency's consent: it never waits for a supervisor and
     needs no deputy. Warnings (a clash the pack only warns about) come back with the registration.
     """
-    loaded = _load_class(course_class if isinstance(course_class, int) else course_class.pk)
-    policy = selectors.policy_for_class(loaded)
+    class_id = course_class if isinstance(course_class, int) else course_class.pk
+    # What is judged before the lock comes from the class's seats kept in this process (no
+    # PostgreSQL while its stamps stay the same; see `selectors.class_seats`).
+    seats = selectors.class_seats(class_id)
+    if seats is None:
+        raise NotFound(ErrorCode.CLASS_NOT_FOUND, _("找不到此班期。"))
+    policy = selectors.registration_policy(seats.jurisdiction_id, seats.year)
     nominated = source == Source.NOMINATED
     deputy_name = nfc(deputy_name.strip())
     if deputy_name and (refused := name_refusal(deputy_name)) is not None:
@@ -238,17 +250,20 @@ def registration_create(
         refusal = rules.deputy_refusal(policy, has_deputy=deputy is not None or bool(deputy_name))
         if refusal is not None:
             raise _refuse(refusal)
-    if not loaded.meals_provided:
+    if not seats.meals_provided:
         meal = Meal.NONE
     elif meal not in Meal.values:
         raise PeiliError(ErrorCode.MEAL_REQUIRED, _("請選擇用餐（葷食、素食或不用餐）。"))
     # A class already full is refused without taking its lock: under a burst most requests are
     # these, and they must not queue behind the ones still getting seats. The counters (confirmed,
     # waitlisted, awaiting consent) are one row read at one moment, so the refusal is exactly what
-    # the locked path would have said at that moment.
-    early = rules.placement(_facts(loaded), consent_needed=loaded.needs_supervisor_consent and not nominated)
+    # the locked path would have said at that moment. A kept view older than the row can only
+    # say "not full" wrongly (every place freed moves the class's stamp): the lock then decides,
+    # and a refusal there keeps "full" for the next requests.
+    early = rules.placement(seats.facts, consent_needed=seats.facts.needs_consent and not nominated)
     if early.refusal is not None:
         raise _refuse(early.refusal)
+    loaded = _load_class(class_id)
     # Eligibility is class setup and the person's facts, not what the lock protects: judged before it.
     _require_eligible(person, loaded, policy)
 
@@ -272,6 +287,7 @@ def registration_create(
         consent_needed = locked.needs_supervisor_consent and not nominated
         outcome = rules.placement(_facts(locked), consent_needed=consent_needed)
         if outcome.refusal is not None:
+            selectors.class_seats_keep_full(seats, locked.pk, _facts(locked))
             raise _refuse(outcome.refusal)
         assert outcome.status is not None
         registration = Registration.objects.create(

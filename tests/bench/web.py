@@ -34,7 +34,10 @@ BASE_URL = "postgres://postgres@127.0.0.1:5432"
 # Celery's broker in Redis, these two database numbers only (emptied before each run), and a Celery
 # worker taking the e-mails off the request.
 REDIS_URL = "redis://127.0.0.1:6379"
-REDIS_CACHE_DB, REDIS_BROKER_DB = 12, 13
+# PEILI_BENCH_REDIS_DBS="CACHE,BROKER" picks other numbers, so that two benchmarks on one machine
+# (one Redis) do not empty each other's databases. The cache's keys and the broker's never clash,
+# so both may be one number.
+REDIS_CACHE_DB, REDIS_BROKER_DB = (int(n) for n in os.environ.get("PEILI_BENCH_REDIS_DBS", "12,13").split(",", 1))
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LOOPBACK = "127.0.0.1"
@@ -173,7 +176,7 @@ def empty_redis(redis: str | None) -> None:
         return
     import redis as redis_client
 
-    for number in (REDIS_CACHE_DB, REDIS_BROKER_DB):
+    for number in sorted({REDIS_CACHE_DB, REDIS_BROKER_DB}):
         client = redis_client.Redis.from_url(f"{redis.rstrip('/')}/{number}")
         try:
             client.flushdb()

@@ -59,3 +59,26 @@ def test_a_process_cache_keeps_at_most_max_keys():
     assert kept.get("a", lambda: calls.append("a") or "again") == "again"  # "a" was dropped
     assert kept.get("c", lambda: calls.append("c") or "again") == "c"
     assert calls == ["a"]
+
+
+def test_stamps_read_with_the_session_serve_the_rest_of_the_request():
+    with versions.request_scope():
+        keys = versions.request_stamp_keys()
+        assert keys == [f"peili:stamp:{name}" for name in versions.REQUEST_STAMPS]
+        versions.remember({keys[0]: "kept"})
+        cache.set(keys[0], "moved elsewhere", timeout=None)
+        assert versions.stamp(versions.REQUEST_STAMPS[0]) == "kept"  # no cache read
+        versions.bump(versions.REQUEST_STAMPS[0])  # this request's own change: read afresh
+        assert versions.stamp(versions.REQUEST_STAMPS[0]) not in {"kept", "moved elsewhere"}
+    # Outside a request nothing is kept: every stamp is read from the cache.
+    assert versions.request_stamp_keys() == []
+    cache.set("peili:stamp:" + versions.REQUEST_STAMPS[0], "now", timeout=None)
+    assert versions.stamp(versions.REQUEST_STAMPS[0]) == "now"
+
+
+def test_a_stamp_missing_with_the_session_is_made_as_usual():
+    with versions.request_scope():
+        versions.remember({})
+        made = versions.stamp(versions.IDENTITY)
+        assert made
+        assert versions.stamp(versions.IDENTITY) == made

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peili.core import audit, locking
+from peili.core import audit, locking, versions
 from peili.core.masking import mask_ids, mask_ids_in_text, mask_national_id
 from peili.core.models import AuditEntry
 from peili.core.tabular import Limits
@@ -394,6 +394,9 @@ def _write(
         note=_("人員匯入：%(file)s") % {"file": filename},
     )
     entries.write(now)
+    # People were written by COPY and UPDATE (no signals): signed-in people's cached identities
+    # (`peili.accounts.backends`) are read again.
+    versions.bump(versions.IDENTITY)
     return counts
 
 
