@@ -26,7 +26,7 @@ from peili.core.errors import Conflict, NotFound, PeiliError
 from peili.core.models import AuditEntry
 from peili.core.selectors import single
 from peili.core.text import name_refusal, nfc
-from peili.enrolment import rules, selectors
+from peili.enrolment import rules, selectors, tasks
 from peili.enrolment.codes import Action
 from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
 from peili.enrolment.models import Registration, RegistrationEvent
@@ -160,8 +160,6 @@ def _save_history(items: Iterable[tuple[RegistrationEvent, AuditEntry]]) -> None
 
 
 def _notify(registration_id: int, kind: str) -> None:
-    from peili.enrolment import tasks
-
     # robust: a mail server that is down must not turn a committed registration into an error page.
     transaction.on_commit(lambda: tasks.notify_registration.delay(registration_id, kind), robust=True)
 

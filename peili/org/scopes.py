@@ -7,12 +7,13 @@ string prefix test with no recursion and no extra query.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth import get_user_model
+
+from peili.core.selectors import single
 from peili.org.enums import Role
-
-if TYPE_CHECKING:
-    from peili.org.models import Person
+from peili.org.models import Person, RoleAssignment
 
 
 class Grants:
@@ -39,8 +40,6 @@ class Grants:
 
     def _role_rows(self) -> tuple[tuple[str, str | None], ...]:
         if self._assignments is None:
-            from peili.org.models import RoleAssignment
-
             if self._user_id is None:
                 self._assignments = ()
             else:
@@ -85,9 +84,6 @@ NO_GRANTS = Grants(assignments=())
 def _person_of(user: Any, person_model: Any) -> Any:
     """The account's person with its agency: already loaded by the sign-in backend (`get_user`
     selects it), else one query."""
-    from django.contrib.auth import get_user_model
-
-    from peili.core.selectors import single
 
     related = get_user_model().person.related  # the reverse one-to-one of Person.user
     if related.is_cached(user):  # works through request.user's lazy wrapper
@@ -101,7 +97,6 @@ def grants_for(user: Any) -> Grants:
     cached = getattr(user, "_peili_grants", None)
     if cached is not None:
         return cached
-    from peili.org.models import Person
 
     grants = Grants(person=_person_of(user, Person), user_id=user.pk, is_superuser=user.is_superuser)
     user._peili_grants = grants

@@ -190,7 +190,7 @@ def transcript_pdf(transcript: Transcript) -> bytes:
     """The transcript as an official-looking A4 document: name, masked national ID, agency, the
     printed date in ROC, each year's records with totals and its standing against the rule. Fonts
     are embedded (subset) by WeasyPrint; always in Chinese, whatever language the page was in."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415 -- WeasyPrint takes about a second to import; only the PDF needs it
 
     with translation.override("zh-hant"):
         html = render_to_string(
