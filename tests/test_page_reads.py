@@ -14,9 +14,8 @@ from peili.core import selectors as core_selectors
 from peili.core.errors import NotFound, PermissionDenied
 from peili.org import selectors as org_selectors
 from peili.policy import selectors as policy_selectors
-from peili.policy.services import presets_load
 from peili.records import selectors as records_selectors
-from tests.enrolment.conftest import make_class
+from tests.enrolment.conftest import body, make_class, organizer_user, packs  # noqa: F401
 from tests.factories import PersonFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -31,23 +30,8 @@ def refusal(read, *args, **kwargs) -> tuple[type, str, int]:
 
 
 @pytest.fixture
-def packs(db):
-    return presets_load(actor=None)
-
-
-@pytest.fixture
-def body(tree):
-    agency = tree["a1"]
-    agency.is_training_body = True
-    agency.save(update_fields=["is_training_body"])
-    return agency
-
-
-@pytest.fixture
-def organizer(body):
-    user = UserFactory(username="organizer")
-    grant(user, "organizer", body)
-    return user
+def organizer(organizer_user):  # noqa: F811
+    return organizer_user
 
 
 @pytest.fixture
@@ -58,7 +42,7 @@ def stranger(tree):
 
 
 @pytest.fixture
-def course_class(packs, body):
+def course_class(packs, body):  # noqa: F811
     return make_class(body)
 
 
@@ -83,7 +67,7 @@ def test_attendance_person_signing(tree):
     assert attendance_selectors.person_signing(UserFactory(username="nobody")) is None
 
 
-def test_catalog_reads(course_class, organizer, stranger, body):
+def test_catalog_reads(course_class, organizer, stranger, body):  # noqa: F811
     course = course_class.course
     assert catalog_selectors.managed_course_for_user(organizer, course.pk) == course
     assert refusal(catalog_selectors.managed_course_for_user, stranger, course.pk)[1] == "permission.denied"
@@ -118,7 +102,7 @@ def test_org_reads(officer, tree, admin_user):
     assert org_selectors.active_people_count(tree["b"]) == 1
 
 
-def test_policy_reads(packs):
+def test_policy_reads(packs):  # noqa: F811
     pack = packs[0]
     assert policy_selectors.pack_for_page(pack.pk) == pack
     assert refusal(policy_selectors.pack_for_page, MISSING)[1] == "policy.pack_not_found"
