@@ -1,22 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The civil-service vocabulary lives in policy (below org); re-exported for the HR importer.
-from peili.policy.vocabulary import RANK_GRADES, EducationLevel, PersonnelCategory, Rating
-
-__all__ = [
-    "RANK_GRADES",
-    "SCOPED_ROLES",
-    "DisciplineKind",
-    "EducationLevel",
-    "Gender",
-    "NationalIdProblem",
-    "PersonnelCategory",
-    "Rating",
-    "RatingKind",
-    "Role",
-]
-
 
 class Role(models.TextChoices):
     LEARNER = "learner", _("學員")

@@ -4,15 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peili.imports import models as imports
-from peili.org.enums import (
-    DisciplineKind,
-    EducationLevel,
-    Gender,
-    PersonnelCategory,
-    Rating,
-    RatingKind,
-    Role,
-)
+from peili.org.enums import DisciplineKind, Gender, RatingKind, Role
+from peili.policy.vocabulary import EducationLevel, PersonnelCategory, Rating
 
 agency_code_validator = RegexValidator(r"^[0-9A-Z]{10}$", _("機關代碼須為 10 碼英數字（大寫）。"))
 

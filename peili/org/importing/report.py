@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from peili.core import roc
 from peili.imports.report import ENCODING_LABELS, problem_lines, problems_csv
-from peili.org.enums import EducationLevel, Gender, PersonnelCategory
+from peili.org.enums import Gender
 from peili.org.importing.columns import COLUMN_BY_KEY
 from peili.org.importing.plan import RATING_PREFIX, PersonChange
 from peili.org.rules import mask_national_id
+from peili.policy.vocabulary import EducationLevel, PersonnelCategory
 
 if TYPE_CHECKING:
     from peili.org.importing.services import ImportOutcome

@@ -19,12 +19,13 @@ from peili.core import roc
 from peili.core.text import not_big5, shown_char
 from peili.imports.cells import cell_date, code_text, plain_text, refusal_params, text_refusal
 from peili.imports.enums import BaseProblemCode
-from peili.org.enums import RANK_GRADES, EducationLevel, Gender, PersonnelCategory, Rating
+from peili.org.enums import Gender
 from peili.org.importing.columns import COLUMN_BY_KEY, COLUMNS, HeaderMap, match_headers
 from peili.org.importing.enums import ProblemCode
 from peili.org.importing.problems import Problem, problem, sort_key
 from peili.org.importing.reading import REPLACEMENT, Cell, RawRow, RawTable
 from peili.org.rules import grade_problem, national_id_bad_character, national_id_problem, normalise_national_id
+from peili.policy.vocabulary import RANK_GRADES, EducationLevel, PersonnelCategory, Rating
 
 MIN_AGE = 15
 MAX_AGE = 100
