@@ -8,7 +8,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from peili.core import locking
@@ -65,6 +65,63 @@ def test_on_postgresql_each_lock_is_bounded_by_the_setting(on_postgres, settings
             cursor.execute("SHOW lock_timeout")
             assert cursor.fetchone()[0] == "1234ms"
     assert any("set_config('lock_timeout'" in q["sql"] for q in queries.captured_queries)
+
+
+def _bounds(queries: CaptureQueriesContext) -> int:
+    return sum("set_config('lock_timeout'" in q["sql"] for q in queries.captured_queries)
+
+
+def _lock_timeout_now() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_on_postgresql_the_bound_is_set_once_per_transaction(on_postgres, settings, jurisdiction):
+    settings.PEILI_LOCK_TIMEOUT_MS = 1234
+    first, second = AgencyFactory(jurisdiction=jurisdiction), AgencyFactory(jurisdiction=jurisdiction)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        locking.lock_row(Agency, pk=first.pk)
+        locking.lock_rows(Agency, [second.pk])
+        locking.lock_first(Agency.objects.filter(pk=first.pk))
+        assert _lock_timeout_now() == "1234ms"
+    assert _bounds(queries) == 1
+
+
+def test_on_postgresql_a_bound_rolled_back_with_its_savepoint_is_set_again(on_postgres, settings, jurisdiction):
+    settings.PEILI_LOCK_TIMEOUT_MS = 1234
+    agency = AgencyFactory(jurisdiction=jurisdiction)
+    with transaction.atomic():
+        before = _lock_timeout_now()
+        with CaptureQueriesContext(connection) as queries:
+            try:
+                with transaction.atomic():
+                    locking.lock_row(Agency, pk=agency.pk)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+            assert _lock_timeout_now() == before  # ROLLBACK TO SAVEPOINT took the SET LOCAL back
+            locking.lock_row(Agency, pk=agency.pk)
+            assert _lock_timeout_now() == "1234ms"
+    assert _bounds(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_each_new_transaction_sets_its_own_bound(on_postgres, settings, jurisdiction):
+    settings.PEILI_LOCK_TIMEOUT_MS = 1234
+    agency = AgencyFactory(jurisdiction=jurisdiction)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(2):
+            with transaction.atomic():
+                locking.lock_row(Agency, pk=agency.pk)
+                assert _lock_timeout_now() == "1234ms"
+        with transaction.atomic():
+            locking.lock_row(Agency, pk=agency.pk)
+            transaction.set_rollback(True)  # this one ends in a ROLLBACK
+        with transaction.atomic():
+            locking.lock_row(Agency, pk=agency.pk)
+            assert _lock_timeout_now() == "1234ms"
+    assert _bounds(queries) == 4
 
 
 def test_a_lock_timeout_from_the_database_becomes_the_named_retryable_error():
