@@ -38,19 +38,20 @@ CATALOG = "catalog"
 POLICY = "policy"
 # Who is signed in: accounts, their people and role assignments (`peili.accounts.backends`).
 IDENTITY = "identity"
+# The classes' seat counters as registration judges them before a class's lock
+# (`peili.enrolment.selectors.class_seats`): moved when a place is freed or a class becomes full
+# — any class's. One stamp for all classes, read with the session, so that a request refused from
+# a kept "full" reads nothing at all; a move makes each process read each class it meets again
+# (one narrow query), and places are freed or classes filled far less often than they are asked.
+SEATS = "seats"
 
 # Read together with the session (see the module's note).
-REQUEST_STAMPS = (IDENTITY, AGENCIES, POLICY, CATALOG)
+REQUEST_STAMPS = (IDENTITY, AGENCIES, POLICY, CATALOG, SEATS)
 
 _PREFIX = "peili:stamp:"
 
 # The stamps read with this request's session: name → token; None outside a request scope.
 _request_stamps: ContextVar[dict[str, str] | None] = ContextVar("peili_request_stamps", default=None)
-
-
-def seats(course_class_id: int) -> str:
-    """The stamp of one class's seat counters (`peili.enrolment.selectors.class_seats`)."""
-    return f"seats:{course_class_id}"
 
 
 @contextlib.contextmanager
@@ -84,16 +85,14 @@ def remember(found: Mapping[str, Any]) -> None:
 def stamp(*names: str) -> str:
     """The current token of `names` together (one cache read, none when the request read them with
     its session; a write for each one missing)."""
-    held = _request_stamps.get()
-    if held and all(name in held for name in names):
-        return "/".join(held[name] for name in names)
-    keys = [_PREFIX + name for name in names]
-    found = cache.get_many(keys)
+    held = _request_stamps.get() or {}
+    keys = [_PREFIX + name for name in names if name not in held]
+    found = cache.get_many(keys) if keys else {}
     for key in keys:
         if found.get(key) is None:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
-    return "/".join(str(found[key]) for key in keys)
+    return "/".join(held[name] if name in held else str(found[_PREFIX + name]) for name in names)
 
 
 def _renew(name: str) -> None:

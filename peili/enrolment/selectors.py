@@ -78,12 +78,12 @@ class ClassSeats:
         return (self.start_date or timezone.localdate()).year
 
 
-# A class's seats are kept per process under its own stamp and the catalog's and agencies' (any
-# write of a class, its course, an agency). Its own stamp moves whenever a counter goes down — a
-# place freed (`versions.seats`) — and when the class becomes full, not for every place taken: a
-# kept view may count fewer places taken than there are (it says "not full" wrongly, and the
-# locked path decides), never more.
-SEATS_STAMPS = (versions.CATALOG, versions.AGENCIES)
+# A class's seats are kept per process under the seats stamp and the catalog's and agencies' (any
+# write of a class, its course, an agency), all three read with the session. The seats stamp moves
+# whenever a counter goes down — a place freed (`versions.SEATS`) — and when a class becomes full,
+# not for every place taken: a kept view may count fewer places taken than there are (it says
+# "not full" wrongly, and the locked path decides), never more.
+SEATS_STAMPS = (versions.SEATS, versions.CATALOG, versions.AGENCIES)
 _seats = versions.ProcessCache[ClassSeats | None](max_keys=2048)
 
 
@@ -92,7 +92,7 @@ def class_seats(course_class_id: int) -> ClassSeats | None:
     (a burst on a full class is refused without PostgreSQL), else one narrow query. None: no such
     class. Every write that frees a place moves the stamp, so a kept "full" is never older than
     the last place freed."""
-    token = versions.stamp(versions.seats(course_class_id), *SEATS_STAMPS)
+    token = versions.stamp(*SEATS_STAMPS)
     return _seats.get(course_class_id, lambda: _read_seats(course_class_id, token), token=token)
 
 
@@ -152,14 +152,37 @@ def eligibility_of(person: Person, course_class: CourseClass, policy: Registrati
     return eligibility(catalog_selectors.person_facts(person), rules_facts)
 
 
-def clash_slots(person_id: int, course_class_id: int) -> tuple[list[SessionSlot], list[SessionSlot]]:
-    """The class's sessions and the sessions of the other classes the person holds (any active
-    registration), in one query of plain rows."""
-    held_classes = Registration.objects.filter(person_id=person_id, status__in=ACTIVE_STATUSES).values(
-        "course_class_id"
+def eligibility_in_index(person: Person, course_class_id: int, policy: RegistrationPolicy) -> Eligibility | None:
+    """`eligibility_of` for a published class, its rules from the catalog index kept in this
+    process (no query); None when the class is not in the index (not published: read the class)."""
+    found = catalog_selectors.catalog_index().rules_of(course_class_id)
+    if found is None:
+        return None
+    return eligibility(catalog_selectors.person_facts(person), found)
+
+
+def active_class_ids(person_id: int) -> set[int]:
+    """The classes the person holds an active registration for (awaiting consent, confirmed or
+    waitlisted): one query of plain ids — a registration for one of them is a duplicate, and only
+    their sessions can clash."""
+    return set(
+        Registration.objects.filter(person_id=person_id, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("course_class_id", flat=True)
     )
+
+
+def clash_slots(
+    person_id: int, course_class_id: int, *, held_class_ids: Iterable[int] | None = None
+) -> tuple[list[SessionSlot], list[SessionSlot]]:
+    """The class's sessions and the sessions of the other classes the person holds (any active
+    registration), in one query of plain rows. Given the classes held (`active_class_ids`), none
+    other than this one asks nothing: nothing can clash."""
+    held_ids = (set(held_class_ids) if held_class_ids is not None else active_class_ids(person_id)) - {course_class_id}
+    if not held_ids and held_class_ids is not None:
+        return [], []
     rows = (
-        ClassSession.objects.filter(Q(course_class_id=course_class_id) | Q(course_class_id__in=held_classes))
+        ClassSession.objects.filter(course_class_id__in=[course_class_id, *sorted(held_ids)])
         .order_by()
         .values_list("id", "course_class_id", "date", "starts_at", "ends_at", "venue_id", "course_class__course__title")
         .annotate(term=F("course_class__term"))

@@ -4,7 +4,10 @@ are never check-then-act; each state change writes a `RegistrationEvent` and an 
 and in-app notices are queued with `transaction.on_commit` (a refused or rolled-back change sends
 nothing).
 
-Lock order, to stay free of deadlocks: the class row first, then (when needed) one person row.
+Lock order, to stay free of deadlocks: (when needed) one person row first, then the class row. What
+only concerns the person — a registration for this class already, a clash with the classes they
+hold — is judged under the person's lock, before the class's: the class row, which everyone
+registering for it queues on, is held only for the seat itself (place, insert, count, history).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from peili.core.selectors import single
 from peili.core.text import name_refusal, nfc
 from peili.enrolment import rules, selectors, tasks
 from peili.enrolment.codes import Action
-from peili.enrolment.enums import ACTIVE_STATUSES, ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
+from peili.enrolment.enums import ErrorCode, Meal, NotificationKind, RegistrationStatus, Source
 from peili.enrolment.models import Registration, RegistrationEvent
 from peili.org.models import Person
 
@@ -70,8 +73,18 @@ def _load_class(course_class_id: int) -> CourseClass:
     return found
 
 
-def _require_eligible(person: Person, course_class: CourseClass, policy: rules.RegistrationPolicy) -> None:
-    verdict = selectors.eligibility_of(person, course_class, policy)
+def _require_eligible(person: Person, course_class: CourseClass | int, policy: rules.RegistrationPolicy) -> None:
+    """Refuse a person the class's eligibility rules exclude. Given the class's id, a published
+    class's rules come from the catalog index kept in this process (no query); any other class
+    is read."""
+    verdict = None
+    if isinstance(course_class, int):
+        verdict = selectors.eligibility_in_index(person, course_class, policy)
+        if verdict is None:
+            course_class = _load_class(course_class)
+    if verdict is None:
+        assert not isinstance(course_class, int)
+        verdict = selectors.eligibility_of(person, course_class, policy)
     if not verdict.eligible:
         raise PeiliError(
             ErrorCode.NOT_ELIGIBLE,
@@ -80,12 +93,16 @@ def _require_eligible(person: Person, course_class: CourseClass, policy: rules.R
         )
 
 
-def _lock_class(loaded: CourseClass) -> CourseClass:
-    """Lock the class row and return it fresh, carrying the course already loaded (class setup, not
-    what the lock protects)."""
-    locked = locking.lock_row(CourseClass, pk=loaded.pk)
-    locked.course = loaded.course
-    return locked
+def _lock_class(course_class_id: int) -> CourseClass:
+    """Lock the class row and return it fresh, with its course and organizer read in the same
+    query (joined, not locked: class setup, not what the lock protects)."""
+    try:
+        return locking.lock_row(
+            CourseClass.objects.select_for_update(of=("self",)).select_related("course__organizer"),
+            pk=course_class_id,
+        )
+    except CourseClass.DoesNotExist:
+        raise NotFound(ErrorCode.CLASS_NOT_FOUND, _("找不到此班期。")) from None
 
 
 def _lock_person(person_id: int) -> None:
@@ -131,7 +148,7 @@ def _count(course_class: CourseClass, status: str, delta: int, *, then: str | No
     # the next requests are refused before the lock); a place taken otherwise keeps them.
     freed = any(d < 0 for d in changes.values())
     if freed or rules.placement(_facts(course_class), consent_needed=course_class.needs_supervisor_consent).refusal:
-        versions.bump(versions.seats(course_class.pk))
+        versions.bump(versions.SEATS)
 
 
 def _history(
@@ -195,7 +212,7 @@ def _promote(course_class: CourseClass, *, actor: Any, now: datetime) -> list[Re
         CourseClass.objects.filter(pk=course_class.pk).update(
             confirmed_count=F("confirmed_count") + n, waitlist_count=F("waitlist_count") - n
         )
-        versions.bump(versions.seats(course_class.pk))
+        versions.bump(versions.SEATS)
         course_class.confirmed_count += n
         course_class.waitlist_count -= n
         _save_history(history)
@@ -261,27 +278,27 @@ def registration_create(
     early = rules.placement(seats.facts, consent_needed=seats.facts.needs_consent and not nominated)
     if early.refusal is not None:
         raise _refuse(early.refusal)
-    loaded = _load_class(class_id)
     # Eligibility is class setup and the person's facts, not what the lock protects: judged before it.
-    _require_eligible(person, loaded, policy)
+    _require_eligible(person, class_id, policy)
 
     with transaction.atomic():
-        locked = _lock_class(loaded)
-        # Taken inside the lock, so registration times follow the order seats are handed out.
-        registered_at = now or timezone.now()
-        facts = _facts(locked)
-        refusal = rules.window_refusal(facts, registered_at)
-        if refusal is not None:
-            raise _refuse(refusal)
+        # The person's lock: nobody else registers them (for this class or a clashing one) meanwhile.
         _lock_person(person.pk)
-        if Registration.objects.filter(course_class=locked, person=person, status__in=ACTIVE_STATUSES).exists():
+        holding = selectors.active_class_ids(person.pk)
+        if class_id in holding:
             raise PeiliError(ErrorCode.DUPLICATE, _("您已報名本班期，無須重複報名。"))
-        mine, held = selectors.clash_slots(person.pk, locked.pk)
+        mine, held = selectors.clash_slots(person.pk, class_id, held_class_ids=holding)
         clash = rules.schedule_clashes(mine, held, policy)
         if clash.refusal is not None:
             raise _refuse(
                 clash.refusal, details={"clashes": [{"code": r.code, "message": r.message} for r in clash.warnings]}
             )
+        locked = _lock_class(class_id)
+        # Taken inside the lock, so registration times follow the order seats are handed out.
+        registered_at = now or timezone.now()
+        refusal = rules.window_refusal(_facts(locked), registered_at)
+        if refusal is not None:
+            raise _refuse(refusal)
         consent_needed = locked.needs_supervisor_consent and not nominated
         outcome = rules.placement(_facts(locked), consent_needed=consent_needed)
         if outcome.refusal is not None:
@@ -458,7 +475,9 @@ def registration_substitute(
     if refusal is not None:
         raise _refuse(refusal)
     with transaction.atomic():
-        locked = _lock_class(loaded)
+        # Lock order: the person, then the class (see the module's note).
+        _lock_person(substitute.pk)
+        locked = _lock_class(loaded.pk)
         original = _fresh(current.pk)
         if original.status != S.CONFIRMED:
             raise Conflict(ErrorCode.NOT_CONFIRMED, _("只有已錄取的報名可以由他人遞補。"))
@@ -470,10 +489,10 @@ def registration_substitute(
         if refusal is not None:
             raise _refuse(refusal)
         _require_eligible(substitute, locked, policy)
-        _lock_person(substitute.pk)
-        if Registration.objects.filter(course_class=locked, person=substitute, status__in=ACTIVE_STATUSES).exists():
+        holding = selectors.active_class_ids(substitute.pk)
+        if locked.pk in holding:
             raise PeiliError(ErrorCode.DUPLICATE, _("%(name)s 已報名本班期。") % {"name": substitute.name})
-        mine, held = selectors.clash_slots(substitute.pk, locked.pk)
+        mine, held = selectors.clash_slots(substitute.pk, locked.pk, held_class_ids=holding)
         clash = rules.schedule_clashes(mine, held, policy)
         if clash.refusal is not None:
             raise _refuse(clash.refusal)

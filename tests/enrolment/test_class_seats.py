@@ -5,6 +5,7 @@ moves the class's stamp; a kept "not full" that is wrong is decided by the locke
 from __future__ import annotations
 
 import random
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -60,7 +61,7 @@ def test_a_full_class_is_refused_from_the_kept_seats_without_reading_the_class(c
 
 def test_the_seats_are_read_with_only_the_columns_the_check_needs(course_class, staff):
     fill(course_class, staff)
-    versions.bump(versions.seats(course_class.pk))  # nothing kept: read afresh
+    versions.bump(versions.SEATS)  # nothing kept: read afresh
     with CaptureQueriesContext(connection) as captured:
         assert refused_full(newcomer(staff), course_class)
     reads = [q["sql"] for q in captured if '"catalog_courseclass"' in q["sql"]]
@@ -128,15 +129,31 @@ def test_a_kept_not_full_that_is_wrong_is_refused_by_the_lock_which_then_keeps_f
     assert kept_full(course_class)
 
 
+def test_in_a_request_a_full_class_is_refused_on_the_stamps_read_with_the_session(course_class, staff):
+    """The seats stamp is one of the request's stamps: with them read (as the session store does),
+    refusing a full class kept in this process reads neither the database nor the cache."""
+    fill(course_class, staff)
+    extra = newcomer(staff)
+    assert refused_full(extra, course_class)
+    with versions.request_scope():
+        versions.remember(versions.cache.get_many(versions.request_stamp_keys()))
+        with (
+            mock.patch.object(versions.cache, "get_many", side_effect=AssertionError("a cache read")),
+            CaptureQueriesContext(connection) as captured,
+        ):
+            assert refused_full(extra, course_class)
+    assert [q["sql"] for q in captured if "catalog_" in q["sql"] or "enrolment_" in q["sql"]] == []
+
+
 def test_taking_a_place_moves_no_stamp_but_filling_the_class_or_freeing_one_does(course_class, staff):
-    before = versions.stamp(versions.seats(course_class.pk))
+    before = versions.stamp(versions.SEATS)
     registrations = fill(course_class, staff[:7])
-    assert versions.stamp(versions.seats(course_class.pk)) == before
+    assert versions.stamp(versions.SEATS) == before
     reg(staff[7], course_class)  # the last place on the waitlist
-    full = versions.stamp(versions.seats(course_class.pk))
+    full = versions.stamp(versions.SEATS)
     assert full != before
     services.registration_cancel(registration=registrations[-1], actor=None)
-    assert versions.stamp(versions.seats(course_class.pk)) != full
+    assert versions.stamp(versions.SEATS) != full
 
 
 def test_a_kept_full_never_refuses_a_class_with_a_place(course_class, staff):
