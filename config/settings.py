@@ -234,6 +234,9 @@ CACHES = {
 # would only add a query). Either way the request's version stamps are read with the session:
 # with Redis in the same round trip (peili.core.sessions).
 SESSION_ENGINE = "peili.core.sessions.cached_db" if CACHE_URL else "peili.core.sessions.db"
+# With a cache server, signed-in identities a process has not met yet are taken from it before the
+# database (peili.accounts.backends); the database cache would cost what reading them does.
+PEILI_SHARED_IDENTITIES = _flag("PEILI_SHARED_IDENTITIES", bool(CACHE_URL))
 
 # Security defaults. Over HTTPS (PEILI_HTTPS=1): secure cookies, HSTS, redirect.
 HTTPS = _flag("PEILI_HTTPS", not DEBUG)

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -25,10 +26,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+    def _get_session_auth_hash(self, secret: str | bytes | None = None) -> str:
         """Django's session hash (an HMAC of the password hash) with the session token added.
         Overrides Django's private helper behind `get_session_auth_hash` and its fallback-key
         variant, so both check the token. With an empty token it is Django's own hash: sessions made
         before the token existed stay valid."""
+        kept = self.__dict__.get("_peili_session_hashes")
+        if kept is not None and "password" not in self.__dict__:
+            # Signed in from a kept identity (`peili.accounts.backends`): the hashes were made when
+            # the account was read, and its password was left in the database.
+            found = kept.get(secret if secret is not None else settings.SECRET_KEY)
+            if found is not None:
+                return str(found)
         key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
         return salted_hmac(key_salt, self.password + self.session_token, secret=secret, algorithm="sha256").hexdigest()

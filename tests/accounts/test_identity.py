@@ -5,6 +5,8 @@ the next request."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
@@ -219,3 +221,78 @@ def test_a_person_without_an_account_moves_no_stamp_unless_changed(tree):
     person.name = "改名"
     person.save(update_fields=["name"])  # it may have just been unlinked from an account
     assert versions.stamp(versions.IDENTITY) != before
+
+
+# --- identities shared between processes (a cache server) ------------------------------------------
+
+
+@pytest.fixture
+def shared_cache():
+    """A cache server's stand-in, shared by "processes" (this one, its kept identities cleared)."""
+    with override_settings(
+        PEILI_SHARED_IDENTITIES=True,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "identities"}},
+    ):
+        cache.clear()
+        backends._identities.clear()
+        yield
+        cache.clear()
+
+
+shared = pytest.mark.usefixtures("shared_cache")
+
+
+@shared
+def test_a_process_that_never_met_the_account_takes_it_from_the_shared_cache(learner):
+    client = Client()
+    client.force_login(learner)
+    assert client.get(ME).status_code == 200  # read from the database, kept here and shared
+    backends._identities.clear()  # another process: nothing kept in it
+    with CaptureQueriesContext(connection) as captured:
+        response, user = me(client)
+    assert response.status_code == 200
+    assert user.pk == learner.pk
+    assert identity_sql(captured) == []
+
+
+@shared
+def test_the_shared_copy_holds_no_password_hash_and_the_password_is_read_when_asked(learner):
+    client = Client()
+    client.force_login(learner)
+    client.get(ME)
+    kept = [value for key, value in _locmem_items() if key.startswith("peili:identity:")]
+    assert len(kept) == 1
+    assert learner.password not in repr(kept[0])
+    backends._identities.clear()
+    _response, user = me(client)
+    assert "password" not in user.__dict__
+    assert user.password == learner.password  # deferred: read from the database
+    assert user.check_password("secret") == learner.check_password("secret")
+
+
+@shared
+def test_a_new_password_ends_the_session_through_the_shared_copy_too(learner):
+    client = Client()
+    client.force_login(learner)
+    client.get(ME)
+    learner.set_password("a-new-one-2026")
+    learner.save()
+    backends._identities.clear()
+    response, user = me(client)
+    assert response.status_code == 401
+    assert not user.is_authenticated
+
+
+@shared
+def test_processes_with_other_secret_keys_share_no_copy(learner, settings):
+    first = backends._shared_key(learner.pk)
+    settings.SECRET_KEY_FALLBACKS = ["an-older-key-" + "x" * 40]
+    assert backends._shared_key(learner.pk) != first
+    assert settings.SECRET_KEY not in first
+
+
+def _locmem_items():
+    from django.core.cache import caches
+
+    store = caches["default"]
+    return [(key.split(":", 2)[-1], pickle.loads(value)) for key, value in store._cache.items()]
