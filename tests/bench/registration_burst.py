@@ -132,6 +132,7 @@ def _burst(
     if args.redis:
         figures["mail_tasks"] = _drain(url, args, work)
     web.say(web.summary_line(label, figures))
+    web.say(f"{label}: by status {json.dumps(figures['by_status'])}")
     web.say(f"{label}: database {json.dumps(figures['outcome'], ensure_ascii=False)}")
     return figures
 
