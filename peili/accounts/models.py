@@ -37,6 +37,6 @@ class User(AbstractUser):
             # the account was read, and its password was left in the database.
             found = kept.get(secret if secret is not None else settings.SECRET_KEY)
             if found is not None:
-                return str(found)
+                return found
         key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
         return salted_hmac(key_salt, self.password + self.session_token, secret=secret, algorithm="sha256").hexdigest()

@@ -172,14 +172,12 @@ def active_class_ids(person_id: int) -> set[int]:
     )
 
 
-def clash_slots(
-    person_id: int, course_class_id: int, *, held_class_ids: Iterable[int] | None = None
-) -> tuple[list[SessionSlot], list[SessionSlot]]:
-    """The class's sessions and the sessions of the other classes the person holds (any active
-    registration), in one query of plain rows. Given the classes held (`active_class_ids`), none
-    other than this one asks nothing: nothing can clash."""
-    held_ids = (set(held_class_ids) if held_class_ids is not None else active_class_ids(person_id)) - {course_class_id}
-    if not held_ids and held_class_ids is not None:
+def clash_slots(course_class_id: int, held_class_ids: Iterable[int]) -> tuple[list[SessionSlot], list[SessionSlot]]:
+    """The class's sessions and the sessions of the other classes the person holds
+    (`active_class_ids`), in one query of plain rows; none when they hold no other class (nothing
+    can clash)."""
+    held_ids = set(held_class_ids) - {course_class_id}
+    if not held_ids:
         return [], []
     rows = (
         ClassSession.objects.filter(course_class_id__in=[course_class_id, *sorted(held_ids)])

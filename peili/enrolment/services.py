@@ -77,13 +77,11 @@ def _require_eligible(person: Person, course_class: CourseClass | int, policy: r
     """Refuse a person the class's eligibility rules exclude. Given the class's id, a published
     class's rules come from the catalog index kept in this process (no query); any other class
     is read."""
-    verdict = None
     if isinstance(course_class, int):
         verdict = selectors.eligibility_in_index(person, course_class, policy)
         if verdict is None:
-            course_class = _load_class(course_class)
-    if verdict is None:
-        assert not isinstance(course_class, int)
+            verdict = selectors.eligibility_of(person, _load_class(course_class), policy)
+    else:
         verdict = selectors.eligibility_of(person, course_class, policy)
     if not verdict.eligible:
         raise PeiliError(
@@ -287,7 +285,7 @@ def registration_create(
         holding = selectors.active_class_ids(person.pk)
         if class_id in holding:
             raise PeiliError(ErrorCode.DUPLICATE, _("您已報名本班期，無須重複報名。"))
-        mine, held = selectors.clash_slots(person.pk, class_id, held_class_ids=holding)
+        mine, held = selectors.clash_slots(class_id, holding)
         clash = rules.schedule_clashes(mine, held, policy)
         if clash.refusal is not None:
             raise _refuse(
@@ -492,7 +490,7 @@ def registration_substitute(
         holding = selectors.active_class_ids(substitute.pk)
         if locked.pk in holding:
             raise PeiliError(ErrorCode.DUPLICATE, _("%(name)s 已報名本班期。") % {"name": substitute.name})
-        mine, held = selectors.clash_slots(substitute.pk, locked.pk, held_class_ids=holding)
+        mine, held = selectors.clash_slots(locked.pk, holding)
         clash = rules.schedule_clashes(mine, held, policy)
         if clash.refusal is not None:
             raise _refuse(clash.refusal)

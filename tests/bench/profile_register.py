@@ -27,6 +27,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--redis-db", type=int, default=5)
     parser.add_argument("--refused", action="store_true", help="profile refusals of a full class instead")
     parser.add_argument("--top", type=int, default=45)
+    # PROFILE_CALLEES=registration_create,register: also print what those functions called.
     parser.add_argument("--no-profile", action="store_true", help="only the CPU and wall time per request")
     args = parser.parse_args(argv)
     os.environ["PEILI_CACHE_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
@@ -73,15 +74,14 @@ def main(argv: list[str]) -> None:
             f"{n} requests, statuses {sorted(set(statuses))}, "
             f"{cpu / n * 1000:.2f} ms CPU, {wall / n * 1000:.2f} ms wall each"
         )
-        if args.no_profile:
-            return
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        for name in os.environ.get("PROFILE_CALLEES", "").split(","):
-            if name:
-                stats.print_callees(name)
-        print(out.getvalue())
+        if not args.no_profile:
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(args.top)
+            for name in os.environ.get("PROFILE_CALLEES", "").split(","):
+                if name:
+                    stats.print_callees(name)
+            print(out.getvalue())
         cache.clear()
         _flush_broker(args.redis_db + 1)
 
